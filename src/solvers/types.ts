@@ -1,0 +1,63 @@
+import type { CsrMatrix } from "../core/sparse.js";
+
+/**
+ * An autonomous or time-dependent ODE system dy/dt = F(t, y) on Float64Array storage.
+ * `rhs` writes F(t, y) into `dydt` in place and must not allocate.
+ */
+export interface OdeSystem {
+  readonly dim: number;
+  rhs(t: number, y: Float64Array, dydt: Float64Array): void;
+  /**
+   * Optional analytic Jacobian ∂F/∂y at (t, y) as a CSR matrix with a sparsity pattern that does
+   * not change between calls. Implicit solvers use it when given and fall back to finite
+   * differences otherwise.
+   */
+  jacobian?(t: number, y: Float64Array): CsrMatrix;
+}
+
+export type SolverMethod = "euler" | "rk4" | "dopri5" | "odex" | "implicit";
+
+export interface SolveOptions {
+  method: SolverMethod;
+  /** Start and end time (t1 > t0, both finite). */
+  t0: number;
+  t1: number;
+  y0: Float64Array;
+  /**
+   * Times at which the solution is reported, increasing, within [t0, t1]. Default: fixed-step
+   * methods report every step; adaptive methods report [t0, t1].
+   */
+  tEval?: ArrayLike<number>;
+  /** Fixed-step methods: the step (the paper's preset is Euler with dt = 0.01 over T = 1). */
+  dt?: number;
+  /** Adaptive methods: relative and absolute tolerance (per component). */
+  rtol?: number;
+  atol?: number;
+  /** Adaptive methods: initial step (default: estimated), largest step, smallest step. */
+  h0?: number;
+  hMax?: number;
+  hMin?: number;
+  /** Step limit before a SolverError("too-many-steps"); default 1e6. */
+  maxSteps?: number;
+}
+
+export interface SolveStats {
+  steps: number;
+  rejectedSteps: number;
+  rhsEvaluations: number;
+  jacobianEvaluations: number;
+  linearSolves: number;
+  newtonIterations: number;
+}
+
+export interface SolveResult {
+  method: SolverMethod;
+  /** The reported times (length nt). */
+  t: Float64Array;
+  /** The states, row-major nt × dim: state k is y.subarray(k·dim, (k+1)·dim). */
+  y: Float64Array;
+  dim: number;
+  stats: SolveStats;
+  /** The tolerances or step actually used. */
+  settings: { rtol?: number; atol?: number; dt?: number };
+}
