@@ -1,0 +1,221 @@
+import { ValidationError } from "../core/errors.js";
+import { createMemristor } from "../devices/registry.js";
+import { validateBoundary } from "./boundary.js";
+import { classicTemplate } from "./library.js";
+import { validateOutput } from "./output.js";
+import { type CellArray, DEFAULT_SCALES, type MemristorCoupling, type PhysicalScales, validateCellArray } from "./spec.js";
+import { type Template, templateFromNested, templateToNested } from "./template.js";
+
+/**
+ * The JSON form of an array ("cellspice-array", version 1), documented in docs/array-format.md.
+ * Fields are validated on load; every error names its JSON path and what is valid.
+ */
+export const ARRAY_FORMAT = "cellspice-array";
+export const ARRAY_FORMAT_VERSION = 1;
+
+/** Optional simulation settings carried with an array file (used by the CLI). */
+export interface SimulationSettings {
+  T?: number;
+  method?: string;
+  dt?: number;
+  rtol?: number;
+  atol?: number;
+  points?: number;
+}
+
+export interface ArrayDocument {
+  array: CellArray;
+  simulation: SimulationSettings;
+}
+
+/** Parses and validates an array file's text; `source` names the file in errors. */
+export function parseArrayJson(text: string, source = "array JSON"): ArrayDocument {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ValidationError(source, `malformed JSON (${(e as Error).message})`, "a JSON object in the cellspice-array format (docs/array-format.md)");
+  }
+  return arrayFromObject(doc);
+}
+
+export function arrayFromObject(doc: unknown): ArrayDocument {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    throw new ValidationError("(root)", "not a JSON object", "an object with format, rows, cols, templates, …");
+  }
+  const d = doc as Record<string, unknown>;
+  if (d.format !== undefined && d.format !== ARRAY_FORMAT) {
+    throw new ValidationError("format", `got ${JSON.stringify(d.format)}`, JSON.stringify(ARRAY_FORMAT));
+  }
+  if (d.version !== undefined && d.version !== ARRAY_FORMAT_VERSION) {
+    throw new ValidationError("version", `got ${JSON.stringify(d.version)}`, String(ARRAY_FORMAT_VERSION));
+  }
+  const classic = d.classic === undefined ? undefined : classicTemplate(String(d.classic), (d.classicOptions ?? {}) as object);
+  const rows = integer(d.rows, "rows");
+  const cols = integer(d.cols, "cols");
+  const channels = d.channels === undefined ? 1 : integer(d.channels, "channels");
+  const inputChannels = d.inputChannels === undefined ? channels : integer(d.inputChannels, "inputChannels");
+  const t = (d.templates ?? (classic ? { A: classic.A, B: classic.B, z: [classic.z] } : undefined)) as
+    | Record<string, unknown>
+    | undefined;
+  if (!t || typeof t !== "object") {
+    throw new ValidationError("templates", "missing", 'an object {"A": …, "B": …, "z": […]} or a "classic" template name');
+  }
+  const A = template(t.A, "templates.A");
+  const B = template(t.B, "templates.B");
+  const z = numbers(t.z, "templates.z");
+  const cells = channels * rows * cols;
+  const input = field(d.input ?? 0, "input", inputChannels, rows, cols);
+  const init = d.initialState ?? classic?.initialState ?? "zero";
+  const x0 =
+    init === "zero"
+      ? new Float64Array(cells)
+      : init === "ones"
+        ? new Float64Array(cells).fill(1)
+        : init === "input"
+          ? inputAsState(input, channels, inputChannels)
+          : field(init, "initialState", channels, rows, cols);
+  const scales = readScales(d.scales);
+  const array: CellArray = {
+    name: typeof d.name === "string" ? d.name : (classic?.name ?? "array"),
+    channels,
+    inputChannels,
+    rows,
+    cols,
+    A,
+    B,
+    z,
+    boundary: validateBoundary(d.boundary ?? classic?.boundary ?? { kind: "fixed" }),
+    output: validateOutput(d.output ?? { kind: "standard" }),
+    input,
+    x0,
+    scales,
+    memristor: d.memristor === undefined ? undefined : readMemristor(d.memristor, cells, channels, rows, cols),
+  };
+  validateCellArray(array);
+  return { array, simulation: readSimulation(d.simulation) };
+}
+
+/** The JSON object of an array (inverse of arrayFromObject). */
+export function arrayToObject(a: CellArray, simulation: SimulationSettings = {}): Record<string, unknown> {
+  const obj: Record<string, unknown> = {
+    format: ARRAY_FORMAT,
+    version: ARRAY_FORMAT_VERSION,
+    name: a.name,
+    channels: a.channels,
+    inputChannels: a.inputChannels,
+    rows: a.rows,
+    cols: a.cols,
+    templates: { A: templateToNested(a.A), B: templateToNested(a.B), z: [...a.z] },
+    boundary: a.boundary,
+    output: a.output,
+    input: nestField(a.input, a.inputChannels, a.rows, a.cols),
+    initialState: nestField(a.x0, a.channels, a.rows, a.cols),
+    scales: a.scales,
+  };
+  if (a.memristor) {
+    obj.memristor = {
+      model: a.memristor.model.name,
+      params: a.memristor.model.params,
+      w0: nestField(a.memristor.w0, a.channels, a.rows, a.cols),
+      voltage: a.memristor.voltage,
+    };
+  }
+  if (Object.keys(simulation).length > 0) obj.simulation = simulation;
+  return obj;
+}
+
+function readMemristor(value: unknown, cells: number, channels: number, rows: number, cols: number): MemristorCoupling {
+  if (typeof value !== "object" || value === null) {
+    throw new ValidationError("memristor", "not an object", '{"model": name, "params"?: {…}, "w0"?: number, "voltage"?: "x"|"y"}');
+  }
+  const m = value as Record<string, unknown>;
+  if (typeof m.model !== "string") {
+    throw new ValidationError("memristor.model", `got ${JSON.stringify(m.model)}`, "a memristor model name (see `cellspice models`)");
+  }
+  const params = (m.params ?? {}) as Record<string, number>;
+  const model = createMemristor(m.model, params);
+  const w0Value = m.w0 ?? 0.1;
+  const w0 = typeof w0Value === "number" ? new Float64Array(cells).fill(w0Value) : field(w0Value, "memristor.w0", channels, rows, cols);
+  return { model, w0, voltage: (m.voltage ?? "x") as "x" | "y" };
+}
+
+function readScales(value: unknown): PhysicalScales {
+  if (value === undefined) return DEFAULT_SCALES;
+  const s = value as Record<string, unknown>;
+  const out = { ...DEFAULT_SCALES };
+  for (const key of ["tau", "Vs", "R"] as const) {
+    if (s[key] === undefined) continue;
+    if (typeof s[key] !== "number" || !((s[key] as number) > 0)) {
+      throw new ValidationError(`scales.${key}`, `got ${JSON.stringify(s[key])}`, "a positive number in SI units");
+    }
+    out[key] = s[key] as number;
+  }
+  return out;
+}
+
+function readSimulation(value: unknown): SimulationSettings {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null) {
+    throw new ValidationError("simulation", "not an object", '{"T": number, "method"?: string, "dt"?: number, …}');
+  }
+  const s = value as Record<string, unknown>;
+  const out: SimulationSettings = {};
+  for (const key of ["T", "dt", "rtol", "atol", "points"] as const) {
+    if (s[key] === undefined) continue;
+    if (typeof s[key] !== "number" || !((s[key] as number) > 0)) {
+      throw new ValidationError(`simulation.${key}`, `got ${JSON.stringify(s[key])}`, "a positive number");
+    }
+    out[key] = s[key] as number;
+  }
+  if (s.method !== undefined) out.method = String(s.method);
+  return out;
+}
+
+function integer(v: unknown, field: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+    throw new ValidationError(field, `got ${JSON.stringify(v)}`, "a positive integer");
+  }
+  return v;
+}
+
+function template(v: unknown, field: string): Template {
+  if (v === undefined) throw new ValidationError(field, "missing", "a k×k or C_out×C_in×k×k array of numbers, k odd");
+  return templateFromNested(v, field);
+}
+
+function numbers(v: unknown, field: string): Float64Array {
+  const list = typeof v === "number" ? [v] : v;
+  if (!Array.isArray(list) || !list.every((x) => typeof x === "number" && Number.isFinite(x))) {
+    throw new ValidationError(field, `got ${JSON.stringify(v)}`, "a number or an array of finite numbers, one per channel");
+  }
+  return Float64Array.from(list);
+}
+
+/** A C×H×W field from a number (uniform), an H×W array (C = 1) or a C×H×W array. */
+function field(v: unknown, name: string, channels: number, rows: number, cols: number): Float64Array {
+  const n = channels * rows * cols;
+  if (typeof v === "number" && Number.isFinite(v)) return new Float64Array(n).fill(v);
+  const flat = (Array.isArray(v) ? v.flat(2) : []) as unknown[];
+  if (flat.length !== n || !flat.every((x) => typeof x === "number" && Number.isFinite(x))) {
+    throw new ValidationError(
+      name,
+      `has ${flat.length} numbers`,
+      `a number, or ${channels}×${rows}×${cols} finite numbers (nested [channel][row][col], or [row][col] for one channel)`,
+    );
+  }
+  return Float64Array.from(flat as number[]);
+}
+
+function inputAsState(input: Float64Array, channels: number, inputChannels: number): Float64Array {
+  if (channels !== inputChannels) {
+    throw new ValidationError("initialState", `"input" needs inputChannels = channels, got ${inputChannels} and ${channels}`, '"zero", "ones", a number or a field');
+  }
+  return Float64Array.from(input);
+}
+
+function nestField(v: Float64Array, channels: number, rows: number, cols: number): number[][][] {
+  return Array.from({ length: channels }, (_, c) =>
+    Array.from({ length: rows }, (_, i) => Array.from(v.subarray((c * rows + i) * cols, (c * rows + i + 1) * cols))),
+  );
+}
