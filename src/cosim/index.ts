@@ -1,0 +1,3 @@
+export * from "./cosim.js";
+export * from "./metrics.js";
+export * from "./resample.js";

@@ -1,0 +1,3 @@
+export * from "./ngspice.js";
+export * from "./trajectory.js";
+export * from "./typescript.js";

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { compareWaveforms, verdict } from "../../src/cosim/metrics.js";
+import { interpolationErrorBound, resampleLinear } from "../../src/cosim/resample.js";
+import { DEFAULT_TOLERANCES } from "../../src/cosim/cosim.js";
+
+const STANDARD = { kind: "standard" } as const;
+const grid = (n: number, T: number) => Float64Array.from({ length: n + 1 }, (_, k) => (T * k) / n);
+
+/** Two cells: cell 0 differs by δ·t (a ramp), cell 1 by a bump δ·sin(πt/T). */
+function synthetic(t: Float64Array, delta: number) {
+  const n = 2;
+  const T = t[t.length - 1];
+  const a = new Float64Array(t.length * n);
+  const b = new Float64Array(t.length * n);
+  t.forEach((s, k) => {
+    b[k * n] = 1 - Math.exp(-s);
+    a[k * n] = b[k * n] + delta * s;
+    b[k * n + 1] = 0.5 * Math.sin(s);
+    a[k * n + 1] = b[k * n + 1] + delta * Math.sin((Math.PI * s) / T);
+  });
+  return { a, b, n };
+}
+
+describe("compareWaveforms(t, a, b, n, output)", () => {
+  it("finds the known differences of synthetic waveforms", () => {
+    const t = grid(1000, 2);
+    const delta = 1e-3;
+    const { a, b, n } = synthetic(t, delta);
+    const { cells, overall } = compareWaveforms(t, a, b, n, STANDARD);
+    // Ramp: max δ·T at t = T; RMS δ·sqrt(mean t²) → δ·T/√3 on a fine grid.
+    expect(cells[0].maxAbs).toBeCloseTo(delta * 2, 12);
+    expect(cells[0].tWorst).toBe(2);
+    expect(cells[0].finalAbs).toBeCloseTo(delta * 2, 12);
+    expect(cells[0].rms).toBeCloseTo((delta * 2) / Math.sqrt(3), 5);
+    // Bump: max δ at t = T/2, RMS δ/√2, zero at the end.
+    expect(cells[1].maxAbs).toBeCloseTo(delta, 12);
+    expect(cells[1].tWorst).toBeCloseTo(1, 12);
+    expect(cells[1].rms).toBeCloseTo(delta / Math.SQRT2, 5);
+    expect(cells[1].finalAbs).toBeLessThan(1e-15);
+    expect(overall.worstCell).toBe(0);
+    expect(overall.maxAbs).toBeCloseTo(2e-3, 12);
+    // Final state: ‖(2δ, 0)‖ / ‖(1 − e^{−2}, 0.5 sin 2)‖.
+    const ref = Math.hypot(1 - Math.exp(-2), 0.5 * Math.sin(2));
+    expect(overall.finalRelative).toBeCloseTo((2 * delta) / ref, 10);
+  });
+
+  it("measures output agreement after f(·): saturated differences vanish", () => {
+    const t = grid(10, 1);
+    const a = Float64Array.from(t, () => 3);
+    const b = Float64Array.from(t, () => 2);
+    const { cells } = compareWaveforms(t, a, b, 1, STANDARD);
+    expect(cells[0].maxAbs).toBe(1);
+    expect(cells[0].outputMaxAbs).toBe(0);
+    const leaky = compareWaveforms(t, a, b, 1, { kind: "leaky", alpha: 0.01 });
+    expect(leaky.cells[0].outputMaxAbs).toBeCloseTo(0.01, 14);
+  });
+
+  it("a NaN anywhere fails the verdict and names the cell", () => {
+    const t = grid(10, 1);
+    const { a, b, n } = synthetic(t, 0);
+    a[5 * n + 1] = Number.NaN;
+    const { cells, overall } = compareWaveforms(t, a, b, n, STANDARD);
+    const v = verdict(cells, overall, DEFAULT_TOLERANCES);
+    expect(v.pass).toBe(false);
+    expect(v.failingCells).toEqual([1]);
+  });
+});
+
+describe("verdict(cells, overall, tolerances)", () => {
+  it("passes within tolerance and lists failing cells worst first", () => {
+    const t = grid(100, 1);
+    const { a, b, n } = synthetic(t, 1e-6);
+    const ok = compareWaveforms(t, a, b, n, STANDARD);
+    expect(verdict(ok.cells, ok.overall, DEFAULT_TOLERANCES).pass).toBe(true);
+    const bad = synthetic(t, 1e-2);
+    const m = compareWaveforms(t, bad.a, bad.b, n, STANDARD);
+    const v = verdict(m.cells, m.overall, DEFAULT_TOLERANCES);
+    expect(v.pass).toBe(false);
+    expect(v.failingCells).toEqual([0, 1]);
+    expect(v.failed).toContain("maxAbs");
+  });
+
+  it("refuses a non-positive tolerance", () => {
+    const t = grid(2, 1);
+    const m = compareWaveforms(t, new Float64Array(3), new Float64Array(3), 1, STANDARD);
+    expect(() => verdict(m.cells, m.overall, { ...DEFAULT_TOLERANCES, rms: 0 })).toThrow(/tolerances.rms/);
+  });
+});
+
+describe("resampleLinear(tSrc, y, n, tDst)", () => {
+  it("is exact on straight lines and on the source points", () => {
+    const tSrc = Float64Array.of(0, 0.3, 0.35, 1);
+    const y = Float64Array.from([...tSrc].flatMap((s) => [2 * s - 1, 5]));
+    const tDst = Float64Array.of(0, 0.1, 0.3, 0.33, 0.9, 1);
+    const out = resampleLinear(tSrc, y, 2, tDst);
+    tDst.forEach((s, k) => {
+      expect(out[2 * k]).toBeCloseTo(2 * s - 1, 14);
+      expect(out[2 * k + 1]).toBe(5);
+    });
+  });
+
+  it("stays within its error bound h²·max|x''|/8 on a curve, and never overshoots", () => {
+    const tSrc = grid(50, 3);
+    const y = Float64Array.from(tSrc, (s) => Math.exp(-s));
+    const tDst = grid(997, 3);
+    const out = resampleLinear(tSrc, y, 1, tDst);
+    const bound = interpolationErrorBound(tSrc, y, 1);
+    let worst = 0;
+    tDst.forEach((s, k) => {
+      worst = Math.max(worst, Math.abs(out[k] - Math.exp(-s)));
+      expect(out[k]).toBeLessThanOrEqual(1);
+      expect(out[k]).toBeGreaterThanOrEqual(Math.exp(-3));
+    });
+    expect(worst).toBeLessThanOrEqual(bound * 1.05);
+    expect(worst).toBeGreaterThan(bound * 0.5); // the bound is tight, not vacuous
+  });
+
+  it("refuses to extrapolate", () => {
+    expect(() => resampleLinear(Float64Array.of(0, 1), Float64Array.of(0, 1), 1, Float64Array.of(1.5))).toThrow(/outside/);
+  });
+});
