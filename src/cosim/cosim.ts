@@ -2,6 +2,7 @@ import type { CellArray } from "../cells/spec.js";
 import { simulateNgspice, type NgspiceRunOptions } from "../engines/ngspice.js";
 import type { ArrayTrajectory } from "../engines/trajectory.js";
 import { simulateTypescript, type TypescriptRunOptions } from "../engines/typescript.js";
+import { compareSwitching } from "./switching.js";
 import { type CellMetrics, compareWaveforms, type OverallMetrics, type Tolerances, type Verdict, verdict } from "./metrics.js";
 
 /**
@@ -13,10 +14,25 @@ import { type CellMetrics, compareWaveforms, type OverallMetrics, type Tolerance
  */
 export const DEFAULT_TOLERANCES: Tolerances = { maxAbs: 1e-4, rms: 3e-5, finalRelative: 1e-4, outputMaxAbs: 1e-4 };
 
+/**
+ * [choice] M-CellNN: where a memristor switches abruptly the instant is ill-conditioned
+ * (DESIGN.md 2.1), so w is compared by its switching times: the first time w crosses
+ * `threshold`, which must agree within `maxDelta` τ in every cell, and switch in both engines or
+ * in neither. The default 1e-3 τ: on test/cosim's 4×4 edge M-CellNN the engines' switching times
+ * agree to 4e-6 τ, while halving one memristor's B_on delays its switch by 4.5e-3 τ.
+ */
+export interface SwitchingTolerance {
+  threshold: number;
+  maxDelta: number;
+}
+
+export const DEFAULT_SWITCHING: SwitchingTolerance = { threshold: 0.5, maxDelta: 1e-3 };
+
 export interface CosimOptions {
   /** Transient length (τ). */
   T: number;
   tolerances?: Partial<Tolerances>;
+  switching?: Partial<SwitchingTolerance>;
   typescript?: Omit<TypescriptRunOptions, "T" | "tEval">;
   ngspice?: Omit<NgspiceRunOptions, "T">;
 }
@@ -37,8 +53,10 @@ export interface CosimResult {
   netlist: string;
   cells: (CellMetrics & CellLocation)[];
   overall: OverallMetrics;
-  /** Agreement of the memristor states (M-CellNN), reported but not part of the verdict. */
-  memristor?: OverallMetrics;
+  /** Agreement of the memristor states w (M-CellNN): waveforms and switching times. */
+  memristor?: OverallMetrics & {
+    switching: ReturnType<typeof compareSwitching> & { tolerance: SwitchingTolerance };
+  };
   verdict: Verdict;
 }
 
@@ -52,8 +70,24 @@ export async function runCosim(array: CellArray, o: CosimOptions): Promise<Cosim
   const ts = simulateTypescript(array, { ...o.typescript, T: o.T, tEval: ng.t });
   const { cells, overall } = compareWaveforms(ng.t, ts.x, ng.x, ts.cells, array.output);
   const tolerances = { ...DEFAULT_TOLERANCES, ...o.tolerances };
+  const switchTol = { ...DEFAULT_SWITCHING, ...o.switching };
   const memristor =
-    ts.w && ng.w ? compareWaveforms(ng.t, ts.w, ng.w, ts.cells, { kind: "leaky", alpha: 1 }).overall : undefined;
+    ts.w && ng.w
+      ? {
+          ...compareWaveforms(ng.t, ts.w, ng.w, ts.cells, { kind: "leaky", alpha: 1 }).overall,
+          switching: { ...compareSwitching(ng.t, ts.w, ng.w, ts.cells, switchTol.threshold), tolerance: switchTol },
+        }
+      : undefined;
+  const v = verdict(cells, overall, tolerances);
+  if (memristor) {
+    const s = memristor.switching;
+    if (!(s.maxDelta <= switchTol.maxDelta) || s.mismatched.length > 0) {
+      v.pass = false;
+      v.failed.push("switching");
+      const late = s.events.filter((e) => e.a === null || e.b === null || Math.abs(e.a - e.b) > switchTol.maxDelta).map((e) => e.cell);
+      v.failingCells = [...new Set([...v.failingCells, ...late])];
+    }
+  }
   const { netlist, ...ngTrajectory } = ng;
   return {
     array,
@@ -65,7 +99,7 @@ export async function runCosim(array: CellArray, o: CosimOptions): Promise<Cosim
     cells: cells.map((c) => ({ ...c, ...cellLocation(array, c.cell) })),
     overall,
     memristor,
-    verdict: verdict(cells, overall, tolerances),
+    verdict: v,
   };
 }
 

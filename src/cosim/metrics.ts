@@ -103,8 +103,8 @@ export interface Verdict {
   tolerances: Tolerances;
   /** Cells that exceed a per-cell tolerance (maxAbs, rms, outputMaxAbs), worst first. */
   failingCells: number[];
-  /** Which tolerances failed overall. */
-  failed: (keyof Tolerances)[];
+  /** Which tolerances failed overall ("switching": memristor switching times, M-CellNN). */
+  failed: (keyof Tolerances | "switching")[];
 }
 
 export function verdict(cells: CellMetrics[], overall: OverallMetrics, tol: Tolerances): Verdict {
@@ -115,7 +115,7 @@ export function verdict(cells: CellMetrics[], overall: OverallMetrics, tol: Tole
     .filter((c) => !(c.maxAbs <= tol.maxAbs && c.rms <= tol.rms && c.outputMaxAbs <= tol.outputMaxAbs))
     .sort((x, y) => (y.maxAbs || Number.POSITIVE_INFINITY) - (x.maxAbs || Number.POSITIVE_INFINITY))
     .map((c) => c.cell);
-  const failed: (keyof Tolerances)[] = [];
+  const failed: Verdict["failed"] = [];
   if (!(overall.maxAbs <= tol.maxAbs)) failed.push("maxAbs");
   if (!(overall.rms <= tol.rms)) failed.push("rms");
   if (!(overall.finalRelative <= tol.finalRelative)) failed.push("finalRelative");

@@ -39,7 +39,15 @@ export interface SolveOptions {
   hMin?: number;
   /** Step limit before a SolverError("too-many-steps"); default 1e6. */
   maxSteps?: number;
+  /**
+   * Implicit method: how Newton's linear systems are solved. "dense": LU with partial
+   * pivoting; "gmres": GMRES with an ILU(0) preconditioner (Jacobian-free without
+   * system.jacobian); "auto" (default): dense up to 1000 unknowns, else gmres.
+   */
+  linearSolver?: LinearSolverKind;
 }
+
+export type LinearSolverKind = "auto" | "dense" | "gmres";
 
 export interface SolveStats {
   steps: number;
@@ -48,6 +56,8 @@ export interface SolveStats {
   jacobianEvaluations: number;
   linearSolves: number;
   newtonIterations: number;
+  /** Implicit method with GMRES: Krylov iterations summed over all linear solves. */
+  krylovIterations?: number;
 }
 
 export interface SolveResult {

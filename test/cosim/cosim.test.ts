@@ -55,22 +55,43 @@ describe("runCosim(array) on classic templates", () => {
 });
 
 describe("runCosim(array) on a small M-CellNN array", () => {
-  it("the original TaOx model in its gentle regime: x and w agree", async () => {
-    const base = classicArray(classicTemplate("edge"), picture(["....", ".##.", ".##.", "...."]));
-    const array: CellArray = {
-      ...base,
-      scales: { tau: 1e-3, Vs: 0.3, R: 100 },
-      memristor: { model: createMemristor("strachan-taox"), w0: new Float64Array(16).fill(0.1), voltage: "x" },
-    };
+  const base = classicArray(classicTemplate("edge"), picture(["....", ".##.", ".##.", "...."]));
+  const array: CellArray = {
+    ...base,
+    scales: { tau: 1e-3, Vs: 0.2, R: 100 },
+    memristor: { model: createMemristor("strachan-taox"), w0: new Float64Array(16).fill(0.1), voltage: "x" },
+  };
+
+  it("original TaOx model: states agree and the memristors switch at the same times", async () => {
     const r = await runCosim(array, { T: 3 });
+    expect(r.verdict.failed).toEqual([]);
     expect(r.verdict.pass).toBe(true);
-    expect(r.memristor?.maxAbs).toBeLessThan(1e-4);
-    // The memristor matters here: without it the final states differ by far more than the tolerance.
+    const s = r.memristor!.switching;
+    // The four black cells rise past v = 0.45 V and switch ON; the white ones never do.
+    expect(s.events.map((e) => e.cell)).toEqual([5, 6, 9, 10]);
+    expect(s.maxDelta).toBeLessThan(1e-2);
+    // The memristor matters: without it the final states differ by far more than the tolerance.
     const plain = await runCosim(base, { T: 3 });
     const last = (r.t.length - 1) * 16;
     const lastPlain = (plain.t.length - 1) * 16;
     let change = 0;
     for (let p = 0; p < 16; p++) change = Math.max(change, Math.abs(r.cellspice.x[last + p] - plain.cellspice.x[lastPlain + p]));
     expect(change).toBeGreaterThan(0.05);
+  });
+
+  it("a netlist memristor with the wrong ON rate switches late: the verdict names its cell", async () => {
+    const r = await runCosim(array, {
+      T: 3,
+      ngspice: {
+        editNetlist: (n) => {
+          const x = n.elements.find((e) => e.name === "xm_0_1_2");
+          if (x?.kind !== "X") throw new Error("memristor of cell (0,1,2) not found");
+          x.params.b_on = 0.5e-4; // half the published B_on
+        },
+      },
+    });
+    expect(r.verdict.pass).toBe(false);
+    expect(r.verdict.failed).toContain("switching");
+    expect(r.verdict.failingCells).toContain(6);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareWaveforms, verdict } from "../../src/cosim/metrics.js";
 import { interpolationErrorBound, resampleLinear } from "../../src/cosim/resample.js";
+import { compareSwitching } from "../../src/cosim/switching.js";
 import { DEFAULT_TOLERANCES } from "../../src/cosim/cosim.js";
 
 const STANDARD = { kind: "standard" } as const;
@@ -117,5 +118,26 @@ describe("resampleLinear(tSrc, y, n, tDst)", () => {
 
   it("refuses to extrapolate", () => {
     expect(() => resampleLinear(Float64Array.of(0, 1), Float64Array.of(0, 1), 1, Float64Array.of(1.5))).toThrow(/outside/);
+  });
+});
+
+describe("compareSwitching(t, wa, wb, cells, threshold)", () => {
+  it("locates first crossings between samples and pairs them across engines", () => {
+    const t = grid(100, 1);
+    // cell 0 switches at 0.3 (a) and 0.305 (b); cell 1 never; cell 2 only in b (at 0.8).
+    const step = (t0: number) => (s: number) => (s < t0 ? 0.1 : 0.9);
+    const ramp = (t0: number) => (s: number) => Math.min(0.9, Math.max(0.1, 0.1 + (s - t0 + 0.005) * 80));
+    const wa = new Float64Array(t.length * 3);
+    const wb = new Float64Array(t.length * 3);
+    t.forEach((s, k) => {
+      wa.set([ramp(0.3)(s), 0.1, 0.1], 3 * k);
+      wb.set([ramp(0.305)(s), 0.1, step(0.8)(s)], 3 * k);
+    });
+    const r = compareSwitching(t, wa, wb, 3, 0.5);
+    expect(r.events.map((e) => e.cell)).toEqual([0, 2]);
+    expect(r.events[0].a).toBeCloseTo(0.3, 10);
+    expect(r.events[0].b).toBeCloseTo(0.305, 10);
+    expect(r.maxDelta).toBeCloseTo(0.005, 10);
+    expect(r.mismatched).toEqual([2]);
   });
 });

@@ -29,7 +29,12 @@ export interface NetlistOptions {
   maxStep?: number;
   templateForm?: "vccs" | "behavioral";
   inputForm?: "sources" | "folded";
-  /** Extra `.options` words, e.g. "reltol=1e-6". */
+  /**
+   * Extra `.options` words. Default: none for a CellNN; "reltol=1e-6 trtol=1" for an M-CellNN,
+   * whose abrupt memristor switching ngspice's default error control (reltol 1e-3, trtol 7)
+   * steps over with errors of a few 1e-2 in x (measured on netlists/mcellnn-edge-4x4.cir: 4e-2 by
+   * default, 6e-6 with these options, at no extra run time).
+   */
   options?: string[];
   /** Save the y nodes as well as x (and w). */
   saveOutputs?: boolean;
@@ -204,7 +209,7 @@ export function arrayNetlist(array: CellArray, options: NetlistOptions): ArrayNe
         ? [`memristor: ${array.memristor.model.name} across each cell capacitor (voltage v(x))`]
         : []),
     ],
-    options: ["norefvalue noinit noacct", ...(options.options ?? [])],
+    options: ["norefvalue noinit noacct", ...(options.options ?? (array.memristor ? ["reltol=1e-6 trtol=1"] : []))],
     subcircuits,
     elements,
     saves,

@@ -104,8 +104,14 @@ function smoothBody(): string[] {
   const w = WC;
   const x = `(${v}*tanh({rho/2}*${v}))`;
   const root = `(${x}/(sqrt(${x}+{eps_sqrt*eps_sqrt})+{eps_sqrt}))`;
-  const G = `({g_m}*${w}+{a}*(1-${w})*exp({b}*${root}))`;
-  const p = `(${G}*${v}*${v})`;
+  const variant = process.env.CS_VARIANT ?? "inline";
+  const Gx = `({g_m}*${w}+{a}*(1-${w})*exp({b}*${variant === "sg" ? "v(s)" : root}))`;
+  const G = variant === "inline" ? Gx : "v(g)";
+  const p = variant === "gq" ? "v(q)" : `(${G}*${v}*${v})`;
+  const pre: string[] = [];
+  if (variant === "sg") pre.push(`bs s 0 v=${root}`);
+  if (variant !== "inline") pre.push(`bg g 0 v=${Gx}`);
+  if (variant === "gq") pre.push(`bq q 0 v=v(g)*${v}*${v}`);
   const kv = `{k_theta}*${v}`;
   // −Λ_on and −Λ_off
   const nlOn = `({-ln(b_on)}-abs(${v})/{sigma_on}+(${w}/{x_on})*(${w}/{x_on})-${p}/{sigma_p}+${softplus(`-${kv}`)})`;
@@ -115,6 +121,7 @@ function smoothBody(): string[] {
   const tUp = `(({w_max}-v(w))/{delta_w}+(min(${v},0)/{v_w})*(min(${v},0)/{v_w}))`;
   const tDn = `((v(w)-{w_min})/{delta_w}+(max(${v},0)/{v_w})*(max(${v},0)/{v_w}))`;
   return [
+    ...pre,
     `bm p n i=${G}*${V}`,
     `bw 0 w i=(${on}+${off})*${smoothStep(tUp)}*${smoothStep(tDn)}`,
   ];

@@ -1,0 +1,16 @@
+export * from "./axis.js";
+export * from "./colorBar.js";
+export * from "./colorScale.js";
+export * from "./data.js";
+export * from "./decimate.js";
+export * from "./heatmap.js";
+export * from "./images.js";
+export * from "./ivLoop.js";
+export * from "./legend.js";
+export * from "./report.js";
+export type * from "./reportData.js";
+export * from "./reportEncoding.js";
+export * from "./svgDocument.js";
+export * from "./svgText.js";
+export * from "./theme.js";
+export * from "./waveforms.js";
