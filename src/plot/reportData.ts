@@ -61,12 +61,12 @@ export interface ArraySummary {
 }
 
 export interface ReportMetrics {
-  readonly overall: OverallMetrics;
+  readonly overall: ReportOverallMetrics;
   /** Per-cell metrics for any subset of cells; the report lists the worst ones. */
-  readonly cells: readonly CellMetrics[];
+  readonly cells: readonly ReportCellMetrics[];
 }
 
-export interface OverallMetrics {
+export interface ReportOverallMetrics {
   /** max over cells and t of |ngspice − cellspice|. */
   readonly maxAbsError: number;
   /** Root mean square of ngspice − cellspice over cells and t. */
@@ -85,7 +85,7 @@ export interface OverallMetrics {
   };
 }
 
-export interface CellMetrics {
+export interface ReportCellMetrics {
   /** Flat cell index (c·rows + i)·cols + j. */
   readonly cell: number;
   readonly maxAbsError: number;

@@ -102,4 +102,21 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
     expect(dist[1]).toBeLessThan(dist[2]);
     expect(dist[2]).toBeGreaterThan(0.05);
   });
+
+  it("stiff regime: a memristor that dominates its cell (R·G ≈ 25000) needs tiny explicit steps, few implicit ones", () => {
+    // R = 10 MΩ against G(w = 0.1) ≈ 2.5 mS: the fastest eigenvalue is about −R·G ≈ −25000/τ.
+    const array = { ...withMemristor(base, createMemristor("strachan-taox-smooth")), scales: { tau: 1e-3, Vs: 0.5, R: 1e7 } };
+    const sys = createCellSystem(array);
+    const run = (method: "implicit" | "dopri5", rtol: number) =>
+      solve(sys, { method, t0: 0, t1: 3, y0: sys.initialState(), rtol, atol: rtol * 1e-3 });
+    const implicit = run("implicit", 1e-6);
+    const explicit = run("dopri5", 1e-6);
+    const tight = run("dopri5", 1e-11);
+    expect(implicit.stats.steps * 10).toBeLessThan(explicit.stats.steps);
+    const last = (r: ReturnType<typeof run>) => r.y.subarray(r.y.length - r.dim);
+    const ref = last(tight);
+    const err = Math.max(...Array.from(last(implicit), (v, k) => Math.abs(v - ref[k])));
+    // TR-BDF2's global error is about steps × rtol (docs/solvers.md): here ≲ 1e-4.
+    expect(err).toBeLessThan(1e-4);
+  });
 });

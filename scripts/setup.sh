@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what cellspice needs on a fresh Debian/Ubuntu machine, skipping what is already there:
+#   ngspice (the SPICE engine cellspice runs as a child process), chromium (for the HTML-report
+#   browser test), the npm dependencies, and, with --training, the Python packages of training/.
+# Safe to run again. Uses sudo when not root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_cmd=""
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+
+missing=()
+command -v ngspice >/dev/null 2>&1 || missing+=(ngspice)
+if [ "${CELLSPICE_SKIP_BROWSER:-0}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${missing[*]} with apt-get"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install ${missing[*]} (macOS: brew install ngspice chromium)" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--training" ]; then
+  if ! python3 -c "import torch, safetensors, numpy, pytest" >/dev/null 2>&1; then
+    echo "setup: pip install -r training/requirements.txt"
+    python3 -m pip install -q -r training/requirements.txt
+  fi
+fi
+echo "setup: ngspice $(ngspice -v 2>/dev/null | sed -n 's/.*ngspice-\([0-9.]*\).*/\1/p' | head -1), node $(node --version)"
