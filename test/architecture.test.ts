@@ -15,10 +15,11 @@ const ALLOWED: Record<string, string[]> = {
   spice: ["core", "devices", "cells"],
   engines: ["core", "devices", "cells", "solvers", "spice"],
   cosim: ["core", "devices", "cells", "solvers", "spice", "engines"],
+  mapping: ["core", "devices", "cells", "solvers", "engines"],
   plot: ["core"],
-  report: ["core", "devices", "cells", "solvers", "spice", "engines", "cosim", "plot"],
+  report: ["core", "devices", "cells", "solvers", "spice", "engines", "cosim", "mapping", "plot"],
   bench: ["core", "devices", "cells", "solvers", "spice", "engines", "cosim", "plot"],
-  cli: ["core", "devices", "cells", "solvers", "spice", "engines", "cosim", "plot", "report", "bench"],
+  cli: ["core", "devices", "cells", "solvers", "spice", "engines", "cosim", "mapping", "plot", "report", "bench"],
 };
 
 /** Node built-ins that start processes or touch files, and the modules allowed to use them. */

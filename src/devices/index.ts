@@ -52,3 +52,4 @@ export {
   smoothStateRate,
 } from "./strachanSmooth.js";
 export type { MemristorModel } from "./types.js";
+export { STRACHAN_SMOOTH_V1_NAME, SMOOTH_V1_PARAMS, createStrachanSmoothV1 } from "./strachanSmoothV1.js";

@@ -7,6 +7,7 @@ import type { ParamTable } from "../core/params.js";
 import { createStrachan, STRACHAN_NAME } from "./strachan.js";
 import { STRACHAN_PARAMS, STRACHAN_SMOOTH_PARAMS } from "./strachanParams.js";
 import { createStrachanSmooth, STRACHAN_SMOOTH_NAME } from "./strachanSmooth.js";
+import { createStrachanSmoothV1, SMOOTH_V1_PARAMS, STRACHAN_SMOOTH_V1_NAME } from "./strachanSmoothV1.js";
 import type { MemristorModel } from "./types.js";
 
 export interface MemristorEntry {
@@ -28,6 +29,12 @@ export const MEMRISTOR_MODELS: readonly MemristorEntry[] = [
     params: STRACHAN_SMOOTH_PARAMS,
     description: "Strachan TaOx model with smooth kernels, log-space capped rates, bounded w",
     create: createStrachanSmooth,
+  },
+  {
+    name: STRACHAN_SMOOTH_V1_NAME,
+    params: SMOOTH_V1_PARAMS,
+    description: "the smooth form the diffusion UNets of training/ use (clamped w, rate cap per unit of cell time)",
+    create: createStrachanSmoothV1,
   },
 ];
 

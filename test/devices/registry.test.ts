@@ -31,7 +31,7 @@ function tempFile(name: string, text: string): string {
 
 describe("createMemristor(name, overrides)", () => {
   it("builds both registered models with the declared defaults", () => {
-    expect(memristorModelNames()).toEqual(["strachan-taox", "strachan-taox-smooth"]);
+    expect(memristorModelNames()).toEqual(["strachan-taox", "strachan-taox-smooth", "strachan-taox-smooth-v1"]);
     const orig = createMemristor("strachan-taox");
     expect(orig.params).toEqual(paramDefaults(STRACHAN_PARAMS));
     expect([orig.wMin, orig.wMax]).toEqual([0, 1]);
@@ -51,7 +51,7 @@ describe("createMemristor(name, overrides)", () => {
     const e = catchValidation(() => createMemristor("hp-tio2"));
     expect(e.field).toBe("memristor.model");
     expect(e.message).toContain('"hp-tio2"');
-    expect(e.valid).toBe("one of strachan-taox, strachan-taox-smooth");
+    expect(e.valid).toBe("one of strachan-taox, strachan-taox-smooth, strachan-taox-smooth-v1");
   });
 
   it("refuses an out-of-range parameter, naming the field and its valid range", () => {

@@ -1,0 +1,158 @@
+/**
+ * Options shared by the commands that run an engine, with their units, and how they combine
+ * with the `simulation` settings carried in an array file (command line first, then the file,
+ * then the defaults).
+ */
+import { type Command, Option } from "commander";
+import type { SimulationSettings } from "../cells/io.js";
+import { ValidationError } from "../core/errors.js";
+import type { NgspiceRunOptions } from "../engines/ngspice.js";
+import type { TypescriptRunOptions } from "../engines/typescript.js";
+import type { SolverMethod } from "../solvers/types.js";
+import { SOLVER_METHODS } from "../solvers/validate.js";
+import { UsageError } from "./exitCodes.js";
+import { positiveInteger, positiveNumber } from "./options.js";
+
+/** Transient length when neither the command line nor the array file gives one (the paper's T). */
+export const DEFAULT_T = 1;
+
+export interface TransientFlags {
+  T?: number;
+  points?: number;
+}
+
+export interface NgspiceFlags extends TransientFlags {
+  maxStep?: number;
+  templateForm?: "vccs" | "behavioral";
+  inputForm?: "sources" | "folded";
+  timeout?: number;
+}
+
+export interface SolverFlags extends TransientFlags {
+  method?: SolverMethod;
+  dt?: number;
+  rtol?: number;
+  atol?: number;
+}
+
+export function addTransientOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--T <tau>",
+      `transient length in units of τ = R·C (default: the file's simulation.T, else ${DEFAULT_T})`,
+      positiveNumber,
+    )
+    .option(
+      "--points <n>",
+      "report points over [0, T] (default: the file's simulation.points, else 100)",
+      positiveInteger,
+    );
+}
+
+export function addNgspiceOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--max-step <tau>",
+      "ngspice's largest internal time step in units of τ; sets its accuracy (default 1e-3)",
+      positiveNumber,
+    )
+    .addOption(
+      new Option(
+        "--template-form <form>",
+        "template currents: one VCCS per coefficient, or one behavioural source per cell",
+      )
+        .choices(["vccs", "behavioral"])
+        .default("vccs"),
+    )
+    .addOption(
+      new Option(
+        "--input-form <form>",
+        "inputs u: voltage sources with VCCS, or B⋆u + z folded into one current per cell",
+      )
+        .choices(["sources", "folded"])
+        .default("sources"),
+    )
+    .option("--timeout <s>", "kill ngspice after this many seconds (default 120)", positiveNumber);
+}
+
+export function addSolverOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option(
+        "--method <name>",
+        "cellspice solver (default: dopri5 for a CellNN, implicit for an M-CellNN)",
+      ).choices([...SOLVER_METHODS]),
+    )
+    .option(
+      "--dt <tau>",
+      "step of the fixed-step methods (euler, rk4) in units of τ",
+      positiveNumber,
+    )
+    .option(
+      "--rtol <r>",
+      "relative tolerance of the adaptive methods (default 1e-8; implicit 1e-6)",
+      positiveNumber,
+    )
+    .option(
+      "--atol <a>",
+      "absolute tolerance of the adaptive methods, in units of x (default 1e-10; implicit 1e-8)",
+      positiveNumber,
+    );
+}
+
+/** T from the command line, else the file, else DEFAULT_T. */
+export function transientLength(flags: TransientFlags, file: SimulationSettings): number {
+  return flags.T ?? file.T ?? DEFAULT_T;
+}
+
+export function ngspiceOptions(flags: NgspiceFlags, file: SimulationSettings): NgspiceRunOptions {
+  return {
+    T: transientLength(flags, file),
+    points: flags.points ?? file.points,
+    maxStep: flags.maxStep,
+    templateForm: flags.templateForm,
+    inputForm: flags.inputForm,
+    timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+  };
+}
+
+export function solverOptions(
+  flags: SolverFlags,
+  file: SimulationSettings,
+): Omit<TypescriptRunOptions, "tEval"> {
+  const method =
+    flags.method ?? (file.method === undefined ? undefined : solverMethod(file.method));
+  const dt = flags.dt ?? file.dt;
+  const fixed = method === "euler" || method === "rk4";
+  if (fixed && dt === undefined && flags.method !== undefined) {
+    throw new UsageError(
+      `--method ${method} is a fixed-step method: give its step with --dt <tau>, e.g. --dt 0.01`,
+    );
+  }
+  if (fixed && dt === undefined) {
+    throw new ValidationError(
+      "dt",
+      `method ${method} needs a step`,
+      "--dt <tau> (or simulation.dt in the array file), e.g. 0.01",
+    );
+  }
+  return {
+    T: transientLength(flags, file),
+    method,
+    dt: fixed ? dt : undefined,
+    rtol: flags.rtol ?? file.rtol,
+    atol: flags.atol ?? file.atol,
+    points: flags.points ?? file.points,
+  };
+}
+
+function solverMethod(name: string): SolverMethod {
+  if (!(SOLVER_METHODS as readonly string[]).includes(name)) {
+    throw new ValidationError(
+      "simulation.method",
+      `got ${JSON.stringify(name)}`,
+      `one of ${SOLVER_METHODS.join(", ")}`,
+    );
+  }
+  return name as SolverMethod;
+}

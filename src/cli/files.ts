@@ -1,0 +1,77 @@
+import { readFileSync, realpathSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { type ArrayDocument, parseArrayJson } from "../cells/io.js";
+import { writeFileAtomic } from "../report/atomicWrite.js";
+import { attachSource } from "./errorMessage.js";
+import { FileError, UsageError } from "./exitCodes.js";
+
+/** The text of a file; FileError (exit 3) when it cannot be read. */
+export async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    throw new FileError(path, "read", reason(e));
+  }
+}
+
+/** Reads and validates an array file (docs/array-format.md); errors name the file and field. */
+export async function readArrayFile(path: string): Promise<ArrayDocument> {
+  const text = await readText(path);
+  try {
+    return parseArrayJson(text, path);
+  } catch (e) {
+    throw attachSource(e, path);
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically (temp file + rename, parent directories created), refusing
+ * to overwrite any of the command's input files (a usage error).
+ */
+export async function writeOutput(
+  path: string,
+  data: string,
+  inputs: readonly string[] = [],
+): Promise<void> {
+  guardInputs([path], inputs);
+  try {
+    await writeFileAtomic(path, data);
+  } catch (e) {
+    throw new FileError(path, "write", reason(e));
+  }
+}
+
+/** Throws UsageError when an output path is one of the input files. */
+export function guardInputs(outputs: readonly string[], inputs: readonly string[]): void {
+  const canon = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const ins = new Set(inputs.map(canon));
+  for (const o of outputs) {
+    if (ins.has(canon(o))) {
+      throw new UsageError(`refusing to overwrite the input file ${o}: choose another output path`);
+    }
+  }
+}
+
+/** Synchronous read for small option files (images). */
+export function readTextSync(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new FileError(path, "read", reason(e));
+  }
+}
+
+function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === "ENOENT") return "no such file or directory";
+  if (err?.code === "EISDIR") return "it is a directory";
+  if (err?.code === "EACCES" || err?.code === "EPERM") return "permission denied";
+  return err?.message ?? String(e);
+}
