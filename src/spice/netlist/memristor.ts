@@ -12,7 +12,8 @@ import type { Subcircuit } from "./model.js";
  * parameter of the TypeScript model is a subcircuit parameter with the model's value as default,
  * so an instance may override any of them (`x… p n w taox_strachan params: w0=0.2 g_m=0.03`).
  *
- * Internal nodes hold shared subexpressions as behavioural voltages: g = G(w, v), q = p = G·v².
+ * Internal nodes hold shared subexpressions as behavioural voltages: g = G(w, v), q = p = G·v²
+ * in the original model; the smooth model's nodes and why each is safe are listed at smoothBody.
  * A 1 TΩ leak from w to ground gives the state node the DC path ngspice's topology needs; it
  * changes dw/dt by at most w/1e12 per second.
  *
@@ -50,23 +51,23 @@ function spiceParam(name: string): string {
 }
 
 const V = "v(p,n)";
-/** w clamped to its bounds, written inline: an internal node would start at 0 in the first
- * Newton iteration of a `uic` transient, and x_off/w would overflow there. */
 /**
- * Guards that act only outside the model's physical range (|v| ≤ 1.5 V, p ≤ 0.06 W), where the
- * TypeScript model never goes: Newton trial points of ngspice can land at absurd voltages, and
- * the expressions' derivatives then overflow ("out of range for ^") and abort the run.
+ * w clamped to its bounds, written inline (an internal node would start at 0 in the first Newton
+ * iteration of a `uic` transient, and x_off/w would overflow there). This and the voltage clamp
+ * at ±10 V in smoothBody act only outside the physical range (|v| ≤ 1.5 V), where Newton trial
+ * points can land, and keep every expression and derivative finite there.
  */
-const VL = "min(max(v(p,n),-1e1),1e1)";
 const WC = "min(max(v(w),{w_min}),{w_max})";
 
 /** softplus(z) = ln(1 + e^z) without overflow. */
 const softplus = (z: string) => `(max(${z},0)+ln(1+exp(-abs(${z}))))`;
 /** sinh(u)·e^{−|u|} = sign(u)·(1 − e^{−2|u|})/2. */
 const sinhFactor = (u: string) => `(sgn(${u})*(1-exp(-2*abs(${u})))/2)`;
-/** Cubic smoothstep of t clamped to [0, 1]. */
-const smoothStep = (t: string) =>
-  `(min(max(${t},0),1)*min(max(${t},0),1)*(3-2*min(max(${t},0),1)))`;
+/**
+ * Cubic smoothstep of t clamped to [0, 1], for t a single node voltage: written with `?:`, whose
+ * ngspice derivative is only the taken branch's (nested min/max cost several times more).
+ */
+const smoothStep = (t: string) => `(${t}<=0?0:(${t}>=1?1:${t}*${t}*(3-2*${t})))`;
 
 const SUBCIRCUITS: Record<string, { name: string; title: string; body: string[] }> = {
   [STRACHAN_NAME]: {
@@ -89,41 +90,56 @@ const SUBCIRCUITS: Record<string, { name: string; title: string; body: string[] 
 };
 
 /**
- * The smooth model written with no internal node: every B source is a function of v(p,n) and
- * v(w) only, so ngspice's Newton iteration solves for the same two unknowns per device as the
- * TypeScript implicit solver (an internal node holding a log-rate is linearised on its own and
- * can run far from the value its expression would give, then exp() of it explodes).
+ * The smooth model. ngspice differentiates each B-source expression symbolically and evaluates
+ * value and derivative trees without sharing subexpressions, so its cost grows with the
+ * expression's size times its depth: the model is split into small expressions on internal
+ * nodes. Every node is safe at every Newton iterate, where a node holds its expression's
+ * linearisation rather than its value:
  *
- * Rates: e^{cap(Λ)} = r_max/(1 + e^{M − Λ}) = 1/(e^{−Λ} + 1/r_max), so each term is
- * h(u)/(e^{−Λ} + 1/r_max) with a single exp of −Λ, whose argument is bounded above in the physical
- * range except where the rate is negligible (ngspice caps exp at ~1e99 there: rate ~1e-99 instead
- * of ~0) and whose derivative −e^{−Λ}Λ′/(e^{−Λ} + 1/r_max)² stays finite.
+ *   vv = v(p,n)             linear, so exact at every iterate (one unknown instead of p and n)
+ *   g  = 1e6·G(w, v)        read clamped to [0, 3e7] µS (G ≤ 20 S for |v| ≤ 10 V)
+ *   q  = p/σ_p = G·v²/σ_p   read clamped to [0, 1e8]
+ *   tu, td = t_up, t_down   read only through the smoothstep, which clamps to [0, 1]
+ *
+ * so no consumer sees a value outside the range its expression can take, and no exp/ln/product
+ * or derivative can overflow. The log-rates are not nodes: e^{cap(Λ)} = r_max/(1 + e^{M − Λ}) =
+ * 1/(e^{−Λ} + 1/r_max), so each rate is h(u)/(e^{−Λ} + 1/r_max), evaluated at the actual
+ * (v, w, p) of the iterate with one exp whose derivative −e^{−Λ}Λ′/(e^{−Λ} + 1/r_max)² stays
+ * finite (ngspice caps exp at ~1e99: where e^{−Λ} would exceed it the rate is ~1e-99 instead of
+ * ~0). Earlier versions had nodes for Λ_on, Λ_off and their caps: a log-rate node's linearised
+ * value can be far from its expression's, exp() of it then throws w and v to ~1e200, and ngspice
+ * gives up with "timestep too small" at the first fast switching.
+ *
+ * Within the physical range (|v| ≤ 1.5 V, w in [w_min, w_max]) this is the TypeScript model up to
+ * rounding: s(v) is written √(x + ε²) − ε (the cancellation near v = 0 costs ~1e-22 in s), and the
+ * window is W = S(t_up)·S(t_down) on both terms, as in strachanSmooth.ts.
  */
 function smoothBody(): string[] {
-  const v = VL;
+  const v = "min(max(v(vv),-1e1),1e1)";
+  const vNeg = "max(min(v(vv),0),-1e1)";
+  const vPos = "min(max(v(vv),0),1e1)";
   const w = WC;
   const x = `(${v}*tanh({rho/2}*${v}))`;
-  const root = `(${x}/(sqrt(${x}+{eps_sqrt*eps_sqrt})+{eps_sqrt}))`;
-  const variant = process.env.CS_VARIANT ?? "inline";
-  const Gx = `({g_m}*${w}+{a}*(1-${w})*exp({b}*${variant === "sg" ? "v(s)" : root}))`;
-  const G = variant === "inline" ? Gx : "v(g)";
-  const p = variant === "gq" ? "v(q)" : `(${G}*${v}*${v})`;
-  const pre: string[] = [];
-  if (variant === "sg") pre.push(`bs s 0 v=${root}`);
-  if (variant !== "inline") pre.push(`bg g 0 v=${Gx}`);
-  if (variant === "gq") pre.push(`bq q 0 v=v(g)*${v}*${v}`);
+  const root = `(sqrt(${x}+{eps_sqrt*eps_sqrt})-{eps_sqrt})`;
+  const G = `{g_m}*${w}+{a}*(1-${w})*exp({b}*${root})`;
+  // g holds G in µS and q holds p/σ_p, so that ngspice's absolute node tolerance (vntol, 1e-6)
+  // is negligible against both: p/σ_p enters the ON log-rate directly.
+  const g = "min(max(v(g),0),3e7)";
+  const ps = "min(max(v(q),0),1e8)";
   const kv = `{k_theta}*${v}`;
   // −Λ_on and −Λ_off
-  const nlOn = `({-ln(b_on)}-abs(${v})/{sigma_on}+(${w}/{x_on})*(${w}/{x_on})-${p}/{sigma_p}+${softplus(`-${kv}`)})`;
-  const nlOff = `({-ln(a_off)}-abs(${v})/{sigma_off}+({x_off}/${w})*({x_off}/${w})-1/(1+{beta}*${p})+${softplus(kv)})`;
+  const nlOn = `({-ln(b_on)}-abs(${v})/{sigma_on}+(${w}/{x_on})*(${w}/{x_on})-${ps}+${softplus(`-${kv}`)})`;
+  const nlOff = `({-ln(a_off)}-abs(${v})/{sigma_off}+({x_off}/${w})*({x_off}/${w})-1/(1+{beta*sigma_p}*${ps})+${softplus(kv)})`;
   const on = `${sinhFactor(`${v}/{sigma_on}`)}/(exp(${nlOn})+{1/r_max})`;
   const off = `${sinhFactor(`${v}/{sigma_off}`)}/(exp(${nlOff})+{1/r_max})`;
-  const tUp = `(({w_max}-v(w))/{delta_w}+(min(${v},0)/{v_w})*(min(${v},0)/{v_w}))`;
-  const tDn = `((v(w)-{w_min})/{delta_w}+(max(${v},0)/{v_w})*(max(${v},0)/{v_w}))`;
   return [
-    ...pre,
-    `bm p n i=${G}*${V}`,
-    `bw 0 w i=(${on}+${off})*${smoothStep(tUp)}*${smoothStep(tDn)}`,
+    `bvv vv 0 v=${V}`,
+    `bg g 0 v=1e6*(${G})`,
+    `bq q 0 v=${g}*{1e-6/sigma_p}*${v}*${v}`,
+    `btu tu 0 v=({w_max}-v(w))/{delta_w}+(${vNeg}/{v_w})*(${vNeg}/{v_w})`,
+    `btd td 0 v=(v(w)-{w_min})/{delta_w}+(${vPos}/{v_w})*(${vPos}/{v_w})`,
+    `bm p n i=1e-6*${g}*${V}`,
+    `bw 0 w i=(${on}+${off})*${smoothStep("v(tu)")}*${smoothStep("v(td)")}`,
   ];
 }
 
