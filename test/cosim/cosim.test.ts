@@ -94,4 +94,16 @@ describe("runCosim(array) on a small M-CellNN array", () => {
     expect(r.verdict.failed).toContain("switching");
     expect(r.verdict.failingCells).toContain(6);
   });
+
+  it("smooth TaOx model in its switching regime (V_s = 0.5 V): states and switching times agree", async () => {
+    const small = classicArray(classicTemplate("edge"), picture(["...", ".#.", "##."]));
+    const smooth: CellArray = {
+      ...small,
+      scales: { tau: 1e-3, Vs: 0.5, R: 100 },
+      memristor: { model: createMemristor("strachan-taox-smooth"), w0: new Float64Array(9).fill(0.1), voltage: "x" },
+    };
+    const r = await runCosim(smooth, { T: 2 });
+    expect(r.verdict.failed).toEqual([]);
+    expect(r.memristor!.switching.events.length).toBeGreaterThan(0);
+  });
 });
