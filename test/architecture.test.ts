@@ -19,7 +19,19 @@ const ALLOWED: Record<string, string[]> = {
   plot: ["core"],
   report: ["core", "devices", "cells", "solvers", "spice", "engines", "cosim", "mapping", "plot"],
   bench: ["core", "devices", "cells", "solvers", "spice", "engines", "cosim", "plot"],
-  cli: ["core", "devices", "cells", "solvers", "spice", "engines", "cosim", "mapping", "plot", "report", "bench"],
+  cli: [
+    "core",
+    "devices",
+    "cells",
+    "solvers",
+    "spice",
+    "engines",
+    "cosim",
+    "mapping",
+    "plot",
+    "report",
+    "bench",
+  ],
 };
 
 /** Node built-ins that start processes or touch files, and the modules allowed to use them. */
@@ -28,7 +40,11 @@ const SIDE_EFFECTS: Record<string, string[]> = {
   "node:fs": ["spice", "cli", "bench", "report", "devices"],
   "node:fs/promises": ["spice", "cli", "bench", "report"],
 };
-const HEAVY: Record<string, string[]> = { d3: ["plot", "bench"], odex: ["solvers"], mathjs: ["core"] };
+const HEAVY: Record<string, string[]> = {
+  d3: ["plot", "bench"],
+  odex: ["solvers"],
+  mathjs: ["core"],
+};
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -41,7 +57,8 @@ describe("src/ architecture", () => {
   const sources = files("src").filter((f) => f !== join("src", "index.ts"));
 
   it("every module is known", () => {
-    for (const f of sources) expect(Object.keys(ALLOWED)).toContain(relative("src", f).split("/")[0]);
+    for (const f of sources)
+      expect(Object.keys(ALLOWED)).toContain(relative("src", f).split("/")[0]);
   });
 
   for (const f of sources) {
@@ -58,7 +75,8 @@ describe("src/ architecture", () => {
           expect(ALLOWED[module], `${f} imports ${spec}`).toContain(target);
         } else {
           const base = spec.startsWith("node:") ? spec : spec.split("/")[0];
-          if (SIDE_EFFECTS[base]) expect(SIDE_EFFECTS[base], `${f} imports ${spec}`).toContain(module);
+          if (SIDE_EFFECTS[base])
+            expect(SIDE_EFFECTS[base], `${f} imports ${spec}`).toContain(module);
           if (HEAVY[base]) expect(HEAVY[base], `${f} imports ${spec}`).toContain(module);
         }
       }

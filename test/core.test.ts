@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../src/core/random.js";
 import { formatSpiceNumber } from "../src/core/spiceNumber.js";
 import { parseQuantity } from "../src/core/units.js";
-import { seededRandom } from "../src/core/random.js";
 
 describe("formatSpiceNumber(x)", () => {
   it("writes the shortest round-tripping exponent form, never a scale suffix", () => {
@@ -34,7 +34,9 @@ describe("parseQuantity(text, dimension, field)", () => {
   });
 
   it("refuses a wrong dimension, naming the field", async () => {
-    await expect(parseQuantity("3 V", "s", "tau")).rejects.toThrow(/tau: cannot read "3 V" as a quantity in s/);
+    await expect(parseQuantity("3 V", "s", "tau")).rejects.toThrow(
+      /tau: cannot read "3 V" as a quantity in s/,
+    );
     await expect(parseQuantity("fast", "s", "tau")).rejects.toThrow(/tau/);
   });
 });

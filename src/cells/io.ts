@@ -3,7 +3,13 @@ import { createMemristor } from "../devices/registry.js";
 import { validateBoundary } from "./boundary.js";
 import { classicTemplate } from "./library.js";
 import { validateOutput } from "./output.js";
-import { type CellArray, DEFAULT_SCALES, type MemristorCoupling, type PhysicalScales, validateCellArray } from "./spec.js";
+import {
+  type CellArray,
+  DEFAULT_SCALES,
+  type MemristorCoupling,
+  type PhysicalScales,
+  validateCellArray,
+} from "./spec.js";
 import { type Template, templateFromNested, templateToNested } from "./template.js";
 
 /**
@@ -34,32 +40,57 @@ export function parseArrayJson(text: string, source = "array JSON"): ArrayDocume
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new ValidationError(source, `malformed JSON (${(e as Error).message})`, "a JSON object in the cellspice-array format (docs/array-format.md)");
+    throw new ValidationError(
+      source,
+      `malformed JSON (${(e as Error).message})`,
+      "a JSON object in the cellspice-array format (docs/array-format.md)",
+    );
   }
   return arrayFromObject(doc);
 }
 
 export function arrayFromObject(doc: unknown): ArrayDocument {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw new ValidationError("(root)", "not a JSON object", "an object with format, rows, cols, templates, …");
+    throw new ValidationError(
+      "(root)",
+      "not a JSON object",
+      "an object with format, rows, cols, templates, …",
+    );
   }
   const d = doc as Record<string, unknown>;
   if (d.format !== undefined && d.format !== ARRAY_FORMAT) {
-    throw new ValidationError("format", `got ${JSON.stringify(d.format)}`, JSON.stringify(ARRAY_FORMAT));
+    throw new ValidationError(
+      "format",
+      `got ${JSON.stringify(d.format)}`,
+      JSON.stringify(ARRAY_FORMAT),
+    );
   }
   if (d.version !== undefined && d.version !== ARRAY_FORMAT_VERSION) {
-    throw new ValidationError("version", `got ${JSON.stringify(d.version)}`, String(ARRAY_FORMAT_VERSION));
+    throw new ValidationError(
+      "version",
+      `got ${JSON.stringify(d.version)}`,
+      String(ARRAY_FORMAT_VERSION),
+    );
   }
-  const classic = d.classic === undefined ? undefined : classicTemplate(String(d.classic), (d.classicOptions ?? {}) as object);
+  const classic =
+    d.classic === undefined
+      ? undefined
+      : classicTemplate(String(d.classic), (d.classicOptions ?? {}) as object);
   const rows = integer(d.rows, "rows");
   const cols = integer(d.cols, "cols");
   const channels = d.channels === undefined ? 1 : integer(d.channels, "channels");
-  const inputChannels = d.inputChannels === undefined ? channels : integer(d.inputChannels, "inputChannels");
-  const t = (d.templates ?? (classic ? { A: classic.A, B: classic.B, z: [classic.z] } : undefined)) as
+  const inputChannels =
+    d.inputChannels === undefined ? channels : integer(d.inputChannels, "inputChannels");
+  const t = (d.templates ??
+    (classic ? { A: classic.A, B: classic.B, z: [classic.z] } : undefined)) as
     | Record<string, unknown>
     | undefined;
   if (!t || typeof t !== "object") {
-    throw new ValidationError("templates", "missing", 'an object {"A": …, "B": …, "z": […]} or a "classic" template name');
+    throw new ValidationError(
+      "templates",
+      "missing",
+      'an object {"A": …, "B": …, "z": […]} or a "classic" template name',
+    );
   }
   const A = template(t.A, "templates.A");
   const B = template(t.B, "templates.B");
@@ -90,14 +121,20 @@ export function arrayFromObject(doc: unknown): ArrayDocument {
     input,
     x0,
     scales,
-    memristor: d.memristor === undefined ? undefined : readMemristor(d.memristor, cells, channels, rows, cols),
+    memristor:
+      d.memristor === undefined
+        ? undefined
+        : readMemristor(d.memristor, cells, channels, rows, cols),
   };
   validateCellArray(array);
   return { array, simulation: readSimulation(d.simulation) };
 }
 
 /** The JSON object of an array (inverse of arrayFromObject). */
-export function arrayToObject(a: CellArray, simulation: SimulationSettings = {}): Record<string, unknown> {
+export function arrayToObject(
+  a: CellArray,
+  simulation: SimulationSettings = {},
+): Record<string, unknown> {
   const obj: Record<string, unknown> = {
     format: ARRAY_FORMAT,
     version: ARRAY_FORMAT_VERSION,
@@ -125,18 +162,35 @@ export function arrayToObject(a: CellArray, simulation: SimulationSettings = {})
   return obj;
 }
 
-function readMemristor(value: unknown, cells: number, channels: number, rows: number, cols: number): MemristorCoupling {
+function readMemristor(
+  value: unknown,
+  cells: number,
+  channels: number,
+  rows: number,
+  cols: number,
+): MemristorCoupling {
   if (typeof value !== "object" || value === null) {
-    throw new ValidationError("memristor", "not an object", '{"model": name, "params"?: {…}, "w0"?: number, "voltage"?: "x"|"y"}');
+    throw new ValidationError(
+      "memristor",
+      "not an object",
+      '{"model": name, "params"?: {…}, "w0"?: number, "voltage"?: "x"|"y"}',
+    );
   }
   const m = value as Record<string, unknown>;
   if (typeof m.model !== "string") {
-    throw new ValidationError("memristor.model", `got ${JSON.stringify(m.model)}`, "a memristor model name (see `cellspice models`)");
+    throw new ValidationError(
+      "memristor.model",
+      `got ${JSON.stringify(m.model)}`,
+      "a memristor model name (see `cellspice models`)",
+    );
   }
   const params = (m.params ?? {}) as Record<string, number>;
   const model = createMemristor(m.model, params);
   const w0Value = m.w0 ?? 0.1;
-  const w0 = typeof w0Value === "number" ? new Float64Array(cells).fill(w0Value) : field(w0Value, "memristor.w0", channels, rows, cols);
+  const w0 =
+    typeof w0Value === "number"
+      ? new Float64Array(cells).fill(w0Value)
+      : field(w0Value, "memristor.w0", channels, rows, cols);
   return { model, w0, voltage: (m.voltage ?? "x") as "x" | "y" };
 }
 
@@ -147,7 +201,11 @@ function readScales(value: unknown): PhysicalScales {
   for (const key of ["tau", "Vs", "R"] as const) {
     if (s[key] === undefined) continue;
     if (typeof s[key] !== "number" || !((s[key] as number) > 0)) {
-      throw new ValidationError(`scales.${key}`, `got ${JSON.stringify(s[key])}`, "a positive number in SI units");
+      throw new ValidationError(
+        `scales.${key}`,
+        `got ${JSON.stringify(s[key])}`,
+        "a positive number in SI units",
+      );
     }
     out[key] = s[key] as number;
   }
@@ -157,14 +215,22 @@ function readScales(value: unknown): PhysicalScales {
 function readSimulation(value: unknown): SimulationSettings {
   if (value === undefined) return {};
   if (typeof value !== "object" || value === null) {
-    throw new ValidationError("simulation", "not an object", '{"T": number, "method"?: string, "dt"?: number, …}');
+    throw new ValidationError(
+      "simulation",
+      "not an object",
+      '{"T": number, "method"?: string, "dt"?: number, …}',
+    );
   }
   const s = value as Record<string, unknown>;
   const out: SimulationSettings = {};
   for (const key of ["T", "dt", "rtol", "atol", "points"] as const) {
     if (s[key] === undefined) continue;
     if (typeof s[key] !== "number" || !((s[key] as number) > 0)) {
-      throw new ValidationError(`simulation.${key}`, `got ${JSON.stringify(s[key])}`, "a positive number");
+      throw new ValidationError(
+        `simulation.${key}`,
+        `got ${JSON.stringify(s[key])}`,
+        "a positive number",
+      );
     }
     out[key] = s[key] as number;
   }
@@ -180,20 +246,31 @@ function integer(v: unknown, field: string): number {
 }
 
 function template(v: unknown, field: string): Template {
-  if (v === undefined) throw new ValidationError(field, "missing", "a k×k or C_out×C_in×k×k array of numbers, k odd");
+  if (v === undefined)
+    throw new ValidationError(field, "missing", "a k×k or C_out×C_in×k×k array of numbers, k odd");
   return templateFromNested(v, field);
 }
 
 function numbers(v: unknown, field: string): Float64Array {
   const list = typeof v === "number" ? [v] : v;
   if (!Array.isArray(list) || !list.every((x) => typeof x === "number" && Number.isFinite(x))) {
-    throw new ValidationError(field, `got ${JSON.stringify(v)}`, "a number or an array of finite numbers, one per channel");
+    throw new ValidationError(
+      field,
+      `got ${JSON.stringify(v)}`,
+      "a number or an array of finite numbers, one per channel",
+    );
   }
   return Float64Array.from(list);
 }
 
 /** A C×H×W field from a number (uniform), an H×W array (C = 1) or a C×H×W array. */
-function field(v: unknown, name: string, channels: number, rows: number, cols: number): Float64Array {
+function field(
+  v: unknown,
+  name: string,
+  channels: number,
+  rows: number,
+  cols: number,
+): Float64Array {
   const n = channels * rows * cols;
   if (typeof v === "number" && Number.isFinite(v)) return new Float64Array(n).fill(v);
   const flat = (Array.isArray(v) ? v.flat(2) : []) as unknown[];
@@ -209,13 +286,19 @@ function field(v: unknown, name: string, channels: number, rows: number, cols: n
 
 function inputAsState(input: Float64Array, channels: number, inputChannels: number): Float64Array {
   if (channels !== inputChannels) {
-    throw new ValidationError("initialState", `"input" needs inputChannels = channels, got ${inputChannels} and ${channels}`, '"zero", "ones", a number or a field');
+    throw new ValidationError(
+      "initialState",
+      `"input" needs inputChannels = channels, got ${inputChannels} and ${channels}`,
+      '"zero", "ones", a number or a field',
+    );
   }
   return Float64Array.from(input);
 }
 
 function nestField(v: Float64Array, channels: number, rows: number, cols: number): number[][][] {
   return Array.from({ length: channels }, (_, c) =>
-    Array.from({ length: rows }, (_, i) => Array.from(v.subarray((c * rows + i) * cols, (c * rows + i + 1) * cols))),
+    Array.from({ length: rows }, (_, i) =>
+      Array.from(v.subarray((c * rows + i) * cols, (c * rows + i + 1) * cols)),
+    ),
   );
 }

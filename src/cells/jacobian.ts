@@ -60,7 +60,13 @@ export function buildJacobianPattern(array: CellArray): JacobianPattern {
     }
   }
   if (array.memristor) {
-    for (let p = 0; p < n; p++) rowCols.push(new Map([[p, 0], [n + p, 0]]));
+    for (let p = 0; p < n; p++)
+      rowCols.push(
+        new Map([
+          [p, 0],
+          [n + p, 0],
+        ]),
+      );
   }
   const rowPtr = new Int32Array(dim + 1);
   let nnz = 0;
@@ -106,7 +112,11 @@ export function buildJacobianPattern(array: CellArray): JacobianPattern {
 }
 
 /** Writes the Jacobian at `state` into the pattern's matrix and returns it. */
-export function updateJacobian(pattern: JacobianPattern, array: CellArray, state: Float64Array): CsrMatrix {
+export function updateJacobian(
+  pattern: JacobianPattern,
+  array: CellArray,
+  state: Float64Array,
+): CsrMatrix {
   const n = pattern.diagPos.length;
   const { values } = pattern.matrix;
   const { fprime, tapPos, tapCoef, tapCol } = pattern;

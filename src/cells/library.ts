@@ -41,7 +41,11 @@ export interface ClassicOptions {
 export function classicTemplate(name: string, options: ClassicOptions = {}): ClassicTemplate {
   const make = CLASSIC[name.toLowerCase()];
   if (!make) {
-    throw new ValidationError("template", `unknown classic template ${JSON.stringify(name)}`, CLASSIC_NAMES.join(", "));
+    throw new ValidationError(
+      "template",
+      `unknown classic template ${JSON.stringify(name)}`,
+      CLASSIC_NAMES.join(", "),
+    );
   }
   return make(options);
 }
@@ -51,7 +55,11 @@ const CLASSIC: Record<string, (o: ClassicOptions) => ClassicTemplate> = {
     name: "edge",
     title: "Edge detection",
     A: centre(1),
-    B: [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]],
+    B: [
+      [-1, -1, -1],
+      [-1, 8, -1],
+      [-1, -1, -1],
+    ],
     z: -1,
     boundary: { kind: "fixed", y: 0, u: -1 },
     initialState: "zero",
@@ -63,7 +71,11 @@ const CLASSIC: Record<string, (o: ClassicOptions) => ClassicTemplate> = {
     name: "corner",
     title: "Convex corner detection",
     A: centre(1),
-    B: [[-1, -1, -1], [-1, 4, -1], [-1, -1, -1]],
+    B: [
+      [-1, -1, -1],
+      [-1, 4, -1],
+      [-1, -1, -1],
+    ],
     z: -5,
     boundary: { kind: "fixed", y: 0, u: -1 },
     initialState: "zero",
@@ -86,7 +98,11 @@ const CLASSIC: Record<string, (o: ClassicOptions) => ClassicTemplate> = {
   average: () => ({
     name: "average",
     title: "Averaging (majority smoothing)",
-    A: [[0, 1, 0], [1, 2, 1], [0, 1, 0]],
+    A: [
+      [0, 1, 0],
+      [1, 2, 1],
+      [0, 1, 0],
+    ],
     B: centre(0),
     z: 0,
     boundary: { kind: "zero-flux" },
@@ -98,7 +114,11 @@ const CLASSIC: Record<string, (o: ClassicOptions) => ClassicTemplate> = {
   "hole-fill": () => ({
     name: "hole-fill",
     title: "Hole filling",
-    A: [[0, 1, 0], [1, 3, 1], [0, 1, 0]],
+    A: [
+      [0, 1, 0],
+      [1, 3, 1],
+      [0, 1, 0],
+    ],
     B: centre(4),
     z: -1,
     boundary: { kind: "fixed", y: 0, u: 0 },
@@ -110,7 +130,11 @@ const CLASSIC: Record<string, (o: ClassicOptions) => ClassicTemplate> = {
   shadow: () => ({
     name: "shadow",
     title: "Shadow (to the left)",
-    A: [[0, 0, 0], [0, 2, 2], [0, 0, 0]],
+    A: [
+      [0, 0, 0],
+      [0, 2, 2],
+      [0, 0, 0],
+    ],
     B: centre(2),
     z: 0,
     boundary: { kind: "fixed", y: 0, u: 0 },
@@ -122,7 +146,11 @@ const CLASSIC: Record<string, (o: ClassicOptions) => ClassicTemplate> = {
   ccd: () => ({
     name: "ccd",
     title: "Connected component detection (horizontal)",
-    A: [[0, 0, 0], [1, 2, -1], [0, 0, 0]],
+    A: [
+      [0, 0, 0],
+      [1, 2, -1],
+      [0, 0, 0],
+    ],
     B: centre(0),
     z: 0,
     boundary: { kind: "fixed", y: -1, u: 0 },
@@ -133,11 +161,16 @@ const CLASSIC: Record<string, (o: ClassicOptions) => ClassicTemplate> = {
   }),
   heat: (o) => {
     const D = o.D ?? 0.1;
-    if (!(D > 0 && D <= 0.25)) throw new ValidationError("D", `got ${D}`, "a diffusion coefficient in (0, 0.25]");
+    if (!(D > 0 && D <= 0.25))
+      throw new ValidationError("D", `got ${D}`, "a diffusion coefficient in (0, 0.25]");
     return {
       name: "heat",
       title: "Heat diffusion (5-point Laplacian)",
-      A: [[0, D, 0], [D, 1 - 4 * D, D], [0, D, 0]],
+      A: [
+        [0, D, 0],
+        [D, 1 - 4 * D, D],
+        [0, D, 0],
+      ],
       B: centre(0),
       z: 0,
       boundary: { kind: "zero-flux" },
@@ -153,7 +186,11 @@ export const CLASSIC_NAMES: readonly string[] = Object.keys(CLASSIC);
 
 /** The 3×3 template with `v` in the centre. */
 function centre(v: number): number[][] {
-  return [[0, 0, 0], [0, v, 0], [0, 0, 0]];
+  return [
+    [0, 0, 0],
+    [0, v, 0],
+    [0, 0, 0],
+  ];
 }
 
 /**

@@ -92,7 +92,11 @@ export function validateCellArray(a: CellArray): CellArray {
     ["templates.B", a.B, a.inputChannels],
   ] as const) {
     if (t.size % 2 !== 1 || t.size < 1) {
-      throw new ValidationError(field, `template size ${t.size} is even`, "an odd size k (1, 3, 5, …)");
+      throw new ValidationError(
+        field,
+        `template size ${t.size} is even`,
+        "an odd size k (1, 3, 5, …)",
+      );
     }
     if (t.outChannels !== a.channels || t.inChannels !== cin) {
       throw new ValidationError(
@@ -102,20 +106,36 @@ export function validateCellArray(a: CellArray): CellArray {
       );
     }
     if (t.data.length !== t.outChannels * t.inChannels * t.size * t.size) {
-      throw new ValidationError(field, "data length does not match its shape", "C_out·C_in·k² numbers");
+      throw new ValidationError(
+        field,
+        "data length does not match its shape",
+        "C_out·C_in·k² numbers",
+      );
     }
     assertFinite(`${field}`, t.data);
   }
   if (a.z.length !== a.channels) {
-    throw new ValidationError("templates.z", `has ${a.z.length} entries`, `one bias per channel (${a.channels})`);
+    throw new ValidationError(
+      "templates.z",
+      `has ${a.z.length} entries`,
+      `one bias per channel (${a.channels})`,
+    );
   }
   assertFinite("templates.z", a.z);
   if (a.input.length !== a.inputChannels * a.rows * a.cols) {
-    throw new ValidationError("input", `has ${a.input.length} values`, `inputChannels×rows×cols = ${a.inputChannels * a.rows * a.cols}`);
+    throw new ValidationError(
+      "input",
+      `has ${a.input.length} values`,
+      `inputChannels×rows×cols = ${a.inputChannels * a.rows * a.cols}`,
+    );
   }
   assertFinite("input", a.input);
   if (a.x0.length !== n) {
-    throw new ValidationError("initialState", `has ${a.x0.length} values`, `channels×rows×cols = ${n}`);
+    throw new ValidationError(
+      "initialState",
+      `has ${a.x0.length} values`,
+      `channels×rows×cols = ${n}`,
+    );
   }
   assertFinite("initialState", a.x0);
   for (const key of ["tau", "Vs", "R"] as const) {
@@ -139,7 +159,11 @@ export function validateCellArray(a: CellArray): CellArray {
       }
     }
     if (m.voltage !== "x" && m.voltage !== "y") {
-      throw new ValidationError("memristor.voltage", `got ${JSON.stringify(m.voltage)}`, '"x" or "y"');
+      throw new ValidationError(
+        "memristor.voltage",
+        `got ${JSON.stringify(m.voltage)}`,
+        '"x" or "y"',
+      );
     }
   }
   return a;

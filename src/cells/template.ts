@@ -30,7 +30,12 @@ export function singleChannelTemplate(rows: readonly (readonly number[])[]): Tem
 }
 
 /** A C_out × C_in template whose centre coefficient is `diagonal` on matching channels. */
-export function diagonalTemplate(channels: number, inChannels: number, diagonal: number, size = 3): Template {
+export function diagonalTemplate(
+  channels: number,
+  inChannels: number,
+  diagonal: number,
+  size = 3,
+): Template {
   const data = new Float64Array(channels * inChannels * size * size);
   const r = (size - 1) / 2;
   for (let c = 0; c < Math.min(channels, inChannels); c++) {
@@ -62,17 +67,29 @@ export function templateFromNested(value: unknown, field: string): Template {
   const first = (value[0] as unknown[])[0];
   const size = Array.isArray(first) ? first.length : 0;
   if (size % 2 !== 1) {
-    throw new ValidationError(`${field}[0][0]`, `template size ${size} is even or zero`, "an odd size k (3, 5, 7, …)");
+    throw new ValidationError(
+      `${field}[0][0]`,
+      `template size ${size} is even or zero`,
+      "an odd size k (3, 5, 7, …)",
+    );
   }
   const data = new Float64Array(outChannels * inChannels * size * size);
   value.forEach((row: unknown[], o) => {
     if (row.length !== inChannels) {
-      throw new ValidationError(`${field}[${o}]`, `has ${row.length} input channels, [0] has ${inChannels}`, "the same number for every output channel");
+      throw new ValidationError(
+        `${field}[${o}]`,
+        `has ${row.length} input channels, [0] has ${inChannels}`,
+        "the same number for every output channel",
+      );
     }
     row.forEach((m, i) => {
       const path = `${field}[${o}][${i}]`;
       if (!isMatrix(m) || m.length !== size || m.some((r) => r.length !== size)) {
-        throw new ValidationError(path, "not a square matrix of the template size", `a ${size}×${size} array of finite numbers`);
+        throw new ValidationError(
+          path,
+          "not a square matrix of the template size",
+          `a ${size}×${size} array of finite numbers`,
+        );
       }
       m.forEach((r, k) =>
         r.forEach((v, l) => {

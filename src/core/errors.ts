@@ -24,7 +24,12 @@ export class ValidationError extends CellspiceError {
   readonly field: string;
   readonly valid: string;
 
-  constructor(field: string, problem: string, valid: string, details: Record<string, unknown> = {}) {
+  constructor(
+    field: string,
+    problem: string,
+    valid: string,
+    details: Record<string, unknown> = {},
+  ) {
     super("invalid-input", `${field}: ${problem}; valid: ${valid}`, { field, valid, ...details });
     this.field = field;
     this.valid = valid;

@@ -17,7 +17,11 @@ async function mathjs(): Promise<MathJs> {
 }
 
 /** Parses `text` as a quantity of the given dimension; a plain number is taken as SI already. */
-export async function parseQuantity(text: string, dimension: Dimension, field: string): Promise<number> {
+export async function parseQuantity(
+  text: string,
+  dimension: Dimension,
+  field: string,
+): Promise<number> {
   const trimmed = text.trim();
   const plain = Number(trimmed);
   if (trimmed !== "" && Number.isFinite(plain)) return plain;
@@ -30,6 +34,10 @@ export async function parseQuantity(text: string, dimension: Dimension, field: s
     if (!Number.isFinite(value)) throw new Error("not finite");
     return value;
   } catch {
-    throw new ValidationError(field, `cannot read ${JSON.stringify(text)} as a quantity in ${unitName}`, `a number in SI units or a value with a unit, e.g. "1 m${unitName}", "2.5e-3 ${unitName}"`);
+    throw new ValidationError(
+      field,
+      `cannot read ${JSON.stringify(text)} as a quantity in ${unitName}`,
+      `a number in SI units or a value with a unit, e.g. "1 m${unitName}", "2.5e-3 ${unitName}"`,
+    );
   }
 }

@@ -1,9 +1,16 @@
 import type { CellArray } from "../cells/spec.js";
-import { simulateNgspice, type NgspiceRunOptions } from "../engines/ngspice.js";
+import { type NgspiceRunOptions, simulateNgspice } from "../engines/ngspice.js";
 import type { ArrayTrajectory } from "../engines/trajectory.js";
 import { simulateTypescript, type TypescriptRunOptions } from "../engines/typescript.js";
+import {
+  type CellMetrics,
+  compareWaveforms,
+  type OverallMetrics,
+  type Tolerances,
+  type Verdict,
+  verdict,
+} from "./metrics.js";
 import { compareSwitching } from "./switching.js";
-import { type CellMetrics, compareWaveforms, type OverallMetrics, type Tolerances, type Verdict, verdict } from "./metrics.js";
 
 /**
  * [choice] Default tolerances, in units of x (V_s volts). ngspice's trapezoidal integration with
@@ -12,7 +19,12 @@ import { type CellMetrics, compareWaveforms, type OverallMetrics, type Tolerance
  * leaves a margin of over an order of magnitude, yet is far below what a wrong coefficient
  * does: a 1 % template error moves saturating cells by about 1e-2.
  */
-export const DEFAULT_TOLERANCES: Tolerances = { maxAbs: 1e-4, rms: 3e-5, finalRelative: 1e-4, outputMaxAbs: 1e-4 };
+export const DEFAULT_TOLERANCES: Tolerances = {
+  maxAbs: 1e-4,
+  rms: 3e-5,
+  finalRelative: 1e-4,
+  outputMaxAbs: 1e-4,
+};
 
 /**
  * [choice] M-CellNN: where a memristor switches abruptly the instant is ill-conditioned
@@ -75,7 +87,10 @@ export async function runCosim(array: CellArray, o: CosimOptions): Promise<Cosim
     ts.w && ng.w
       ? {
           ...compareWaveforms(ng.t, ts.w, ng.w, ts.cells, { kind: "leaky", alpha: 1 }).overall,
-          switching: { ...compareSwitching(ng.t, ts.w, ng.w, ts.cells, switchTol.threshold), tolerance: switchTol },
+          switching: {
+            ...compareSwitching(ng.t, ts.w, ng.w, ts.cells, switchTol.threshold),
+            tolerance: switchTol,
+          },
         }
       : undefined;
   const v = verdict(cells, overall, tolerances);
@@ -84,7 +99,9 @@ export async function runCosim(array: CellArray, o: CosimOptions): Promise<Cosim
     if (!(s.maxDelta <= switchTol.maxDelta) || s.mismatched.length > 0) {
       v.pass = false;
       v.failed.push("switching");
-      const late = s.events.filter((e) => e.a === null || e.b === null || Math.abs(e.a - e.b) > switchTol.maxDelta).map((e) => e.cell);
+      const late = s.events
+        .filter((e) => e.a === null || e.b === null || Math.abs(e.a - e.b) > switchTol.maxDelta)
+        .map((e) => e.cell);
       v.failingCells = [...new Set([...v.failingCells, ...late])];
     }
   }
@@ -123,7 +140,9 @@ export function cosimSummary(r: CosimResult): Record<string, unknown> {
       boundary: a.boundary,
       output: a.output,
       scales: a.scales,
-      memristor: a.memristor ? { model: a.memristor.model.name, voltage: a.memristor.voltage } : null,
+      memristor: a.memristor
+        ? { model: a.memristor.model.name, voltage: a.memristor.voltage }
+        : null,
     },
     T: r.T,
     points: r.t.length,

@@ -39,7 +39,11 @@ export function compareWaveforms(
 ): { cells: CellMetrics[]; overall: OverallMetrics } {
   const nt = t.length;
   if (a.length !== nt * n || b.length !== nt * n) {
-    throw new ValidationError("waveforms", `lengths ${a.length} and ${b.length}`, `both ${nt} times × ${n} cells`);
+    throw new ValidationError(
+      "waveforms",
+      `lengths ${a.length} and ${b.length}`,
+      `both ${nt} times × ${n} cells`,
+    );
   }
   const cells: CellMetrics[] = [];
   let sumSq = 0;
@@ -62,7 +66,14 @@ export function compareWaveforms(
     }
     sumSq += sq;
     const last = (nt - 1) * n + p;
-    cells.push({ cell: p, maxAbs, rms: Math.sqrt(sq / nt), tWorst: t[kWorst], finalAbs: Math.abs(a[last] - b[last]), outputMaxAbs: outMax });
+    cells.push({
+      cell: p,
+      maxAbs,
+      rms: Math.sqrt(sq / nt),
+      tWorst: t[kWorst],
+      finalAbs: Math.abs(a[last] - b[last]),
+      outputMaxAbs: outMax,
+    });
   }
   let worst = cells[0];
   let outputMaxAbs = 0;
@@ -112,7 +123,9 @@ export function verdict(cells: CellMetrics[], overall: OverallMetrics, tol: Tole
     if (!(v > 0)) throw new ValidationError(`tolerances.${k}`, `got ${v}`, "a positive number");
   }
   const failingCells = cells
-    .filter((c) => !(c.maxAbs <= tol.maxAbs && c.rms <= tol.rms && c.outputMaxAbs <= tol.outputMaxAbs))
+    .filter(
+      (c) => !(c.maxAbs <= tol.maxAbs && c.rms <= tol.rms && c.outputMaxAbs <= tol.outputMaxAbs),
+    )
     .sort((x, y) => (y.maxAbs || Number.POSITIVE_INFINITY) - (x.maxAbs || Number.POSITIVE_INFINITY))
     .map((c) => c.cell);
   const failed: Verdict["failed"] = [];
@@ -120,5 +133,10 @@ export function verdict(cells: CellMetrics[], overall: OverallMetrics, tol: Tole
   if (!(overall.rms <= tol.rms)) failed.push("rms");
   if (!(overall.finalRelative <= tol.finalRelative)) failed.push("finalRelative");
   if (!(overall.outputMaxAbs <= tol.outputMaxAbs)) failed.push("outputMaxAbs");
-  return { pass: failed.length === 0 && failingCells.length === 0, tolerances: tol, failingCells, failed };
+  return {
+    pass: failed.length === 0 && failingCells.length === 0,
+    tolerances: tol,
+    failingCells,
+    failed,
+  };
 }

@@ -12,7 +12,12 @@ export interface SwitchEvent {
 }
 
 /** First crossing of `threshold` by each cell's w (nt × cells, row-major) in either direction. */
-export function firstCrossings(t: ArrayLike<number>, w: Float64Array, cells: number, threshold: number): (number | null)[] {
+export function firstCrossings(
+  t: ArrayLike<number>,
+  w: Float64Array,
+  cells: number,
+  threshold: number,
+): (number | null)[] {
   const out: (number | null)[] = [];
   for (let p = 0; p < cells; p++) {
     let found: number | null = null;

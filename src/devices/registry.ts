@@ -7,7 +7,11 @@ import type { ParamTable } from "../core/params.js";
 import { createStrachan, STRACHAN_NAME } from "./strachan.js";
 import { STRACHAN_PARAMS, STRACHAN_SMOOTH_PARAMS } from "./strachanParams.js";
 import { createStrachanSmooth, STRACHAN_SMOOTH_NAME } from "./strachanSmooth.js";
-import { createStrachanSmoothV1, SMOOTH_V1_PARAMS, STRACHAN_SMOOTH_V1_NAME } from "./strachanSmoothV1.js";
+import {
+  createStrachanSmoothV1,
+  SMOOTH_V1_PARAMS,
+  STRACHAN_SMOOTH_V1_NAME,
+} from "./strachanSmoothV1.js";
 import type { MemristorModel } from "./types.js";
 
 export interface MemristorEntry {
@@ -33,7 +37,8 @@ export const MEMRISTOR_MODELS: readonly MemristorEntry[] = [
   {
     name: STRACHAN_SMOOTH_V1_NAME,
     params: SMOOTH_V1_PARAMS,
-    description: "the smooth form the diffusion UNets of training/ use (clamped w, rate cap per unit of cell time)",
+    description:
+      "the smooth form the diffusion UNets of training/ use (clamped w, rate cap per unit of cell time)",
     create: createStrachanSmoothV1,
   },
 ];

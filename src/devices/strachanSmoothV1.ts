@@ -13,7 +13,7 @@
  *
  * so without the cap R(L, s) = e^L·sinh(s): the original rates with θ replaced by the logistic σ.
  */
-import { type ParamTable, checkParamTable, resolveParams } from "../core/params.js";
+import { checkParamTable, type ParamTable, resolveParams } from "../core/params.js";
 import { softplus } from "./smoothKernels.js";
 import { STRACHAN_PARAMS, type StrachanParams } from "./strachanParams.js";
 import type { MemristorModel } from "./types.js";
@@ -22,12 +22,56 @@ export const STRACHAN_SMOOTH_V1_NAME = "strachan-taox-smooth-v1";
 
 export const SMOOTH_V1_PARAMS: ParamTable = [
   ...STRACHAN_PARAMS,
-  { name: "rho", unit: "1/V", min: 10, max: 1e4, default: 100, description: "slope of the smooth |v| = v*tanh(rho*v/2)" },
-  { name: "k_theta", unit: "1/V", min: 10, max: 1e5, default: 500, description: "slope of the logistic step theta(v) = sigma(k*v)" },
-  { name: "eps", unit: "V", min: 0, max: 1e-3, default: 1e-12, description: "offset under the square root, sqrt(|v| + eps)" },
-  { name: "w_min", unit: "", min: 0, max: 0.5, minExclusive: true, default: 1e-3, description: "lower clamp of w" },
-  { name: "rate_cap", unit: "", min: 1e-3, max: 1e12, default: 10, description: "largest |dw/dt| per unit of normalised cell time" },
-  { name: "tau", unit: "s", min: 0, max: 1e6, minExclusive: true, default: 1e-4, description: "seconds per unit of cell time, the unit of rate_cap" },
+  {
+    name: "rho",
+    unit: "1/V",
+    min: 10,
+    max: 1e4,
+    default: 100,
+    description: "slope of the smooth |v| = v*tanh(rho*v/2)",
+  },
+  {
+    name: "k_theta",
+    unit: "1/V",
+    min: 10,
+    max: 1e5,
+    default: 500,
+    description: "slope of the logistic step theta(v) = sigma(k*v)",
+  },
+  {
+    name: "eps",
+    unit: "V",
+    min: 0,
+    max: 1e-3,
+    default: 1e-12,
+    description: "offset under the square root, sqrt(|v| + eps)",
+  },
+  {
+    name: "w_min",
+    unit: "",
+    min: 0,
+    max: 0.5,
+    minExclusive: true,
+    default: 1e-3,
+    description: "lower clamp of w",
+  },
+  {
+    name: "rate_cap",
+    unit: "",
+    min: 1e-3,
+    max: 1e12,
+    default: 10,
+    description: "largest |dw/dt| per unit of normalised cell time",
+  },
+  {
+    name: "tau",
+    unit: "s",
+    min: 0,
+    max: 1e6,
+    minExclusive: true,
+    default: 1e-4,
+    description: "seconds per unit of cell time, the unit of rate_cap",
+  },
 ];
 checkParamTable(SMOOTH_V1_PARAMS, "SMOOTH_V1_PARAMS");
 
@@ -50,7 +94,9 @@ function clampW(P: V1, w: number): number {
 
 function conductance(P: V1, w: number, v: number): number {
   const wc = clampW(P, w);
-  return P.G_m * wc + P.a * (1 - wc) * Math.exp(P.b * Math.sqrt(v * Math.tanh(0.5 * P.rho * v) + P.eps));
+  return (
+    P.G_m * wc + P.a * (1 - wc) * Math.exp(P.b * Math.sqrt(v * Math.tanh(0.5 * P.rho * v) + P.eps))
+  );
 }
 
 /** τ·dw/dt, per unit of normalised cell time. */
@@ -61,13 +107,17 @@ function normalisedRate(P: V1, w: number, v: number): number {
   const thetaOn = logSigmoid(P.k_theta * v);
   const xw = P.x_off / wc;
   const wx = wc / P.x_on;
-  const lOff = Math.log(P.tau * P.A_off) - xw * xw + 1 / (1 + P.beta * p) + (thetaOn - P.k_theta * v);
+  const lOff =
+    Math.log(P.tau * P.A_off) - xw * xw + 1 / (1 + P.beta * p) + (thetaOn - P.k_theta * v);
   const lOn = Math.log(P.tau * P.B_on) - wx * wx + p / P.sigma_p + thetaOn;
-  const rate = (l: number, s: number) => 0.5 * (Math.exp(softCap(l + s, eMax)) - Math.exp(softCap(l - s, eMax)));
+  const rate = (l: number, s: number) =>
+    0.5 * (Math.exp(softCap(l + s, eMax)) - Math.exp(softCap(l - s, eMax)));
   return rate(lOff, v / P.sigma_off) + rate(lOn, v / P.sigma_on);
 }
 
-export function createStrachanSmoothV1(overrides?: Readonly<Record<string, unknown>>): MemristorModel {
+export function createStrachanSmoothV1(
+  overrides?: Readonly<Record<string, unknown>>,
+): MemristorModel {
   const params = resolveParams(SMOOTH_V1_PARAMS, overrides, "memristor.params");
   const P = params as unknown as V1;
   const h = 1e-7;
@@ -90,4 +140,3 @@ export function createStrachanSmoothV1(overrides?: Readonly<Record<string, unkno
     },
   };
 }
-

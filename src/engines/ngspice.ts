@@ -1,5 +1,5 @@
 import type { CellArray } from "../cells/spec.js";
-import { type NetlistOptions, arrayNetlist } from "../spice/netlist/cellArray.js";
+import { arrayNetlist, type NetlistOptions } from "../spice/netlist/cellArray.js";
 import { type Netlist, renderNetlist } from "../spice/netlist/model.js";
 import { checkTopology } from "../spice/netlist/topology.js";
 import { type RunNgspiceOptions, runNgspice } from "../spice/runner.js";
@@ -18,7 +18,10 @@ export interface NgspiceRunOptions extends NetlistOptions {
  * the node voltages back to normalised states (x = v(x)/V_s at t = time/τ). The report times are
  * ngspice's own time points: nothing is interpolated here.
  */
-export async function simulateNgspice(array: CellArray, o: NgspiceRunOptions): Promise<ArrayTrajectory & { netlist: string }> {
+export async function simulateNgspice(
+  array: CellArray,
+  o: NgspiceRunOptions,
+): Promise<ArrayTrajectory & { netlist: string }> {
   const built = arrayNetlist(array, o);
   o.editNetlist?.(built.netlist);
   checkTopology(built.netlist);
@@ -49,7 +52,14 @@ export async function simulateNgspice(array: CellArray, o: NgspiceRunOptions): P
     cells: built.stateVectors.length,
     x: gather(built.stateVectors, 1 / Vs),
     w: array.memristor ? gather(built.memristorVectors, 1) : undefined,
-    info: { ngspiceVersion: result.version, points: nt, warnings: result.warnings, maxStep: o.maxStep ?? 1e-3, templateForm: o.templateForm ?? "vccs", inputForm: o.inputForm ?? "sources" },
+    info: {
+      ngspiceVersion: result.version,
+      points: nt,
+      warnings: result.warnings,
+      maxStep: o.maxStep ?? 1e-3,
+      templateForm: o.templateForm ?? "vccs",
+      inputForm: o.inputForm ?? "sources",
+    },
     wallTimeMs: result.wallTimeMs,
     netlist,
   };

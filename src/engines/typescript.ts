@@ -29,7 +29,9 @@ export function simulateTypescript(array: CellArray, o: TypescriptRunOptions): A
   const system = createCellSystem(array);
   const method = o.method ?? (array.memristor ? "implicit" : "dopri5");
   const points = o.points ?? 100;
-  const tEval = o.tEval ?? Float64Array.from({ length: points + 1 }, (_, k) => (k === points ? o.T : (o.T * k) / points));
+  const tEval =
+    o.tEval ??
+    Float64Array.from({ length: points + 1 }, (_, k) => (k === points ? o.T : (o.T * k) / points));
   const start = performance.now();
   const r = solve(system, {
     method,

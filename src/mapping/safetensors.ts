@@ -11,16 +11,33 @@ export interface Tensor {
   data: Float64Array;
 }
 
-const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1 };
+const BYTES: Record<string, number> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+};
 
-export function parseSafetensors(bytes: Uint8Array, source = "safetensors file"): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+export function parseSafetensors(
+  bytes: Uint8Array,
+  source = "safetensors file",
+): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   const fail = (problem: string): never => {
-    throw new ValidationError(source, problem, "a safetensors file (8-byte header length, JSON header, little-endian data)");
+    throw new ValidationError(
+      source,
+      problem,
+      "a safetensors file (8-byte header length, JSON header, little-endian data)",
+    );
   };
   if (bytes.length < 8) fail(`only ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
-  if (!(headerLength > 1 && 8 + headerLength <= bytes.length)) fail(`header length ${headerLength} does not fit in ${bytes.length} bytes`);
+  if (!(headerLength > 1 && 8 + headerLength <= bytes.length))
+    fail(`header length ${headerLength} does not fit in ${bytes.length} bytes`);
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
@@ -38,11 +55,14 @@ export function parseSafetensors(bytes: Uint8Array, source = "safetensors file")
     const e = entry as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
     const size = BYTES[e.dtype ?? ""];
     if (!size) fail(`tensor ${name}: unsupported dtype ${JSON.stringify(e.dtype)}`);
-    if (!Array.isArray(e.shape) || !Array.isArray(e.data_offsets)) fail(`tensor ${name}: missing shape or data_offsets`);
+    if (!Array.isArray(e.shape) || !Array.isArray(e.data_offsets))
+      fail(`tensor ${name}: missing shape or data_offsets`);
     const count = (e.shape as number[]).reduce((a, b) => a * b, 1);
     const [begin, end] = e.data_offsets as [number, number];
     if (end - begin !== count * size || dataStart + end > bytes.length || begin < 0) {
-      fail(`tensor ${name}: offsets [${begin}, ${end}) do not hold ${count} × ${e.dtype} inside the file`);
+      fail(
+        `tensor ${name}: offsets [${begin}, ${end}) do not hold ${count} × ${e.dtype} inside the file`,
+      );
     }
     const data = new Float64Array(count);
     const at = dataStart + begin;

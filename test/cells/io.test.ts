@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { arrayFromObject, arrayToObject, parseArrayJson } from "../../src/cells/io.js";
+import { createCellSystem } from "../../src/cells/system.js";
 import { ValidationError } from "../../src/core/errors.js";
 import { simulateTypescript } from "../../src/engines/typescript.js";
 import { solve } from "../../src/solvers/solve.js";
-import { createCellSystem } from "../../src/cells/system.js";
 
 const EDGE = {
   format: "cellspice-array",
@@ -11,9 +11,25 @@ const EDGE = {
   name: "edge-3x3",
   rows: 3,
   cols: 3,
-  templates: { A: [[0, 0, 0], [0, 1, 0], [0, 0, 0]], B: [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], z: [-1] },
+  templates: {
+    A: [
+      [0, 0, 0],
+      [0, 1, 0],
+      [0, 0, 0],
+    ],
+    B: [
+      [-1, -1, -1],
+      [-1, 8, -1],
+      [-1, -1, -1],
+    ],
+    z: [-1],
+  },
   boundary: { kind: "fixed", y: 0, u: -1 },
-  input: [[-1, -1, -1], [-1, 1, -1], [-1, -1, -1]],
+  input: [
+    [-1, -1, -1],
+    [-1, 1, -1],
+    [-1, -1, -1],
+  ],
 };
 
 /** Expects a ValidationError whose field and message match. */
@@ -46,8 +62,48 @@ describe("parseArrayJson(text) / arrayFromObject(doc)", () => {
       channels: 2,
       inputChannels: 1,
       templates: {
-        A: [[[[0, 0, 0], [0, 1, 0], [0, 0, 0]], [[0, 0.1, 0], [0, 0, 0], [0, 0, 0]]], [[[0, 0, 0], [0, 0.2, 0], [0, 0, 0]], [[0, 0, 0], [0, 1.5, 0], [0, 0, 0]]]],
-        B: [[[[0, 0, 0], [0, 1, 0], [0, 0, 0]]], [[[1, 0, 0], [0, 0, 0], [0, 0, -1]]]],
+        A: [
+          [
+            [
+              [0, 0, 0],
+              [0, 1, 0],
+              [0, 0, 0],
+            ],
+            [
+              [0, 0.1, 0],
+              [0, 0, 0],
+              [0, 0, 0],
+            ],
+          ],
+          [
+            [
+              [0, 0, 0],
+              [0, 0.2, 0],
+              [0, 0, 0],
+            ],
+            [
+              [0, 0, 0],
+              [0, 1.5, 0],
+              [0, 0, 0],
+            ],
+          ],
+        ],
+        B: [
+          [
+            [
+              [0, 0, 0],
+              [0, 1, 0],
+              [0, 0, 0],
+            ],
+          ],
+          [
+            [
+              [1, 0, 0],
+              [0, 0, 0],
+              [0, 0, -1],
+            ],
+          ],
+        ],
         z: [0.1, -0.2],
       },
       output: { kind: "leaky", alpha: 0.01 },
@@ -57,7 +113,9 @@ describe("parseArrayJson(text) / arrayFromObject(doc)", () => {
       simulation: { T: 2, method: "rk4", dt: 0.05 },
     };
     const first = arrayFromObject(doc);
-    const again = arrayFromObject(JSON.parse(JSON.stringify(arrayToObject(first.array, first.simulation))));
+    const again = arrayFromObject(
+      JSON.parse(JSON.stringify(arrayToObject(first.array, first.simulation))),
+    );
     expect(again.simulation).toEqual({ T: 2, method: "rk4", dt: 0.05 });
     expect(again.array.memristor?.model.params.G_m).toBe(0.02);
     const a = simulateTypescript(first.array, { T: 1, points: 4 });
@@ -67,36 +125,89 @@ describe("parseArrayJson(text) / arrayFromObject(doc)", () => {
   });
 
   it("builds an array from a classic template name", () => {
-    const { array } = arrayFromObject({ classic: "hole-fill", rows: 2, cols: 2, input: [[1, -1], [-1, 1]] });
+    const { array } = arrayFromObject({
+      classic: "hole-fill",
+      rows: 2,
+      cols: 2,
+      input: [
+        [1, -1],
+        [-1, 1],
+      ],
+    });
     expect(array.name).toBe("hole-fill");
     expect(Array.from(array.x0)).toEqual([1, 1, 1, 1]);
   });
 
   it("refuses malformed JSON, naming the source", () => {
-    expect(() => parseArrayJson("{ rows: 3 ", "arrays/edge.json")).toThrow(/arrays\/edge\.json: malformed JSON/);
+    expect(() => parseArrayJson("{ rows: 3 ", "arrays/edge.json")).toThrow(
+      /arrays\/edge\.json: malformed JSON/,
+    );
   });
 
   it("refuses an even template size", () => {
-    expectInvalid({ ...EDGE, templates: { ...EDGE.templates, A: [[1, 0], [0, 1]] } }, "templates.A[0][0]", /even.*odd size/);
+    expectInvalid(
+      {
+        ...EDGE,
+        templates: {
+          ...EDGE.templates,
+          A: [
+            [1, 0],
+            [0, 1],
+          ],
+        },
+      },
+      "templates.A[0][0]",
+      /even.*odd size/,
+    );
   });
 
   it("refuses mismatched channels", () => {
     expectInvalid({ ...EDGE, channels: 2, inputChannels: 1 }, "templates.A", /1×1 channels.*2×2/);
-    expectInvalid({ ...EDGE, templates: { ...EDGE.templates, z: [1, 2] } }, "templates.z", /one bias per channel/);
-    expectInvalid({ ...EDGE, input: [[1, 2], [3, 4]] }, "input", /1×3×3/);
+    expectInvalid(
+      { ...EDGE, templates: { ...EDGE.templates, z: [1, 2] } },
+      "templates.z",
+      /one bias per channel/,
+    );
+    expectInvalid(
+      {
+        ...EDGE,
+        input: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      "input",
+      /1×3×3/,
+    );
   });
 
   it("refuses an unknown memristor model, listing the valid ones", () => {
-    expectInvalid({ ...EDGE, memristor: { model: "hp-tio2" } }, "memristor.model", /strachan-taox, strachan-taox-smooth/);
+    expectInvalid(
+      { ...EDGE, memristor: { model: "hp-tio2" } },
+      "memristor.model",
+      /strachan-taox, strachan-taox-smooth/,
+    );
   });
 
   it("refuses out-of-range memristor parameters and states", () => {
-    expectInvalid({ ...EDGE, memristor: { model: "strachan-taox", params: { G_m: -1 } } }, "memristor.params.G_m", /S/);
-    expectInvalid({ ...EDGE, memristor: { model: "strachan-taox-smooth", w0: 2 } }, /memristor\.w0\[0\]/, /a state in/);
+    expectInvalid(
+      { ...EDGE, memristor: { model: "strachan-taox", params: { G_m: -1 } } },
+      "memristor.params.G_m",
+      /S/,
+    );
+    expectInvalid(
+      { ...EDGE, memristor: { model: "strachan-taox-smooth", w0: 2 } },
+      /memristor\.w0\[0\]/,
+      /a state in/,
+    );
   });
 
   it("refuses unknown boundary and output kinds and bad scales", () => {
-    expectInvalid({ ...EDGE, boundary: { kind: "mirror" } }, "boundary.kind", /"fixed".*"zero-flux".*"periodic"/);
+    expectInvalid(
+      { ...EDGE, boundary: { kind: "mirror" } },
+      "boundary.kind",
+      /"fixed".*"zero-flux".*"periodic"/,
+    );
     expectInvalid({ ...EDGE, output: { kind: "tanh" } }, "output.kind", /"standard" or "leaky"/);
     expectInvalid({ ...EDGE, output: { kind: "leaky", alpha: 1.5 } }, "output.alpha", /\[0, 1\)/);
     expectInvalid({ ...EDGE, scales: { R: -5 } }, "scales.R", /positive/);
@@ -106,8 +217,12 @@ describe("parseArrayJson(text) / arrayFromObject(doc)", () => {
 
   it("refuses a negative or reversed simulation time", () => {
     const { array } = parseArrayJson(JSON.stringify(EDGE));
-    expect(() => simulateTypescript(array, { T: -1 })).toThrow(/T: got -1; valid: a positive transient length/);
+    expect(() => simulateTypescript(array, { T: -1 })).toThrow(
+      /T: got -1; valid: a positive transient length/,
+    );
     const sys = createCellSystem(array);
-    expect(() => solve(sys, { method: "rk4", t0: 1, t1: 0, dt: 0.1, y0: sys.initialState() })).toThrow(ValidationError);
+    expect(() =>
+      solve(sys, { method: "rk4", t0: 1, t1: 0, dt: 0.1, y0: sys.initialState() }),
+    ).toThrow(ValidationError);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Boundary } from "../../src/cells/boundary.js";
-import { CLASSIC_NAMES, type ClassicTemplate, classicArray, classicTemplate } from "../../src/cells/library.js";
+import {
+  CLASSIC_NAMES,
+  type ClassicTemplate,
+  classicArray,
+  classicTemplate,
+} from "../../src/cells/library.js";
 import { simulateTypescript } from "../../src/engines/typescript.js";
 import { type Image, picture, toPicture } from "../support/images.js";
 
@@ -14,20 +19,51 @@ function run(template: ClassicTemplate, image: Image, T = template.settleTime): 
   return toPicture(final, image.rows, image.cols);
 }
 
-const withBoundary = (t: ClassicTemplate, boundary: Boundary): ClassicTemplate => ({ ...t, boundary });
+const withBoundary = (t: ClassicTemplate, boundary: Boundary): ClassicTemplate => ({
+  ...t,
+  boundary,
+});
 
 describe("classic templates (DESIGN.md 1.1) reproduce their published outputs", () => {
   it("lists its templates with sources", () => {
-    expect(CLASSIC_NAMES).toEqual(["edge", "corner", "threshold", "average", "hole-fill", "shadow", "ccd", "heat"]);
-    for (const name of CLASSIC_NAMES) expect(classicTemplate(name).source.length).toBeGreaterThan(10);
-    expect(() => classicTemplate("sobel")).toThrow(/template.*unknown classic template "sobel".*edge, corner/);
+    expect(CLASSIC_NAMES).toEqual([
+      "edge",
+      "corner",
+      "threshold",
+      "average",
+      "hole-fill",
+      "shadow",
+      "ccd",
+      "heat",
+    ]);
+    for (const name of CLASSIC_NAMES)
+      expect(classicTemplate(name).source.length).toBeGreaterThan(10);
+    expect(() => classicTemplate("sobel")).toThrow(
+      /template.*unknown classic template "sobel".*edge, corner/,
+    );
   });
 
-  const square = picture(["........", ".######.", ".######.", ".######.", ".######.", ".######.", "........"]);
+  const square = picture([
+    "........",
+    ".######.",
+    ".######.",
+    ".######.",
+    ".######.",
+    ".######.",
+    "........",
+  ]);
   for (const u of [-1, 0]) {
     it(`EDGE on a filled square gives its outline (fixed boundary u = ${u})`, () => {
       const edge = withBoundary(classicTemplate("edge"), { kind: "fixed", y: 0, u });
-      expect(run(edge, square)).toEqual(["........", ".######.", ".#....#.", ".#....#.", ".#....#.", ".######.", "........"]);
+      expect(run(edge, square)).toEqual([
+        "........",
+        ".######.",
+        ".#....#.",
+        ".#....#.",
+        ".#....#.",
+        ".######.",
+        "........",
+      ]);
     });
   }
 
@@ -37,19 +73,51 @@ describe("classic templates (DESIGN.md 1.1) reproduce their published outputs", 
   });
 
   it("CORNER keeps the convex corners of a square", () => {
-    expect(run(classicTemplate("corner"), square)).toEqual(["........", ".#....#.", "........", "........", "........", ".#....#.", "........"]);
+    expect(run(classicTemplate("corner"), square)).toEqual([
+      "........",
+      ".#....#.",
+      "........",
+      "........",
+      "........",
+      ".#....#.",
+      "........",
+    ]);
   });
 
   it("THRESHOLD separates gray levels at z*", () => {
-    const gray = { rows: 2, cols: 4, data: Float64Array.of(-0.9, -0.2, 0.15, 0.25, 0.6, 0.19, 0.21, -0.5) };
+    const gray = {
+      rows: 2,
+      cols: 4,
+      data: Float64Array.of(-0.9, -0.2, 0.15, 0.25, 0.6, 0.19, 0.21, -0.5),
+    };
     expect(run(classicTemplate("threshold", { threshold: 0.2 }), gray)).toEqual(["...#", "#.#."]);
     expect(run(classicTemplate("threshold", { threshold: -0.3 }), gray)).toEqual([".###", "###."]);
   });
 
   it("AVERAGE removes isolated noise pixels (zero-flux boundary)", () => {
-    const clean = picture(["..........", "..........", "..######..", "..######..", "..######..", "..######..", "..........", ".........."]);
-    const noisy = picture(["....#.....", "........#.", "..######..", "..##.###..", "..######..", "..######..", "#.........", "......#..."]);
-    expect(run(classicTemplate("average"), noisy)).toEqual(toPicture(clean.data, clean.rows, clean.cols));
+    const clean = picture([
+      "..........",
+      "..........",
+      "..######..",
+      "..######..",
+      "..######..",
+      "..######..",
+      "..........",
+      "..........",
+    ]);
+    const noisy = picture([
+      "....#.....",
+      "........#.",
+      "..######..",
+      "..##.###..",
+      "..######..",
+      "..######..",
+      "#.........",
+      "......#...",
+    ]);
+    expect(run(classicTemplate("average"), noisy)).toEqual(
+      toPicture(clean.data, clean.rows, clean.cols),
+    );
   });
 
   it("HOLE FILL fills enclosed white regions and leaves open ones", () => {
@@ -75,7 +143,12 @@ describe("classic templates (DESIGN.md 1.1) reproduce their published outputs", 
 
   const dots = picture(["..#.....", "......#.", "........", "#......#"]);
   it("SHADOW (left): black iff a black input pixel lies at or right of it in its row", () => {
-    expect(run(classicTemplate("shadow"), dots)).toEqual(["###.....", "#######.", "........", "########"]);
+    expect(run(classicTemplate("shadow"), dots)).toEqual([
+      "###.....",
+      "#######.",
+      "........",
+      "########",
+    ]);
   });
 
   it("SHADOW with the kernel flipped casts the shadow the other way (correlation, not convolution)", () => {
@@ -86,7 +159,12 @@ describe("classic templates (DESIGN.md 1.1) reproduce their published outputs", 
 
   it("CCD turns each row's k black runs into k black pixels, one white apart, against the right border (y = −1)", () => {
     const runs = picture(["##..###.#.", "..........", ".####.....", "#.#.#.#..."]);
-    expect(run(classicTemplate("ccd"), runs)).toEqual([".....#.#.#", "..........", ".........#", "...#.#.#.#"]);
+    expect(run(classicTemplate("ccd"), runs)).toEqual([
+      ".....#.#.#",
+      "..........",
+      ".........#",
+      "...#.#.#.#",
+    ]);
   });
 
   it("CCD fails with boundary y = 0 instead of −1 (DESIGN.md 1.1 pitfall)", () => {
@@ -104,7 +182,7 @@ describe("classic templates (DESIGN.md 1.1) reproduce their published outputs", 
     const data = new Float64Array(n * n);
     data[10 * n + 10] = 0.9;
     const array = classicArray(classicTemplate("heat", { D }), { rows: n, cols: n, data });
-    const T = 5; 
+    const T = 5;
     const tr = simulateTypescript(array, { T, points: 5, rtol: 1e-10, atol: 1e-13 });
     for (let k = 0; k < tr.t.length; k++) {
       const x = tr.x.subarray(k * tr.cells, (k + 1) * tr.cells);

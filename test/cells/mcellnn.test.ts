@@ -16,7 +16,12 @@ const NO_MEMRISTOR: MemristorModel = {
   partials: (_w, _v, out) => out.fill(0),
 };
 
-function withMemristor(a: CellArray, model: MemristorModel, w0 = 0.1, voltage: "x" | "y" = "x"): CellArray {
+function withMemristor(
+  a: CellArray,
+  model: MemristorModel,
+  w0 = 0.1,
+  voltage: "x" | "y" = "x",
+): CellArray {
   return { ...a, memristor: { model, w0: new Float64Array(a.x0.length).fill(w0), voltage } };
 }
 
@@ -30,8 +35,12 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
     const a = solve(plain, { method: "rk4", t0: 0, t1: 1, dt: 0.01, y0: plain.initialState() });
     const b = solve(open, { method: "rk4", t0: 0, t1: 1, dt: 0.01, y0: open.initialState() });
     for (let k = 0; k < a.t.length; k++) {
-      expect(Array.from(b.y.subarray(k * b.dim, k * b.dim + plain.dim))).toEqual(Array.from(a.y.subarray(k * a.dim, (k + 1) * a.dim)));
-      expect(b.y.subarray(k * b.dim + plain.dim, (k + 1) * b.dim).every((w) => w === 0.1)).toBe(true);
+      expect(Array.from(b.y.subarray(k * b.dim, k * b.dim + plain.dim))).toEqual(
+        Array.from(a.y.subarray(k * a.dim, (k + 1) * a.dim)),
+      );
+      expect(b.y.subarray(k * b.dim + plain.dim, (k + 1) * b.dim).every((w) => w === 0.1)).toBe(
+        true,
+      );
     }
   });
 
@@ -44,7 +53,7 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
       const state = sys.initialState();
       state.forEach((_, k) => {
         if (k < plain.dim) state[k] = 1.5 * Math.sin(k + 0.3);
-        else state[k] = 0.2 + 0.6 * ((k * 7) % 11) / 11;
+        else state[k] = 0.2 + (0.6 * ((k * 7) % 11)) / 11;
       });
       const d = new Float64Array(sys.dim);
       const dPlain = new Float64Array(plain.dim);
@@ -60,7 +69,10 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
 
     for (const voltage of ["x", "y"] as const) {
       it(`${name}: the Jacobian agrees with central differences (memristor sees ${voltage})`, () => {
-        const array = { ...withMemristor(base, createMemristor(name), 0.3, voltage), scales: { tau: 1e-3, Vs: 0.35, R: 100 } };
+        const array = {
+          ...withMemristor(base, createMemristor(name), 0.3, voltage),
+          scales: { tau: 1e-3, Vs: 0.35, R: 100 },
+        };
         const sys = createCellSystem(array);
         const n = sys.dim;
         const s = sys.initialState();
@@ -68,7 +80,9 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
         const J = sys.jacobian?.(0, s);
         expect(J).toBeDefined();
         const dense = new Float64Array(n * n);
-        for (let i = 0; i < n; i++) for (let q = J!.rowPtr[i]; q < J!.rowPtr[i + 1]; q++) dense[i * n + J!.colIdx[q]] += J!.values[q];
+        for (let i = 0; i < n; i++)
+          for (let q = J!.rowPtr[i]; q < J!.rowPtr[i + 1]; q++)
+            dense[i * n + J!.colIdx[q]] += J!.values[q];
         const fp = new Float64Array(n);
         const fm = new Float64Array(n);
         for (let q = 0; q < n; q++) {
@@ -81,7 +95,9 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
           sys.rhs(0, sm, fm);
           for (let i = 0; i < n; i++) {
             const fd = (fp[i] - fm[i]) / (2 * h);
-            expect(Math.abs(fd - dense[i * n + q])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(fd)));
+            expect(Math.abs(fd - dense[i * n + q])).toBeLessThanOrEqual(
+              1e-5 * Math.max(1, Math.abs(fd)),
+            );
           }
         }
       });
@@ -90,13 +106,32 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
 
   it("the memristor changes the transient: larger V_s, stronger effect", () => {
     const finals = [0.05, 0.2, 0.35].map((Vs) => {
-      const array = { ...withMemristor(base, createMemristor("strachan-taox-smooth")), scales: { tau: 1e-3, Vs, R: 100 } };
+      const array = {
+        ...withMemristor(base, createMemristor("strachan-taox-smooth")),
+        scales: { tau: 1e-3, Vs, R: 100 },
+      };
       const sys = createCellSystem(array);
-      const r = solve(sys, { method: "dopri5", t0: 0, t1: 2, y0: sys.initialState(), rtol: 1e-8, atol: 1e-10, tEval: [2] });
+      const r = solve(sys, {
+        method: "dopri5",
+        t0: 0,
+        t1: 2,
+        y0: sys.initialState(),
+        rtol: 1e-8,
+        atol: 1e-10,
+        tEval: [2],
+      });
       return r.y.subarray(0, sys.cells);
     });
     const plain = createCellSystem(base);
-    const ref = solve(plain, { method: "dopri5", t0: 0, t1: 2, y0: plain.initialState(), rtol: 1e-8, atol: 1e-10, tEval: [2] }).y;
+    const ref = solve(plain, {
+      method: "dopri5",
+      t0: 0,
+      t1: 2,
+      y0: plain.initialState(),
+      rtol: 1e-8,
+      atol: 1e-10,
+      tEval: [2],
+    }).y;
     const dist = finals.map((f) => Math.max(...Array.from(f, (v, p) => Math.abs(v - ref[p]))));
     expect(dist[0]).toBeLessThan(dist[1]);
     expect(dist[1]).toBeLessThan(dist[2]);
@@ -105,7 +140,10 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
 
   it("stiff regime: a memristor that dominates its cell (R·G ≈ 25000) needs tiny explicit steps, few implicit ones", () => {
     // R = 10 MΩ against G(w = 0.1) ≈ 2.5 mS: the fastest eigenvalue is about −R·G ≈ −25000/τ.
-    const array = { ...withMemristor(base, createMemristor("strachan-taox-smooth")), scales: { tau: 1e-3, Vs: 0.5, R: 1e7 } };
+    const array = {
+      ...withMemristor(base, createMemristor("strachan-taox-smooth")),
+      scales: { tau: 1e-3, Vs: 0.5, R: 1e7 },
+    };
     const sys = createCellSystem(array);
     const run = (method: "implicit" | "dopri5", rtol: number) =>
       solve(sys, { method, t0: 0, t1: 3, y0: sys.initialState(), rtol, atol: rtol * 1e-3 });

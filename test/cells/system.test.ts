@@ -4,13 +4,20 @@ import { applyOutput } from "../../src/cells/output.js";
 import type { CellArray } from "../../src/cells/spec.js";
 import { createCellSystem } from "../../src/cells/system.js";
 import { templateAt } from "../../src/cells/template.js";
-import { expectAllClose } from "../support/assert.js";
 import { randomArray } from "../support/arrays.js";
+import { expectAllClose } from "../support/assert.js";
 
 /** The CellNN right-hand side written cell by cell, straight from DESIGN.md 1. */
 function naiveRhs(a: CellArray, x: Float64Array): Float64Array {
   const { channels, inputChannels, rows, cols, boundary } = a;
-  const value = (field: Float64Array, c: number, i: number, j: number, fixed: number, f: (v: number) => number) => {
+  const value = (
+    field: Float64Array,
+    c: number,
+    i: number,
+    j: number,
+    fixed: number,
+    f: (v: number) => number,
+  ) => {
     const si = sourceIndex(boundary, i, rows);
     const sj = sourceIndex(boundary, j, cols);
     if (si < 0 || sj < 0) return fixed;
@@ -27,12 +34,16 @@ function naiveRhs(a: CellArray, x: Float64Array): Float64Array {
         for (let c2 = 0; c2 < channels; c2++)
           for (let k = 0; k < a.A.size; k++)
             for (let l = 0; l < a.A.size; l++)
-              s += templateAt(a.A, c, c2, k, l) * value(x, c2, i + k - rA, j + l - rA, fy, (v) => applyOutput(a.output, v));
+              s +=
+                templateAt(a.A, c, c2, k, l) *
+                value(x, c2, i + k - rA, j + l - rA, fy, (v) => applyOutput(a.output, v));
         const rB = (a.B.size - 1) / 2;
         for (let c2 = 0; c2 < inputChannels; c2++)
           for (let k = 0; k < a.B.size; k++)
             for (let l = 0; l < a.B.size; l++)
-              s += templateAt(a.B, c, c2, k, l) * value(a.input, c2, i + k - rB, j + l - rB, fu, (v) => v);
+              s +=
+                templateAt(a.B, c, c2, k, l) *
+                value(a.input, c2, i + k - rB, j + l - rB, fu, (v) => v);
         out[(c * rows + i) * cols + j] = s;
       }
     }
@@ -51,7 +62,16 @@ describe("createCellSystem(array).rhs", () => {
   for (const boundary of BOUNDARIES) {
     for (const size of [1, 3, 5]) {
       it(`matches the cell-by-cell equation (${JSON.stringify(boundary)}, ${size}×${size} templates, 3→2 channels)`, () => {
-        const a = randomArray({ seed: 7 + size, channels: 2, inputChannels: 3, rows: 6, cols: 7, size, boundary, scaleA: 1.2 });
+        const a = randomArray({
+          seed: 7 + size,
+          channels: 2,
+          inputChannels: 3,
+          rows: 6,
+          cols: 7,
+          size,
+          boundary,
+          scaleA: 1.2,
+        });
         const sys = createCellSystem(a);
         const x = a.x0.map((v, k) => 2.5 * v + 0.1 * Math.sin(k)); // reach both saturated and linear regions
         const dx = new Float64Array(sys.dim);
@@ -81,7 +101,8 @@ describe("createCellSystem(array).jacobian", () => {
       const n = sys.dim;
       const dense = new Float64Array(n * n);
       for (let i = 0; i < n; i++)
-        for (let p = J!.rowPtr[i]; p < J!.rowPtr[i + 1]; p++) dense[i * n + J!.colIdx[p]] += J!.values[p];
+        for (let p = J!.rowPtr[i]; p < J!.rowPtr[i + 1]; p++)
+          dense[i * n + J!.colIdx[p]] += J!.values[p];
       const h = 1e-7;
       const fp = new Float64Array(n);
       const fm = new Float64Array(n);

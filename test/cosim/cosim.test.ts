@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { classicArray, classicTemplate } from "../../src/cells/library.js";
 import type { CellArray } from "../../src/cells/spec.js";
-import { createMemristor } from "../../src/devices/registry.js";
 import { cosimSummary, runCosim } from "../../src/cosim/cosim.js";
+import { createMemristor } from "../../src/devices/registry.js";
 import { randomArray } from "../support/arrays.js";
 import { picture } from "../support/images.js";
 
@@ -14,8 +14,19 @@ describe("runCosim(array) on classic templates", () => {
     ["edge", classicArray(classicTemplate("edge"), SQUARE), 3],
     ["corner", classicArray(classicTemplate("corner"), BLOB), 3],
     ["average (zero-flux)", classicArray(classicTemplate("average"), BLOB), 3],
-    ["heat (zero-flux)", classicArray(classicTemplate("heat"), { ...BLOB, data: BLOB.data.map((v) => 0.4 * v) }), 2],
-    ["threshold", classicArray(classicTemplate("threshold", { threshold: 0.1 }), { ...BLOB, data: BLOB.data.map((v, k) => 0.5 * v + 0.05 * Math.sin(k)) }), 3],
+    [
+      "heat (zero-flux)",
+      classicArray(classicTemplate("heat"), { ...BLOB, data: BLOB.data.map((v) => 0.4 * v) }),
+      2,
+    ],
+    [
+      "threshold",
+      classicArray(classicTemplate("threshold", { threshold: 0.1 }), {
+        ...BLOB,
+        data: BLOB.data.map((v, k) => 0.5 * v + 0.05 * Math.sin(k)),
+      }),
+      3,
+    ],
   ];
   for (const [name, array, T] of cases) {
     it(`${name}: ngspice and cellspice agree along the whole transient`, async () => {
@@ -29,7 +40,15 @@ describe("runCosim(array) on classic templates", () => {
   }
 
   it("a 2-channel random array with periodic boundary and 5×5 templates agrees", async () => {
-    const array = randomArray({ seed: 5, channels: 2, inputChannels: 1, rows: 4, cols: 5, size: 5, boundary: { kind: "periodic" } });
+    const array = randomArray({
+      seed: 5,
+      channels: 2,
+      inputChannels: 1,
+      rows: 4,
+      cols: 5,
+      size: 5,
+      boundary: { kind: "periodic" },
+    });
     const r = await runCosim(array, { T: 2 });
     expect(r.verdict.pass).toBe(true);
     expect(r.overall.maxAbs).toBeLessThan(1e-4);
@@ -48,7 +67,9 @@ describe("runCosim(array) on classic templates", () => {
       },
     });
     expect(r.verdict.pass).toBe(false);
-    const summary = cosimSummary(r) as { verdict: { failingCells: { channel: number; row: number; col: number }[] } };
+    const summary = cosimSummary(r) as {
+      verdict: { failingCells: { channel: number; row: number; col: number }[] };
+    };
     expect(summary.verdict.failingCells).toEqual([{ cell: 15, channel: 0, row: 2, col: 3 }]);
     expect(r.overall.worstCell).toBe(15);
   });
@@ -59,7 +80,11 @@ describe("runCosim(array) on a small M-CellNN array", () => {
   const array: CellArray = {
     ...base,
     scales: { tau: 1e-3, Vs: 0.2, R: 100 },
-    memristor: { model: createMemristor("strachan-taox"), w0: new Float64Array(16).fill(0.1), voltage: "x" },
+    memristor: {
+      model: createMemristor("strachan-taox"),
+      w0: new Float64Array(16).fill(0.1),
+      voltage: "x",
+    },
   };
 
   it("original TaOx model: states agree and the memristors switch at the same times", async () => {
@@ -75,7 +100,11 @@ describe("runCosim(array) on a small M-CellNN array", () => {
     const last = (r.t.length - 1) * 16;
     const lastPlain = (plain.t.length - 1) * 16;
     let change = 0;
-    for (let p = 0; p < 16; p++) change = Math.max(change, Math.abs(r.cellspice.x[last + p] - plain.cellspice.x[lastPlain + p]));
+    for (let p = 0; p < 16; p++)
+      change = Math.max(
+        change,
+        Math.abs(r.cellspice.x[last + p] - plain.cellspice.x[lastPlain + p]),
+      );
     expect(change).toBeGreaterThan(0.05);
   });
 
@@ -100,7 +129,11 @@ describe("runCosim(array) on a small M-CellNN array", () => {
     const smooth: CellArray = {
       ...small,
       scales: { tau: 1e-3, Vs: 0.5, R: 100 },
-      memristor: { model: createMemristor("strachan-taox-smooth"), w0: new Float64Array(9).fill(0.1), voltage: "x" },
+      memristor: {
+        model: createMemristor("strachan-taox-smooth"),
+        w0: new Float64Array(9).fill(0.1),
+        voltage: "x",
+      },
     };
     const r = await runCosim(smooth, { T: 2 });
     expect(r.verdict.failed).toEqual([]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_TOLERANCES } from "../../src/cosim/cosim.js";
 import { compareWaveforms, verdict } from "../../src/cosim/metrics.js";
 import { interpolationErrorBound, resampleLinear } from "../../src/cosim/resample.js";
 import { compareSwitching } from "../../src/cosim/switching.js";
-import { DEFAULT_TOLERANCES } from "../../src/cosim/cosim.js";
 
 const STANDARD = { kind: "standard" } as const;
 const grid = (n: number, T: number) => Float64Array.from({ length: n + 1 }, (_, k) => (T * k) / n);
@@ -84,7 +84,9 @@ describe("verdict(cells, overall, tolerances)", () => {
   it("refuses a non-positive tolerance", () => {
     const t = grid(2, 1);
     const m = compareWaveforms(t, new Float64Array(3), new Float64Array(3), 1, STANDARD);
-    expect(() => verdict(m.cells, m.overall, { ...DEFAULT_TOLERANCES, rms: 0 })).toThrow(/tolerances.rms/);
+    expect(() => verdict(m.cells, m.overall, { ...DEFAULT_TOLERANCES, rms: 0 })).toThrow(
+      /tolerances.rms/,
+    );
   });
 });
 
@@ -117,7 +119,9 @@ describe("resampleLinear(tSrc, y, n, tDst)", () => {
   });
 
   it("refuses to extrapolate", () => {
-    expect(() => resampleLinear(Float64Array.of(0, 1), Float64Array.of(0, 1), 1, Float64Array.of(1.5))).toThrow(/outside/);
+    expect(() =>
+      resampleLinear(Float64Array.of(0, 1), Float64Array.of(0, 1), 1, Float64Array.of(1.5)),
+    ).toThrow(/outside/);
   });
 });
 
@@ -126,7 +130,8 @@ describe("compareSwitching(t, wa, wb, cells, threshold)", () => {
     const t = grid(100, 1);
     // cell 0 switches at 0.3 (a) and 0.305 (b); cell 1 never; cell 2 only in b (at 0.8).
     const step = (t0: number) => (s: number) => (s < t0 ? 0.1 : 0.9);
-    const ramp = (t0: number) => (s: number) => Math.min(0.9, Math.max(0.1, 0.1 + (s - t0 + 0.005) * 80));
+    const ramp = (t0: number) => (s: number) =>
+      Math.min(0.9, Math.max(0.1, 0.1 + (s - t0 + 0.005) * 80));
     const wa = new Float64Array(t.length * 3);
     const wb = new Float64Array(t.length * 3);
     t.forEach((s, k) => {

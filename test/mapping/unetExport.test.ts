@@ -10,9 +10,17 @@ import { solve } from "../../src/solvers/solve.js";
 const FIXTURES = ["test/fixtures/models/cellnn-mnist", "test/fixtures/models/mcellnn-mnist"];
 
 function load(dir: string) {
-  const manifest = validateUnetManifest(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")), join(dir, "manifest.json"));
-  const tensors = parseSafetensors(readFileSync(join(dir, manifest.tensors_file)), manifest.tensors_file).tensors;
-  const golden = parseSafetensors(readFileSync(join(dir, manifest.golden?.file ?? "golden.safetensors"))).tensors;
+  const manifest = validateUnetManifest(
+    JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")),
+    join(dir, "manifest.json"),
+  );
+  const tensors = parseSafetensors(
+    readFileSync(join(dir, manifest.tensors_file)),
+    manifest.tensors_file,
+  ).tensors;
+  const golden = parseSafetensors(
+    readFileSync(join(dir, manifest.golden?.file ?? "golden.safetensors")),
+  ).tensors;
   return { manifest, tensors, golden };
 }
 
@@ -26,7 +34,10 @@ function goldenInput(golden: ReturnType<typeof load>["golden"], layer: string) {
 
 describe("parseSafetensors(bytes)", () => {
   it("reads a hand-made file and refuses a truncated one", () => {
-    const header = JSON.stringify({ a: { dtype: "F32", shape: [2], data_offsets: [0, 8] }, b: { dtype: "F64", shape: [1], data_offsets: [8, 16] } });
+    const header = JSON.stringify({
+      a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
+      b: { dtype: "F64", shape: [1], data_offsets: [8, 16] },
+    });
     const h = new TextEncoder().encode(header);
     const bytes = new Uint8Array(8 + h.length + 16);
     const view = new DataView(bytes.buffer);
@@ -38,7 +49,9 @@ describe("parseSafetensors(bytes)", () => {
     const { tensors } = parseSafetensors(bytes);
     expect(Array.from(tensors.get("a")!.data)).toEqual([1.5, -2]);
     expect(tensors.get("b")!.data[0]).toBe(Math.PI);
-    expect(() => parseSafetensors(bytes.subarray(0, bytes.length - 3), "cut.safetensors")).toThrow(/cut\.safetensors: tensor b: offsets/);
+    expect(() => parseSafetensors(bytes.subarray(0, bytes.length - 3), "cut.safetensors")).toThrow(
+      /cut\.safetensors: tensor b: offsets/,
+    );
   });
 });
 
@@ -47,7 +60,15 @@ for (const dir of FIXTURES) {
     const { manifest, tensors, golden } = load(dir);
 
     it("has the seven cellular layers of the paper's UNet", () => {
-      expect(manifest.cell_layers.map((l) => l.name)).toEqual(["init_conv", "down1.block", "down2.block", "up1.block1", "up1.block2", "up2.block1", "up2.block2"]);
+      expect(manifest.cell_layers.map((l) => l.name)).toEqual([
+        "init_conv",
+        "down1.block",
+        "down2.block",
+        "up1.block1",
+        "up1.block2",
+        "up2.block1",
+        "up2.block2",
+      ]);
     });
 
     for (const layer of manifest.cell_layers) {
@@ -55,7 +76,14 @@ for (const dir of FIXTURES) {
         const array = layerArray(manifest, tensors, layer.name, goldenInput(golden, layer.name));
         const sys = createCellSystem(array);
         const { method, steps } = layer.cell.solver;
-        const r = solve(sys, { method, t0: 0, t1: layer.cell.T, dt: layer.cell.T / steps, y0: sys.initialState(), tEval: [layer.cell.T] });
+        const r = solve(sys, {
+          method,
+          t0: 0,
+          t1: layer.cell.T,
+          dt: layer.cell.T / steps,
+          y0: sys.initialState(),
+          tEval: [layer.cell.T],
+        });
         const n = sys.cells;
         const out = golden.get(`layers.${layer.name}.output`)!.data;
         const wT = golden.get(`layers.${layer.name}.w_T`)?.data;
@@ -80,7 +108,10 @@ describe("a trained layer as a circuit", () => {
     const full = goldenInput(golden, "down2.block");
     const cin = full.data.length / (full.rows * full.cols);
     const crop = new Float64Array(cin * 25);
-    for (let c = 0; c < cin; c++) for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) crop[(c * 5 + i) * 5 + j] = full.data[(c * full.rows + i + 1) * full.cols + j + 1];
+    for (let c = 0; c < cin; c++)
+      for (let i = 0; i < 5; i++)
+        for (let j = 0; j < 5; j++)
+          crop[(c * 5 + i) * 5 + j] = full.data[(c * full.rows + i + 1) * full.cols + j + 1];
     const array = layerArray(manifest, tensors, "down2.block", { data: crop, rows: 5, cols: 5 });
     const r = await runCosim(array, { T: manifest.cell_layers[2].cell.T });
     expect(r.verdict.pass).toBe(true);

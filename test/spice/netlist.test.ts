@@ -2,28 +2,47 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { exampleFiles } from "../../scripts/netlistExamples.js";
 import { classicArray, classicTemplate } from "../../src/cells/library.js";
-import { createMemristor } from "../../src/devices/registry.js";
+import { createCellSystem } from "../../src/cells/system.js";
 import { memristorDriveSystem, sinusoid } from "../../src/devices/drive.js";
 import { hysteresisLoopArea } from "../../src/devices/loopArea.js";
+import { createMemristor } from "../../src/devices/registry.js";
 import { simulateNgspice } from "../../src/engines/ngspice.js";
 import { simulateTypescript } from "../../src/engines/typescript.js";
-import { createCellSystem } from "../../src/cells/system.js";
+import { solve } from "../../src/solvers/solve.js";
 import { arrayNetlist } from "../../src/spice/netlist/cellArray.js";
-import { renderNetlist } from "../../src/spice/netlist/model.js";
 import { memristorDriveNetlist } from "../../src/spice/netlist/memristorDrive.js";
+import { renderNetlist } from "../../src/spice/netlist/model.js";
 import { nodeName, parseNodeName } from "../../src/spice/netlist/nodeNames.js";
 import { checkTopology, floatingNodes, TopologyError } from "../../src/spice/netlist/topology.js";
 import { runNgspice } from "../../src/spice/runner.js";
-import { solve } from "../../src/solvers/solve.js";
 import { randomArray } from "../support/arrays.js";
 import { picture } from "../support/images.js";
 
 describe("arrayNetlist(array, options)", () => {
-  const array = randomArray({ seed: 2, channels: 2, inputChannels: 1, rows: 3, cols: 4, boundary: { kind: "zero-flux" } });
+  const array = randomArray({
+    seed: 2,
+    channels: 2,
+    inputChannels: 1,
+    rows: 3,
+    cols: 4,
+    boundary: { kind: "zero-flux" },
+  });
 
   it("writes the same bytes twice", () => {
     const a = renderNetlist(arrayNetlist(array, { T: 1 }).netlist);
-    const b = renderNetlist(arrayNetlist(randomArray({ seed: 2, channels: 2, inputChannels: 1, rows: 3, cols: 4, boundary: { kind: "zero-flux" } }), { T: 1 }).netlist);
+    const b = renderNetlist(
+      arrayNetlist(
+        randomArray({
+          seed: 2,
+          channels: 2,
+          inputChannels: 1,
+          rows: 3,
+          cols: 4,
+          boundary: { kind: "zero-flux" },
+        }),
+        { T: 1 },
+      ).netlist,
+    );
     expect(b).toBe(a);
   });
 
@@ -32,7 +51,10 @@ describe("arrayNetlist(array, options)", () => {
     expect(/^[\x20-\x7e\n]*$/.test(text)).toBe(true);
     // Every numeric token outside comments is a plain or exponent-form number: no 1k, 1M, 1meg, 1u.
     const cards = text.split("\n").filter((line) => !line.startsWith("*"));
-    const tokens = cards.join(" ").split(/[\s=(),*+/]+/).filter((t) => /^-?\d/.test(t));
+    const tokens = cards
+      .join(" ")
+      .split(/[\s=(),*+/]+/)
+      .filter((t) => /^-?\d/.test(t));
     expect(tokens.length).toBeGreaterThan(50);
     for (const t of tokens) expect(t).toMatch(/^-?\d+(\.\d+)?(e-?\d+)?$/);
     expect(text.startsWith("cellspice CellNN array")).toBe(true);
@@ -52,7 +74,17 @@ describe("arrayNetlist(array, options)", () => {
   });
 
   it("gives every node a DC path to ground, and the check finds one that has none", () => {
-    const built = arrayNetlist({ ...array, memristor: { model: createMemristor("strachan-taox"), w0: new Float64Array(24).fill(0.1), voltage: "x" } }, { T: 1 });
+    const built = arrayNetlist(
+      {
+        ...array,
+        memristor: {
+          model: createMemristor("strachan-taox"),
+          w0: new Float64Array(24).fill(0.1),
+          voltage: "x",
+        },
+      },
+      { T: 1 },
+    );
     expect(floatingNodes(built.netlist)).toEqual([]);
     built.netlist.elements = built.netlist.elements.filter((e) => e.name !== "rx_1_2_3");
     built.netlist.elements.push({ kind: "C", name: "cfloat", nodes: ["a", "b"], value: 1e-9 });
@@ -69,7 +101,14 @@ describe("arrayNetlist(array, options)", () => {
 
 describe("ngspice on generated netlists", () => {
   it("a linear array (A = 0) matches the closed form within ngspice's tolerances", async () => {
-    const a = randomArray({ seed: 9, channels: 2, inputChannels: 2, rows: 3, cols: 3, boundary: { kind: "periodic" } });
+    const a = randomArray({
+      seed: 9,
+      channels: 2,
+      inputChannels: 2,
+      rows: 3,
+      cols: 3,
+      boundary: { kind: "periodic" },
+    });
     const linear = { ...a, A: { ...a.A, data: new Float64Array(a.A.data.length) } };
     const ng = await simulateNgspice(linear, { T: 3, maxStep: 1e-3 });
     const c = createCellSystem(linear).constantInput;
@@ -95,12 +134,16 @@ describe("ngspice on generated netlists", () => {
           ["vccs", "folded"],
           ["behavioral", "folded"],
         ] as const
-      ).map(([templateForm, inputForm]) => simulateNgspice(edge, { T: 3, templateForm, inputForm, maxStep: 1e-3 })),
+      ).map(([templateForm, inputForm]) =>
+        simulateNgspice(edge, { T: 3, templateForm, inputForm, maxStep: 1e-3 }),
+      ),
     );
     const ref = simulateTypescript(edge, { T: 3, tEval: [3] });
     for (const r of runs) {
       const last = r.x.subarray((r.t.length - 1) * r.cells);
-      last.forEach((v, p) => expect(Math.abs(v - ref.x[p])).toBeLessThan(1e-5));
+      last.forEach((v, p) => {
+        expect(Math.abs(v - ref.x[p])).toBeLessThan(1e-5);
+      });
     }
   });
 
@@ -109,7 +152,15 @@ describe("ngspice on generated netlists", () => {
       const model = createMemristor(name);
       // Step cap 1/60000 s: ngspice's error in w converges as h² (measured: 2.7e-3 at the default
       // 1/6000 s, 3.0e-5 at 1/60000 s, 3.0e-7 at 1/600000 s against dopri5 at rtol 1e-11).
-      const netlist = renderNetlist(memristorDriveNetlist(model, { amplitude: 0.45, frequency: 3, duration: 1, w0: 0.1, maxStep: 1 / 60000 }));
+      const netlist = renderNetlist(
+        memristorDriveNetlist(model, {
+          amplitude: 0.45,
+          frequency: 3,
+          duration: 1,
+          w0: 0.1,
+          maxStep: 1 / 60000,
+        }),
+      );
       const r = await runNgspice(netlist, { expectVectors: ["v(p)", "v(w)", "i(vd)"], tstop: 1 });
       const t = r.plot.vector("time");
       const v = r.plot.vector("v(p)");

@@ -1,7 +1,7 @@
-import { seededRandom, uniformArray } from "../../src/core/random.js";
 import type { Boundary } from "../../src/cells/boundary.js";
 import type { OutputFunction } from "../../src/cells/output.js";
 import { type CellArray, DEFAULT_SCALES, validateCellArray } from "../../src/cells/spec.js";
+import { seededRandom, uniformArray } from "../../src/core/random.js";
 
 /** A random multi-channel array with templates scaled so the dynamics stay well-behaved. */
 export function randomArray(options: {
@@ -26,8 +26,18 @@ export function randomArray(options: {
     inputChannels: cin,
     rows,
     cols,
-    A: { outChannels: channels, inChannels: channels, size: k, data: uniformArray(channels * channels * k * k, -scaleA, scaleA, rand) },
-    B: { outChannels: channels, inChannels: cin, size: k, data: uniformArray(channels * cin * k * k, -0.5, 0.5, rand) },
+    A: {
+      outChannels: channels,
+      inChannels: channels,
+      size: k,
+      data: uniformArray(channels * channels * k * k, -scaleA, scaleA, rand),
+    },
+    B: {
+      outChannels: channels,
+      inChannels: cin,
+      size: k,
+      data: uniformArray(channels * cin * k * k, -0.5, 0.5, rand),
+    },
     z: uniformArray(channels, -0.3, 0.3, rand),
     boundary: options.boundary ?? { kind: "fixed", y: 0, u: 0 },
     output: options.output ?? { kind: "leaky", alpha: 0.01 },

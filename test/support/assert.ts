@@ -13,7 +13,12 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Asserts max |a − b| ≤ tol, failing on NaN or infinity. */
-export function expectAllClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what = "arrays"): void {
+export function expectAllClose(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  tol: number,
+  what = "arrays",
+): void {
   const d = maxAbsDiff(a, b);
   expect(Number.isFinite(d), `${what}: non-finite difference`).toBe(true);
   expect(d, `${what}: max |difference|`).toBeLessThanOrEqual(tol);

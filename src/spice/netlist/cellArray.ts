@@ -209,7 +209,10 @@ export function arrayNetlist(array: CellArray, options: NetlistOptions): ArrayNe
         ? [`memristor: ${array.memristor.model.name} across each cell capacitor (voltage v(x))`]
         : []),
     ],
-    options: ["norefvalue noinit noacct", ...(options.options ?? (array.memristor ? ["reltol=1e-6 trtol=1"] : []))],
+    options: [
+      "norefvalue noinit noacct",
+      ...(options.options ?? (array.memristor ? ["reltol=1e-6 trtol=1"] : [])),
+    ],
     subcircuits,
     elements,
     saves,
