@@ -5,6 +5,7 @@ import { createMemristor } from "../../src/devices/registry.js";
 import type { MemristorModel } from "../../src/devices/types.js";
 import { solve } from "../../src/solvers/solve.js";
 import { randomArray } from "../support/arrays.js";
+import { expectJacobianMatchesDifferences } from "../support/jacobian.js";
 
 const NO_MEMRISTOR: MemristorModel = {
   name: "open-circuit",
@@ -77,29 +78,7 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
         const n = sys.dim;
         const s = sys.initialState();
         for (let p = 0; p < n / 2; p++) s[p] = 1.3 * Math.sin(2.1 * p + 0.2) + 0.01; // both signs, off the kinks
-        const J = sys.jacobian?.(0, s);
-        expect(J).toBeDefined();
-        const dense = new Float64Array(n * n);
-        for (let i = 0; i < n; i++)
-          for (let q = J!.rowPtr[i]; q < J!.rowPtr[i + 1]; q++)
-            dense[i * n + J!.colIdx[q]] += J!.values[q];
-        const fp = new Float64Array(n);
-        const fm = new Float64Array(n);
-        for (let q = 0; q < n; q++) {
-          const h = 1e-6 * Math.max(1, Math.abs(s[q]));
-          const sp = Float64Array.from(s);
-          const sm = Float64Array.from(s);
-          sp[q] += h;
-          sm[q] -= h;
-          sys.rhs(0, sp, fp);
-          sys.rhs(0, sm, fm);
-          for (let i = 0; i < n; i++) {
-            const fd = (fp[i] - fm[i]) / (2 * h);
-            expect(Math.abs(fd - dense[i * n + q])).toBeLessThanOrEqual(
-              1e-5 * Math.max(1, Math.abs(fd)),
-            );
-          }
-        }
+        expectJacobianMatchesDifferences(sys, s, 1e-5);
       });
     }
   }
