@@ -22,9 +22,16 @@ export function validateBoundary(value: unknown, field = "boundary"): Boundary {
     case "fixed": {
       const y = b.y ?? 0;
       const u = b.u ?? 0;
-      for (const [name, v] of [["y", y], ["u", u]] as const) {
+      for (const [name, v] of [
+        ["y", y],
+        ["u", u],
+      ] as const) {
         if (typeof v !== "number" || !Number.isFinite(v)) {
-          throw new ValidationError(`${field}.${name}`, `got ${String(v)}`, "a finite number (the virtual cells' value)");
+          throw new ValidationError(
+            `${field}.${name}`,
+            `got ${String(v)}`,
+            "a finite number (the virtual cells' value)",
+          );
         }
       }
       return { kind: "fixed", y: y as number, u: u as number };
@@ -53,26 +60,52 @@ export function fillPadded(
   r: number,
   padded: Float64Array,
 ): void {
+  const pc = cols + 2 * r;
+  const plane = (rows + 2 * r) * pc;
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < rows; i++) {
+      const src = (c * rows + i) * cols;
+      const dst = c * plane + (i + r) * pc + r;
+      for (let j = 0; j < cols; j++) padded[dst + j] = field[src + j];
+    }
+  }
+  fillBorder(boundary, fixedValue, padded, channels, rows, cols, r);
+}
+
+/**
+ * Fills the border of a padded C×(H+2r)×(W+2r) field whose interior is already written: the
+ * virtual cells of every interior row first (left and right), then the virtual rows above and
+ * below, each a copy of the whole padded row it reads (so corners follow both axes' rules).
+ */
+export function fillBorder(
+  boundary: Boundary,
+  fixedValue: number,
+  padded: Float64Array,
+  channels: number,
+  rows: number,
+  cols: number,
+  r: number,
+): void {
+  if (r === 0) return;
   const pr = rows + 2 * r;
   const pc = cols + 2 * r;
   for (let c = 0; c < channels; c++) {
-    const src = c * rows * cols;
-    const dst = c * pr * pc;
-    for (let i = 0; i < pr; i++) {
-      const si = sourceIndex(boundary, i - r, rows);
-      const rowBase = dst + i * pc;
-      if (si < 0) {
-        padded.fill(fixedValue, rowBase, rowBase + pc);
-        continue;
-      }
-      const srcRow = src + si * cols;
+    const base = c * pr * pc;
+    for (let i = r; i < r + rows; i++) {
+      const row = base + i * pc;
       for (let j = 0; j < r; j++) {
         const sjL = sourceIndex(boundary, j - r, cols);
         const sjR = sourceIndex(boundary, cols + j, cols);
-        padded[rowBase + j] = sjL < 0 ? fixedValue : field[srcRow + sjL];
-        padded[rowBase + r + cols + j] = sjR < 0 ? fixedValue : field[srcRow + sjR];
+        padded[row + j] = sjL < 0 ? fixedValue : padded[row + r + sjL];
+        padded[row + r + cols + j] = sjR < 0 ? fixedValue : padded[row + r + sjR];
       }
-      padded.set(field.subarray(srcRow, srcRow + cols), rowBase + r);
+    }
+    for (let i = 0; i < pr; i++) {
+      if (i >= r && i < r + rows) continue;
+      const row = base + i * pc;
+      const si = sourceIndex(boundary, i - r, rows);
+      if (si < 0) padded.fill(fixedValue, row, row + pc);
+      else padded.copyWithin(row, base + (si + r) * pc, base + (si + r + 1) * pc);
     }
   }
 }

@@ -1,9 +1,9 @@
 import type { CsrMatrix } from "../core/sparse.js";
 import type { OdeSystem } from "../solvers/types.js";
-import { fillPadded } from "./boundary.js";
+import { fillBorder, fillPadded } from "./boundary.js";
 import { correlateAdd } from "./correlate.js";
 import { buildJacobianPattern, type JacobianPattern, updateJacobian } from "./jacobian.js";
-import { applyOutputInto } from "./output.js";
+import { applyOutput, outputSlopeOutside } from "./output.js";
 import { type CellArray, cellCount } from "./spec.js";
 
 /**
@@ -33,21 +33,38 @@ export function createCellSystem(array: CellArray): CellSystem {
   const paddedLength = (c: number) => c * (rows + 2 * pad) * (cols + 2 * pad);
 
   const constantInput = new Float64Array(n);
-  for (let c = 0; c < channels; c++) constantInput.fill(array.z[c], c * rows * cols, (c + 1) * rows * cols);
+  for (let c = 0; c < channels; c++)
+    constantInput.fill(array.z[c], c * rows * cols, (c + 1) * rows * cols);
   const paddedU = new Float64Array(paddedLength(array.inputChannels));
   const uFixed = boundary.kind === "fixed" ? boundary.u : 0;
   fillPadded(boundary, uFixed, array.input, array.inputChannels, rows, cols, pad, paddedU);
   correlateAdd(array.B, paddedU, pad, rows, cols, constantInput);
 
-  // Work buffers, allocated once per system.
-  const y = new Float64Array(n);
+  // Work buffer, allocated once per system: the outputs y = f(x) with the boundary's virtual
+  // cells around them, written in one pass (no separate y array), then correlated with A.
   const paddedY = new Float64Array(paddedLength(channels));
   const yFixed = boundary.kind === "fixed" ? boundary.y : 0;
+  const alpha = outputSlopeOutside(array.output);
+  const beta = 1 - alpha;
+  const pc = cols + 2 * pad;
+  const plane = (rows + 2 * pad) * pc;
+  const A = array.A;
   const templateCurrent = (x: Float64Array, dxdt: Float64Array) => {
-    applyOutputInto(array.output, x.length === n ? x : x.subarray(0, n), y);
-    fillPadded(boundary, yFixed, y, channels, rows, cols, pad, paddedY);
-    for (let k = 0; k < n; k++) dxdt[k] = constantInput[k] - x[k];
-    correlateAdd(array.A, paddedY, pad, rows, cols, dxdt);
+    for (let c = 0; c < channels; c++) {
+      for (let i = 0; i < rows; i++) {
+        const src = (c * rows + i) * cols;
+        const dst = c * plane + (i + pad) * pc + pad;
+        for (let j = 0; j < cols; j++) {
+          const v = x[src + j];
+          // f(x) exactly as applyOutputInto writes it.
+          // biome-ignore lint/complexity/useMathMinMax: kept identical to applyOutputInto
+          paddedY[dst + j] = alpha * v + beta * (v > 1 ? 1 : v < -1 ? -1 : v);
+          dxdt[src + j] = constantInput[src + j] - v;
+        }
+      }
+    }
+    fillBorder(boundary, yFixed, paddedY, channels, rows, cols, pad);
+    correlateAdd(A, paddedY, pad, rows, cols, dxdt);
   };
 
   const memristor = array.memristor;
@@ -68,6 +85,7 @@ export function createCellSystem(array: CellArray): CellSystem {
   }
 
   const { model, voltage } = memristor;
+  const output = array.output;
   const { tau, Vs, R } = array.scales;
   const currentScale = R / Vs;
   const useOutput = voltage === "y";
@@ -81,7 +99,7 @@ export function createCellSystem(array: CellArray): CellSystem {
       templateCurrent(state, dsdt);
       for (let k = 0; k < n; k++) {
         const w = state[n + k];
-        const v = Vs * (useOutput ? y[k] : state[k]);
+        const v = Vs * (useOutput ? applyOutput(output, state[k]) : state[k]);
         dsdt[k] -= currentScale * model.current(w, v);
         dsdt[n + k] = tau * model.stateRate(w, v);
       }

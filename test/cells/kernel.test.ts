@@ -4,8 +4,8 @@ import { correlateAdd, correlateAdd3x3, correlateAddGeneric } from "../../src/ce
 import { createCellSystem } from "../../src/cells/system.js";
 import type { Template } from "../../src/cells/template.js";
 import { seededRandom, uniformArray } from "../../src/core/random.js";
-import { expectAllClose } from "../support/assert.js";
 import { randomArray } from "../support/arrays.js";
+import { expectAllClose } from "../support/assert.js";
 
 /**
  * The fast paths of the stencil (the 3×3 kernel, the fused border fill) checked against the
@@ -20,7 +20,15 @@ const BOUNDARIES: Boundary[] = [
 ];
 
 /** The padded field, cell by cell from the boundary's definition. */
-function naivePadded(b: Boundary, fixed: number, field: Float64Array, C: number, H: number, W: number, r: number) {
+function naivePadded(
+  b: Boundary,
+  fixed: number,
+  field: Float64Array,
+  C: number,
+  H: number,
+  W: number,
+  r: number,
+) {
   const pr = H + 2 * r;
   const pc = W + 2 * r;
   const out = new Float64Array(C * pr * pc);
@@ -35,7 +43,14 @@ function naivePadded(b: Boundary, fixed: number, field: Float64Array, C: number,
 }
 
 /** out[o][i][j] += Σ T[o][c][k][l]·padded[c][i+k−r+pad][j+l−r+pad], one term at a time. */
-function naiveCorrelate(t: Template, padded: Float64Array, pad: number, H: number, W: number, out: Float64Array) {
+function naiveCorrelate(
+  t: Template,
+  padded: Float64Array,
+  pad: number,
+  H: number,
+  W: number,
+  out: Float64Array,
+) {
   const k = t.size;
   const r = (k - 1) / 2;
   const pc = W + 2 * pad;
@@ -55,7 +70,13 @@ function naiveCorrelate(t: Template, padded: Float64Array, pad: number, H: numbe
 }
 
 /** A random template with a fraction `density` of non-zero coefficients. */
-function randomTemplate(rand: () => number, outC: number, inC: number, size: number, density: number): Template {
+function randomTemplate(
+  rand: () => number,
+  outC: number,
+  inC: number,
+  size: number,
+  density: number,
+): Template {
   const data = uniformArray(outC * inC * size * size, -1, 1, rand);
   for (let m = 0; m < data.length; m++) if (rand() >= density) data[m] = 0;
   return { outChannels: outC, inChannels: inC, size, data };
@@ -126,7 +147,8 @@ describe("correlateAdd", () => {
     const rand = seededRandom(99);
     const t = randomTemplate(rand, 4, 2, 3, 1);
     // Make the block just sparse enough to take the coefficient-by-coefficient route for c = 1.
-    for (let m = 0; m < 9 * 4; m++) t.data[(Math.floor(m / 9) * 2 + 1) * 9 + (m % 9)] = m % 9 === 4 ? 0.5 : 0;
+    for (let m = 0; m < 9 * 4; m++)
+      t.data[(Math.floor(m / 9) * 2 + 1) * 9 + (m % 9)] = m % 9 === 4 ? 0.5 : 0;
     const padded = uniformArray(2 * 8 * 9, -1, 1, rand);
     const got = new Float64Array(4 * 6 * 7);
     const want = new Float64Array(4 * 6 * 7);

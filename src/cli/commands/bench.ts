@@ -19,6 +19,7 @@ import {
 } from "../../bench/report.js";
 import type { BenchRow } from "../../bench/row.js";
 import { runBenchmarks, SUITES, type SuiteName } from "../../bench/suites.js";
+import { act } from "../action.js";
 
 interface BenchFlags {
   full?: boolean;
@@ -68,17 +69,18 @@ export function benchCommand(program: Command): Command {
       "docs/performance.md",
     )
     .option("--figure <file>", "the scaling figure (SVG)", "docs/img/perf-scaling.svg")
-    .action(async (flags: BenchFlags & { reportOnly?: boolean }) => {
-      if (!flags.reportOnly) await runBench(flags);
-      if (flags.report || flags.reportOnly)
-        writeBenchReport(flags.out, flags.docs, flags.figure, (t) =>
-          process.stderr.write(`${t}\n`),
-        );
-    });
+    .action(
+      act<BenchFlags & { reportOnly?: boolean }>(async (_args, flags, ctx) => {
+        if (!flags.reportOnly) await runBench(flags, ctx.progress);
+        if (flags.report || flags.reportOnly) {
+          writeBenchReport(flags.out, flags.docs, flags.figure, ctx.progress);
+        }
+      }),
+    );
 }
 
 /** Runs the suites and appends their rows; the command line is recorded with every row. */
-export async function runBench(flags: BenchFlags): Promise<void> {
+export async function runBench(flags: BenchFlags, log: (text: string) => void): Promise<void> {
   mkdirSync(flags.out, { recursive: true });
   const command = `cellspice bench ${process.argv
     .slice(2)
@@ -93,7 +95,7 @@ export async function runBench(flags: BenchFlags): Promise<void> {
     runId: new Date().toISOString(),
     onRow: (row) =>
       appendFileSync(join(flags.out, `${row.suite}.jsonl`), `${JSON.stringify(row)}\n`),
-    log: (text) => process.stderr.write(`${text}\n`),
+    log,
   });
 }
 

@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { benchArray } from "../../src/bench/arrays.js";
+import { maxAbsError, timeRepeated } from "../../src/bench/measure.js";
+import { scalingPlot } from "../../src/bench/plot.js";
+import {
+  fastestMatched,
+  latestRuns,
+  multichannelSection,
+  scalingFigure,
+  scalingSection,
+  spliceSection,
+} from "../../src/bench/report.js";
+import type { BenchRow } from "../../src/bench/row.js";
+import { createCellSystem } from "../../src/cells/system.js";
+import { checkXml } from "../plot/xmlCheck.js";
+
+/**
+ * The benchmark library's bookkeeping (never its speed: no wall-clock assertions here, see
+ * STYLE.md 12).
+ */
+
+const ENV = {
+  machine: "test cpu",
+  cores: 2,
+  cpuGHz: 2.5,
+  node: "v20",
+  commit: "0123456789abcdef",
+  dirty: false,
+  command: "bench",
+};
+
+function row(p: Partial<BenchRow>): BenchRow {
+  return {
+    runId: "2026-01-01T00:00:00.000Z",
+    suite: "scaling",
+    engine: "cellspice",
+    solver: "dopri5",
+    rows: 8,
+    cols: 8,
+    channels: 1,
+    dim: 64,
+    T: 1,
+    wallMs: 1,
+    wallMsMin: 1,
+    repeats: 5,
+    warmups: 1,
+    error: 1e-5,
+    reference: "odex",
+    load: 1,
+    env: ENV,
+    date: "",
+    ...p,
+  };
+}
+
+describe("bench bookkeeping", () => {
+  it("maxAbsError(a, b) is the largest difference and NaN-poisoned", () => {
+    expect(maxAbsError([1, 2, 3], [1, 2.5, 2])).toBe(1);
+    expect(maxAbsError([1, Number.NaN], [1, 2])).toBeNaN();
+  });
+
+  it("timeRepeated(task) warms up, then runs at least minRepeats times and returns the last result", async () => {
+    let calls = 0;
+    const { timing, result } = await timeRepeated(() => ++calls, {
+      warmups: 2,
+      minRepeats: 3,
+      maxRepeats: 3,
+      minTotalMs: 0,
+    });
+    expect(calls).toBe(5);
+    expect(result).toBe(5);
+    expect(timing.repeats).toBe(3);
+    expect(timing.minMs).toBeLessThanOrEqual(timing.medianMs);
+  });
+
+  it("latestRuns(rows) keeps only the newest run of each suite", () => {
+    const rows = [
+      row({ runId: "2026-01-01", suite: "scaling" }),
+      row({ runId: "2026-01-02", suite: "scaling", rows: 16 }),
+      row({ runId: "2026-01-01", suite: "memristor" }),
+    ];
+    const runs = latestRuns(rows);
+    expect(runs.get("scaling")?.map((r) => r.rows)).toEqual([16]);
+    expect(runs.get("memristor")).toHaveLength(1);
+  });
+
+  it("fastestMatched(rows) ignores rows above the matched error", () => {
+    const rows = [
+      row({ wallMs: 1, error: 1e-3 }),
+      row({ wallMs: 5, error: 5e-5 }),
+      row({ wallMs: 3, error: 1e-4 }),
+    ];
+    expect(fastestMatched(rows)?.wallMs).toBe(3);
+    expect(fastestMatched([row({ error: 1 })])).toBeUndefined();
+  });
+
+  it("spliceSection(doc, name, body) replaces only the marked section, or appends it", () => {
+    const doc = "a\n<!-- bench:x -->\nold\n<!-- /bench:x -->\nb\n";
+    expect(spliceSection(doc, "x", "new")).toBe("a\n<!-- bench:x -->\nnew\n<!-- /bench:x -->\nb\n");
+    expect(spliceSection("a\n", "y", "z")).toBe("a\n\n<!-- bench:y -->\nz\n<!-- /bench:y -->\n");
+  });
+
+  it("scalingSection(rows) gives each size's speed-up at matched accuracy", () => {
+    const rows = [
+      row({ wallMs: 2, rtol: 1e-5 }),
+      row({ engine: "ngspice", solver: "tran", maxStep: 0.1, wallMs: 100, error: 5e-4 }),
+      row({ engine: "ngspice", solver: "tran", maxStep: 0.03, wallMs: 400, error: 5e-5 }),
+    ];
+    const md = scalingSection(rows);
+    expect(md).toContain(
+      "| 8×8 | maxStep 0.03 | 400 ms | 5.0e-5 | dopri5 rtol 1e-5 | 2.00 ms | 1.0e-5 | 200× |",
+    );
+  });
+
+  it("multichannelSection(rows) states the peaks and the fraction of each the stencil reaches", () => {
+    const md = multichannelSection([
+      row({
+        suite: "multichannel",
+        channels: 32,
+        rows: 28,
+        cols: 28,
+        rtol: 1e-5,
+        steps: 19,
+        rhsEvaluations: 122,
+        extra: { stencilGflops: 8.3, cellUpdatesPerSecond: 1.4e7, stateScale: 7.9 },
+      }),
+    ]);
+    expect(md).toContain("vector 80 GFLOP/s");
+    expect(md).toContain("scalar 10.0 GFLOP/s");
+    expect(md).toContain("| 14 M | 8.30 | 10.4 % | 83 % |");
+  });
+
+  it("scalingPlot(series) is a well-formed SVG string without NaN", () => {
+    const svg = scalingPlot(
+      [
+        {
+          label: "ngspice",
+          engine: "ngspice",
+          points: [
+            [64, 0.05],
+            [1024, 2],
+          ],
+        },
+        {
+          label: "cellspice",
+          engine: "cellspice",
+          dashed: true,
+          points: [
+            [64, 1e-4],
+            [1024, 4e-3],
+          ],
+        },
+      ],
+      "t",
+    );
+    expect(checkXml(svg).errors).toEqual([]);
+    expect(svg).not.toContain("NaN");
+    expect(svg.match(/class="series"/g)).toHaveLength(2);
+    expect(scalingFigure([row({})])).toContain("<svg");
+  });
+
+  it("benchArray(options) is reproducible and valid for both engines' CellNN and M-CellNN forms", () => {
+    const a = benchArray({ seed: 4, channels: 3, rows: 5, cols: 6 });
+    const b = benchArray({ seed: 4, channels: 3, rows: 5, cols: 6 });
+    expect(Array.from(a.A.data)).toEqual(Array.from(b.A.data));
+    expect(createCellSystem(a).dim).toBe(90);
+  });
+});
