@@ -7,3 +7,4 @@ export * from "./output.js";
 export * from "./spec.js";
 export * from "./system.js";
 export * from "./template.js";
+export * from "./random.js";
