@@ -3,6 +3,7 @@
  * definition here serves scripts/regenerate-netlists.ts (which writes them) and
  * test/spice/netlist.test.ts (which checks that the files are what the generator writes today).
  */
+import { parseTextImage } from "../src/cells/image.js";
 import { classicArray, classicTemplate } from "../src/cells/library.js";
 import { createMemristor } from "../src/devices/registry.js";
 import { arrayNetlist } from "../src/spice/netlist/cellArray.js";
@@ -10,11 +11,7 @@ import { memristorSubcircuit } from "../src/spice/netlist/memristor.js";
 import { memristorDriveNetlist } from "../src/spice/netlist/memristorDrive.js";
 import { renderNetlist } from "../src/spice/netlist/model.js";
 
-const image = (rows: string[]) => ({
-  rows: rows.length,
-  cols: rows[0].length,
-  data: Float64Array.from(rows.join("").split(""), (c) => (c === "#" ? 1 : -1)),
-});
+const image = (rows: string[]) => parseTextImage(rows.join("\n"));
 
 const SQUARE = image([
   "........",

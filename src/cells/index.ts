@@ -8,3 +8,4 @@ export * from "./spec.js";
 export * from "./system.js";
 export * from "./template.js";
 export * from "./random.js";
+export * from "./image.js";

@@ -1,14 +1,10 @@
-/** Small binary test images (+1 black, −1 white), row-major. */
-export interface Image {
-  rows: number;
-  cols: number;
-  data: Float64Array;
-}
+import { type Image, parseTextImage } from "../../src/cells/image.js";
 
-/** Parses rows of '#' (black) and '.' (white). */
+export type { Image };
+
+/** An image from rows of '#' (black, +1) and '.' (white, −1). */
 export function picture(rows: string[]): Image {
-  const data = Float64Array.from(rows.join("").split(""), (ch) => (ch === "#" ? 1 : -1));
-  return { rows: rows.length, cols: rows[0].length, data };
+  return parseTextImage(rows.join("\n"));
 }
 
 /** The sign pattern of a field as '#'/'.' rows, for readable assertions. */
