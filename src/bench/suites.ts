@@ -11,7 +11,7 @@ import type { BenchRow } from "./row.js";
 /** Final-state accuracy that counts as "matched" (max |x(T) − x_ref(T)|). */
 export const MATCHED_ERROR = 1e-4;
 
-export const SUITES = ["scaling", "multichannel", "memristor"] as const;
+export const SUITES = ["scaling", "multichannel", "memristor", "stiff"] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -42,7 +42,8 @@ export async function runBenchmarks(o: BenchOptions): Promise<void> {
     o.log(`— ${suite}`);
     if (suite === "scaling") await scalingSuite(o);
     else if (suite === "multichannel") await multichannelSuite(o);
-    else await memristorSuite(o);
+    else if (suite === "memristor") await memristorSuite(o);
+    else await stiffSuite(o);
   }
 }
 
@@ -316,4 +317,35 @@ async function memristorSuite(o: BenchOptions): Promise<void> {
 /** Memristors whose reference state ended above 0.3 (switched ON from w₀ = 0.1). */
 function countSwitched(w: Float64Array | undefined): number {
   return w ? w.filter((v) => v > 0.3).length : 0;
+}
+
+/**
+ * M-CellNN arrays whose memristors dominate their cells: R = 10 MΩ against G(w = 0.1) ≈ 2.5 mS,
+ * so the cell's fastest eigenvalue is about −R·G ≈ −25,000/τ and explicit solvers are limited
+ * by stability, not accuracy (test/cells/mcellnn.test.ts). Implicit against explicit at equal
+ * accuracy.
+ */
+async function stiffSuite(o: BenchOptions): Promise<void> {
+  const T = 1;
+  const sizes = o.full ? [4, 8, 12] : [4, 8];
+  const model = createMemristor("strachan-taox-smooth");
+  const scales = { tau: 1e-3, Vs: 0.5, R: 1e7 };
+  const solvers: SolverCase[] = [
+    ...ladder([1e-4, 1e-6]),
+    ...ladder([1e-4, 1e-6, 1e-8], "implicit"),
+  ];
+  for (const n of sizes) {
+    const array = benchArray({
+      seed: 3,
+      channels: 1,
+      rows: n,
+      cols: n,
+      memristor: { model, w0: 0.1, scales },
+    });
+    const r = runCellspice(array, T, { method: "dopri5", rtol: 1e-11 });
+    const ref = { x: r.x, w: r.w, label: "dopri5 rtol 1e-11 atol 1e-13" };
+    const stateScale = Math.max(...Array.from(r.x, Math.abs));
+    for (const s of solvers)
+      await cellspiceRow(o, "stiff", array, T, s, ref, () => ({ stateScale }));
+  }
 }

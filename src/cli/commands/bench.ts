@@ -121,6 +121,7 @@ export function writeBenchReport(
     ["scaling", scalingSection],
     ["multichannel", multichannelSection],
     ["memristor", memristorSection],
+    ["stiff", memristorSection],
   ];
   for (const [name, build] of sections) {
     const r = runs.get(name);
