@@ -11,7 +11,7 @@ import type { BenchRow } from "./row.js";
 /** Final-state accuracy that counts as "matched" (max |x(T) − x_ref(T)|). */
 export const MATCHED_ERROR = 1e-4;
 
-export const SUITES = ["scaling", "multichannel", "memristor", "stiff"] as const;
+export const SUITES = ["scaling", "multichannel", "memristor", "stiff", "netlist"] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -43,7 +43,8 @@ export async function runBenchmarks(o: BenchOptions): Promise<void> {
     if (suite === "scaling") await scalingSuite(o);
     else if (suite === "multichannel") await multichannelSuite(o);
     else if (suite === "memristor") await memristorSuite(o);
-    else await stiffSuite(o);
+    else if (suite === "stiff") await stiffSuite(o);
+    else await netlistSuite(o);
   }
 }
 
@@ -194,10 +195,18 @@ async function ngspiceRow(
   T: number,
   maxStep: number,
   ref: { x: Float64Array; label: string },
+  form: NetlistForm = { templateForm: "vccs", inputForm: "sources" },
+  suite = "scaling",
 ): Promise<BenchRow> {
   let processMs = 0;
   const task = async () => {
-    const tr = await simulateNgspice(array, { T, points: 100, maxStep, timeoutMs: 600_000 });
+    const tr = await simulateNgspice(array, {
+      T,
+      points: 100,
+      maxStep,
+      timeoutMs: 600_000,
+      ...form,
+    });
     processMs = tr.wallTimeMs;
     return tr;
   };
@@ -213,9 +222,9 @@ async function ngspiceRow(
   const n = result.cells;
   const k = result.t.length - 1;
   const row: BenchRow = {
-    ...baseRow(o, "scaling", array, T),
+    ...baseRow(o, suite, array, T),
     engine: "ngspice",
-    solver: "tran",
+    solver: suite === "netlist" ? `${form.templateForm}/${form.inputForm}` : "tran",
     maxStep,
     wallMs: timing.medianMs,
     wallMsMin: timing.minMs,
@@ -347,5 +356,34 @@ async function stiffSuite(o: BenchOptions): Promise<void> {
     const stateScale = Math.max(...Array.from(r.x, Math.abs));
     for (const s of solvers)
       await cellspiceRow(o, "stiff", array, T, s, ref, () => ({ stateScale }));
+  }
+}
+
+interface NetlistForm {
+  templateForm: "vccs" | "behavioral";
+  inputForm: "sources" | "folded";
+}
+
+/**
+ * Which netlist form ngspice solves faster (issue 3): template currents as one VCCS per
+ * coefficient or one behavioural source per cell, inputs as voltage sources with VCCS or folded
+ * into one current source per cell. Same array, same accuracy setting (maxStep 1e-2 τ).
+ */
+async function netlistSuite(o: BenchOptions): Promise<void> {
+  const T = 1;
+  const sizes = o.full ? [8, 16, 24, 32] : [8, 16, 24];
+  const forms: NetlistForm[] = [
+    { templateForm: "vccs", inputForm: "sources" },
+    { templateForm: "behavioral", inputForm: "sources" },
+    { templateForm: "vccs", inputForm: "folded" },
+    { templateForm: "behavioral", inputForm: "folded" },
+  ];
+  for (const n of sizes) {
+    const array = benchArray({ seed: 1, channels: 1, rows: n, cols: n });
+    const ref = {
+      ...runCellspice(array, T, { method: "odex", rtol: 1e-12 }),
+      label: "odex rtol 1e-12 atol 1e-14",
+    };
+    for (const form of forms) await ngspiceRow(o, array, T, 1e-2, ref, form, "netlist");
   }
 }

@@ -122,6 +122,7 @@ export function writeBenchReport(
     ["multichannel", multichannelSection],
     ["memristor", memristorSection],
     ["stiff", memristorSection],
+    ["netlist", memristorSection],
   ];
   for (const [name, build] of sections) {
     const r = runs.get(name);
