@@ -7,7 +7,9 @@ import { runCosim } from "../../src/cosim/cosim.js";
 import { layerArray, parseSafetensors, validateUnetManifest } from "../../src/mapping/index.js";
 import { solve } from "../../src/solvers/solve.js";
 
-const FIXTURES = ["test/fixtures/models/cellnn-mnist", "test/fixtures/models/mcellnn-mnist"];
+const FIXTURES = (
+  process.env.FIXTURES ?? "test/fixtures/models/cellnn-mnist,test/fixtures/models/mcellnn-mnist"
+).split(",");
 
 function load(dir: string) {
   const manifest = validateUnetManifest(
@@ -103,17 +105,29 @@ for (const dir of FIXTURES) {
 }
 
 describe("a trained layer as a circuit", () => {
-  it("down2.block of the CellNN fixture, on a 5×5 crop of its input, agrees with ngspice", async () => {
+  it("down1.block of the CellNN fixture (16 → 16 channels) on a 3×3 crop of its input agrees with ngspice", async () => {
     const { manifest, tensors, golden } = load(FIXTURES[0]);
-    const full = goldenInput(golden, "down2.block");
+    const full = goldenInput(golden, "down1.block");
     const cin = full.data.length / (full.rows * full.cols);
-    const crop = new Float64Array(cin * 25);
+    const side = 3;
+    const crop = new Float64Array(cin * side * side);
     for (let c = 0; c < cin; c++)
-      for (let i = 0; i < 5; i++)
-        for (let j = 0; j < 5; j++)
-          crop[(c * 5 + i) * 5 + j] = full.data[(c * full.rows + i + 1) * full.cols + j + 1];
-    const array = layerArray(manifest, tensors, "down2.block", { data: crop, rows: 5, cols: 5 });
-    const r = await runCosim(array, { T: manifest.cell_layers[2].cell.T });
+      for (let i = 0; i < side; i++)
+        for (let j = 0; j < side; j++)
+          crop[(c * side + i) * side + j] =
+            full.data[(c * full.rows + i + 10) * full.cols + j + 10];
+    const array = layerArray(manifest, tensors, "down1.block", {
+      data: crop,
+      rows: side,
+      cols: side,
+    });
+    expect(array.channels * array.rows * array.cols).toBe(144);
+    // 144 cells with full 16-channel 3×3 templates: 20,736 template transconductances. Input folded
+    // into one current source per cell and a 1e-2 τ step cap keep ngspice to about a second.
+    const r = await runCosim(array, {
+      T: manifest.cell_layers[1].cell.T,
+      ngspice: { inputForm: "folded", maxStep: 1e-2 },
+    });
     expect(r.verdict.pass).toBe(true);
   });
 });
