@@ -57,12 +57,17 @@ export function simulateTypescript(array: CellArray, o: TypescriptRunOptions): A
   const wallTimeMs = performance.now() - start;
   const n = system.cells;
   const nt = r.t.length;
-  const x = new Float64Array(nt * n);
-  const w = array.memristor ? new Float64Array(nt * n) : undefined;
-  for (let k = 0; k < nt; k++) {
-    const row = r.y.subarray(k * r.dim, (k + 1) * r.dim);
-    x.set(row.subarray(0, n), k * n);
-    w?.set(row.subarray(n, 2 * n), k * n);
+  // A CellNN's state is x alone: hand the solver's output over without copying.
+  let x = r.y;
+  let w: Float64Array | undefined;
+  if (array.memristor) {
+    x = new Float64Array(nt * n);
+    w = new Float64Array(nt * n);
+    for (let k = 0; k < nt; k++) {
+      const row = r.y.subarray(k * r.dim, (k + 1) * r.dim);
+      x.set(row.subarray(0, n), k * n);
+      w.set(row.subarray(n, 2 * n), k * n);
+    }
   }
   return {
     engine: "cellspice",
