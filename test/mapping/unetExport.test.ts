@@ -97,7 +97,10 @@ for (const dir of FIXTURES) {
         }
         // The golden data are float32 (PyTorch); cellspice computes in float64: ~1e-7 apart.
         expect(err).toBeLessThan(2e-6);
-        expect(wErr).toBeLessThan(2e-6);
+        // w goes through exponentials whose arguments reach ~1e2 (p/σ_p) where memristors
+        // switch: float32's relative rounding 6e-8 times that argument is ~6e-6 in the rate
+        // (measured at most 9.8e-6 in w, in up1.block2 of the M-CellNN fixture).
+        expect(wErr).toBeLessThan(3e-5);
         expect(Boolean(array.memristor)).toBe(manifest.architecture.backbone === "mcellnn");
       });
     }
