@@ -1,0 +1,38 @@
+"""The committed fixture models (test/fixtures/models/{cellnn,mcellnn}-mnist/) exist, are at most
+2 MiB, load, validate, and reproduce their golden data."""
+
+import pytest
+import torch
+
+from training.export import load_export, model_from_export
+
+from .conftest import FIXTURES
+
+NAMES = ["cellnn-mnist", "mcellnn-mnist"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fixture_exists_and_is_at_most_2_mib(name):
+    d = FIXTURES / name
+    for f in ("manifest.json", "model.safetensors", "golden.safetensors"):
+        assert (d / f).is_file(), f"{d / f} missing"
+    total = sum(p.stat().st_size for p in d.rglob("*") if p.is_file())
+    assert total <= 2 * 1024 * 1024, f"{name}: {total} bytes"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fixture_golden_forward_pass_and_layers_reproduce(name):
+    d = FIXTURES / name
+    manifest, tensors, g = load_export(d)  # validates
+    assert manifest["architecture"]["backbone"] == name.split("-")[0]
+    assert all(t.dtype == torch.float32 for t in tensors.values())
+    model = model_from_export(d)
+    with torch.no_grad():
+        y = model(g["forward.x_t"], g["forward.c"], g["forward.t"], g["forward.drop"])
+        assert torch.allclose(y, g["forward.output"], atol=2e-4, rtol=1e-4)
+        for layer_name, layer in model.cell_layers().items():
+            run = layer.run(g[f"layers.{layer_name}.input"])
+            assert torch.allclose(run.y, g[f"layers.{layer_name}.output"], atol=1e-4, rtol=1e-4), layer_name
+            assert torch.allclose(run.x_T, g[f"layers.{layer_name}.x_T"], atol=1e-4, rtol=1e-4), layer_name
+            if run.w_T is not None:
+                assert torch.allclose(run.w_T, g[f"layers.{layer_name}.w_T"], atol=1e-3, rtol=1e-3), layer_name
