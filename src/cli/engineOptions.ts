@@ -80,7 +80,7 @@ export function addSolverOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "--method <name>",
-        "cellspice solver (default: dopri5 for a CellNN, implicit for an M-CellNN)",
+        "cellspice solver (default: dopri5; implicit for memristor-dominated M-CellNN arrays, R·G_ON > 100)",
       ).choices([...SOLVER_METHODS]),
     )
     .option(

@@ -2,7 +2,7 @@ import { type Command, Option } from "commander";
 import { cellCount } from "../../cells/spec.js";
 import { simulateNgspice } from "../../engines/ngspice.js";
 import type { ArrayTrajectory } from "../../engines/trajectory.js";
-import { simulateTypescript } from "../../engines/typescript.js";
+import { defaultMethod, simulateTypescript } from "../../engines/typescript.js";
 import { act } from "../action.js";
 import {
   addNgspiceOptions,
@@ -88,7 +88,7 @@ Example:
       } else {
         const o = solverOptions(flags, simulation);
         tr = await ctx.timed(
-          `running cellspice ${o.method ?? (array.memristor ? "implicit" : "dopri5")} (${cellCount(array)} cells, T = ${o.T} τ)`,
+          `running cellspice ${o.method ?? defaultMethod(array)} (${cellCount(array)} cells, T = ${o.T} τ)`,
           () => simulateTypescript(array, o),
         );
       }
