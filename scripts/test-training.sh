@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if python3 -c "import torch, safetensors, pytest" >/dev/null 2>&1; then
-  MNIST_DIR="${MNIST_DIR:-../shared/datasets/mnist}" python3 -m pytest training/tests -q
+  python3 -m pytest training/tests -q
 elif [ "${CI:-}" = "true" ]; then
   echo "training tests: PyTorch missing on CI" >&2
   exit 1
