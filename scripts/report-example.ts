@@ -8,26 +8,14 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { renderReport } from "../src/plot/report.js";
+import { launchChromium } from "../test/plot/browser.js";
 import { syntheticReport } from "../test/plot/fixtures/syntheticReport.js";
 
 const html = renderReport(syntheticReport());
 const htmlPath = join(tmpdir(), "cellspice-report-example.html");
 writeFileSync(htmlPath, html);
-const browser = await chromium.launch({
-  executablePath: process.env.CELLSPICE_CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({
     viewport: { width: 1280, height: 900 },
