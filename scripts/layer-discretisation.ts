@@ -14,20 +14,43 @@ import { solve } from "../src/solvers/solve.js";
 const dir = process.argv[2] ?? "test/fixtures/models/cellnn-mnist";
 const manifest = validateUnetManifest(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")));
 const tensors = parseSafetensors(readFileSync(join(dir, manifest.tensors_file))).tensors;
-const golden = parseSafetensors(readFileSync(join(dir, manifest.golden?.file ?? "golden.safetensors"))).tensors;
+const golden = parseSafetensors(
+  readFileSync(join(dir, manifest.golden?.file ?? "golden.safetensors")),
+).tensors;
 
-console.log(`| layer | cells (C×H×W) | trained solver | max \\|y\\| | max \\|y_trained − y_cell\\| | relative |`);
+console.log(
+  `| layer | cells (C×H×W) | trained solver | max \\|y\\| | max \\|y_trained − y_cell\\| | relative |`,
+);
 console.log("|---|---|---|---|---|---|");
 for (const layer of manifest.cell_layers) {
   const t = golden.get(`layers.${layer.name}.input`);
   if (!t) throw new Error(`golden data lacks layers.${layer.name}.input`);
   const [, cin, rows, cols] = t.shape;
-  const array = layerArray(manifest, tensors, layer.name, { data: t.data.subarray(0, cin * rows * cols), rows, cols });
+  const array = layerArray(manifest, tensors, layer.name, {
+    data: t.data.subarray(0, cin * rows * cols),
+    rows,
+    cols,
+  });
   const sys = createCellSystem(array);
   const T = layer.cell.T;
   const { method, steps } = layer.cell.solver;
-  const trained = solve(sys, { method, t0: 0, t1: T, dt: T / steps, y0: sys.initialState(), tEval: [T] }).y;
-  const exact = solve(sys, { method: "dopri5", t0: 0, t1: T, y0: sys.initialState(), tEval: [T], rtol: 1e-10, atol: 1e-12 }).y;
+  const trained = solve(sys, {
+    method,
+    t0: 0,
+    t1: T,
+    dt: T / steps,
+    y0: sys.initialState(),
+    tEval: [T],
+  }).y;
+  const exact = solve(sys, {
+    method: "dopri5",
+    t0: 0,
+    t1: T,
+    y0: sys.initialState(),
+    tEval: [T],
+    rtol: 1e-10,
+    atol: 1e-12,
+  }).y;
   let diff = 0;
   let scale = 0;
   for (let p = 0; p < sys.cells; p++) {

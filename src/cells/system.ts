@@ -57,7 +57,6 @@ export function createCellSystem(array: CellArray): CellSystem {
         for (let j = 0; j < cols; j++) {
           const v = x[src + j];
           // f(x) exactly as applyOutputInto writes it.
-          // biome-ignore lint/complexity/useMathMinMax: kept identical to applyOutputInto
           paddedY[dst + j] = alpha * v + beta * (v > 1 ? 1 : v < -1 ? -1 : v);
           dxdt[src + j] = constantInput[src + j] - v;
         }

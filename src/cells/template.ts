@@ -91,11 +91,11 @@ export function templateFromNested(value: unknown, field: string): Template {
           `a ${size}×${size} array of finite numbers`,
         );
       }
-      m.forEach((r, k) =>
+      m.forEach((r, k) => {
         r.forEach((v, l) => {
           data[((o * inChannels + i) * size + k) * size + l] = v;
-        }),
-      );
+        });
+      });
     });
   });
   return { outChannels, inChannels, size, data };

@@ -51,5 +51,9 @@ export {
   smoothRoot,
   smoothStateRate,
 } from "./strachanSmooth.js";
+export {
+  createStrachanSmoothV1,
+  SMOOTH_V1_PARAMS,
+  STRACHAN_SMOOTH_V1_NAME,
+} from "./strachanSmoothV1.js";
 export type { MemristorModel } from "./types.js";
-export { STRACHAN_SMOOTH_V1_NAME, SMOOTH_V1_PARAMS, createStrachanSmoothV1 } from "./strachanSmoothV1.js";

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { type Boundary, sourceIndex } from "../../src/cells/boundary.js";
 import { applyOutput } from "../../src/cells/output.js";
 import type { CellArray } from "../../src/cells/spec.js";

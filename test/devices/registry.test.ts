@@ -31,7 +31,11 @@ function tempFile(name: string, text: string): string {
 
 describe("createMemristor(name, overrides)", () => {
   it("builds both registered models with the declared defaults", () => {
-    expect(memristorModelNames()).toEqual(["strachan-taox", "strachan-taox-smooth", "strachan-taox-smooth-v1"]);
+    expect(memristorModelNames()).toEqual([
+      "strachan-taox",
+      "strachan-taox-smooth",
+      "strachan-taox-smooth-v1",
+    ]);
     const orig = createMemristor("strachan-taox");
     expect(orig.params).toEqual(paramDefaults(STRACHAN_PARAMS));
     expect([orig.wMin, orig.wMax]).toEqual([0, 1]);
