@@ -38,7 +38,7 @@ const ms = (v: number) =>
 const sci = (v: number | undefined) => (v === undefined ? "" : v === 0 ? "0" : v.toExponential(1));
 /** 0.01 stays 0.01; 0.0001 becomes 1e-4. */
 const short = (v: number | undefined) =>
-  v === undefined ? "" : v >= 1e-3 ? String(v) : v.toExponential();
+  v === undefined ? "" : v >= 1e-3 ? String(Number(v.toPrecision(4))) : v.toExponential();
 const setting = (r: BenchRow) =>
   r.maxStep !== undefined
     ? `maxStep ${short(r.maxStep)}`

@@ -153,7 +153,7 @@ function emit(o: BenchOptions, row: BenchRow): void {
       ? `maxStep ${row.maxStep}`
       : row.rtol !== undefined
         ? `rtol ${row.rtol}`
-        : `dt ${row.dt}`;
+        : `dt ${Number(row.dt?.toPrecision(4))}`;
   o.log(
     `  ${row.engine.padEnd(9)} ${row.solver.padEnd(8)} ${row.channels}×${row.rows}×${row.cols} ${setting.padEnd(15)} ` +
       `${row.wallMs.toFixed(row.wallMs < 10 ? 3 : 1).padStart(9)} ms  err ${row.error.toExponential(1)}` +
@@ -169,9 +169,11 @@ async function scalingSuite(o: BenchOptions): Promise<void> {
   const sizes = o.full ? [8, 16, 24, 32, 48, 64, 96, 128] : [8, 16, 24, 32, 48];
   const ngspiceMax = o.ngspiceMax ?? (o.full ? 48 : 24);
   const solvers: SolverCase[] = [
-    ...ladder([1e-3, 1e-4, 1e-5, 1e-6, 1e-7]),
+    ...ladder([1e-3, 1e-4, 1e-5, 3e-6, 1e-6, 1e-7]),
     { method: "rk4", dt: 0.25 },
     { method: "rk4", dt: 0.1 },
+    { method: "rk4", dt: 1 / 12 },
+    { method: "rk4", dt: 1 / 15 },
     { method: "rk4", dt: 0.05 },
     { method: "euler", dt: 0.01 },
   ];
