@@ -1,5 +1,6 @@
-import type { CellArray } from "../cells/spec.js";
+import type { CellArray, PhysicalScales } from "../cells/spec.js";
 import { createMemristor } from "../devices/registry.js";
+import type { MemristorModel } from "../devices/types.js";
 import { simulateNgspice } from "../engines/ngspice.js";
 import { simulateTypescript } from "../engines/typescript.js";
 import type { SolverMethod, SolveStats } from "../solvers/types.js";
@@ -304,25 +305,28 @@ async function memristorSuite(o: BenchOptions): Promise<void> {
   for (const n of sizes) {
     // Strong feedback (scaleA 1.5) drives cells to |x| ≈ 1.5, i.e. 0.75 V across the memristor:
     // most memristors switch ON within the transient.
-    const array = benchArray({
-      seed: 3,
-      channels: 1,
-      rows: n,
-      cols: n,
-      scaleA: 1.5,
-      memristor: { model, w0: 0.1, scales },
-    });
-    const r = runCellspice(array, T, { method: "dopri5", rtol: 1e-11 });
-    const ref = { x: r.x, w: r.w, label: "dopri5 rtol 1e-11 atol 1e-13" };
+    const { array, ref } = memristorCase(n, T, { model, w0: 0.1, scales }, 1.5);
     for (const s of solvers) {
       // Dense LU of the 2·H·W Jacobian, refactored at every step-size change: beyond these sizes
       // one implicit solve takes minutes (docs/performance.md).
       if (s.method === "implicit" && n > (o.full ? 12 : 8)) continue;
       await cellspiceRow(o, "memristor", array, T, s, ref, () => ({
-        switched: countSwitched(r.w),
+        switched: countSwitched(ref.w),
       }));
     }
   }
+}
+
+/** A single-channel n×n M-CellNN benchmark array (seed 3) and its DOPRI5 rtol 1e-11 reference. */
+function memristorCase(
+  n: number,
+  T: number,
+  memristor: { model: MemristorModel; w0: number; scales: PhysicalScales },
+  scaleA?: number,
+) {
+  const array = benchArray({ seed: 3, channels: 1, rows: n, cols: n, scaleA, memristor });
+  const r = runCellspice(array, T, { method: "dopri5", rtol: 1e-11 });
+  return { array, ref: { x: r.x, w: r.w, label: "dopri5 rtol 1e-11 atol 1e-13" } };
 }
 
 /** Memristors whose reference state ended above 0.3 (switched ON from w₀ = 0.1). */
@@ -346,16 +350,8 @@ async function stiffSuite(o: BenchOptions): Promise<void> {
     ...ladder([1e-4, 1e-6, 1e-8], "implicit"),
   ];
   for (const n of sizes) {
-    const array = benchArray({
-      seed: 3,
-      channels: 1,
-      rows: n,
-      cols: n,
-      memristor: { model, w0: 0.1, scales },
-    });
-    const r = runCellspice(array, T, { method: "dopri5", rtol: 1e-11 });
-    const ref = { x: r.x, w: r.w, label: "dopri5 rtol 1e-11 atol 1e-13" };
-    const stateScale = Math.max(...Array.from(r.x, Math.abs));
+    const { array, ref } = memristorCase(n, T, { model, w0: 0.1, scales });
+    const stateScale = Math.max(...Array.from(ref.x, Math.abs));
     for (const s of solvers)
       await cellspiceRow(o, "stiff", array, T, s, ref, () => ({ stateScale }));
   }
