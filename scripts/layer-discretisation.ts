@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyOutput } from "../src/cells/output.js";
 import { createCellSystem } from "../src/cells/system.js";
-import { layerArray, parseSafetensors, validateUnetManifest } from "../src/mapping/index.js";
+import { layerArray, parseSafetensors, validateUnetManifest } from "../src/trained/index.js";
 import { solve } from "../src/solvers/solve.js";
 
 const dir = process.argv[2] ?? "test/fixtures/models/cellnn-mnist";

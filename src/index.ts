@@ -12,3 +12,4 @@ export * from "./plot/index.js";
 export * from "./solvers/index.js";
 export * from "./spice/index.js";
 export * from "./spice/netlist/index.js";
+export * from "./trained/index.js";

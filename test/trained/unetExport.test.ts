@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { applyOutput } from "../../src/cells/output.js";
 import { createCellSystem } from "../../src/cells/system.js";
 import { runCosim } from "../../src/cosim/cosim.js";
-import { layerArray, parseSafetensors, validateUnetManifest } from "../../src/mapping/index.js";
+import { layerArray, parseSafetensors, validateUnetManifest } from "../../src/trained/index.js";
 import { solve } from "../../src/solvers/solve.js";
 
 const FIXTURES = (
