@@ -29,9 +29,19 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "${1:-}" = "--training" ]; then
-  if ! python3 -c "import torch, safetensors, numpy, pytest" >/dev/null 2>&1; then
-    echo "setup: pip install -r training/requirements.txt"
-    python3 -m pip install -q -r training/requirements.txt
+  if ! python3 -c "import torch, safetensors, numpy, scipy, pytest" >/dev/null 2>&1; then
+    # The CPU build of PyTorch is all training/ needs. Where pip's local wheel folder holds one
+    # (offline machines), pin it so that pip does not pick a newer CUDA build with gigabytes of
+    # dependencies; elsewhere the registry's torch is used. No retries: an unreachable index
+    # fails at once instead of after minutes of back-off.
+    torch_req=()
+    wheels=$(python3 -m pip config get global.find-links 2>/dev/null || true)
+    cpu_wheel=$(ls "${wheels:-/nonexistent}"/torch-*+cpu-*.whl 2>/dev/null | sort -V | tail -1 || true)
+    if [ -n "$cpu_wheel" ]; then
+      torch_req=("torch==$(basename "$cpu_wheel" | cut -d- -f2)")
+    fi
+    echo "setup: pip install -r training/requirements.txt ${torch_req[*]:-}"
+    python3 -m pip install -q --retries 0 --timeout 15 -r training/requirements.txt "${torch_req[@]}"
   fi
 fi
 echo "setup: ngspice $(ngspice -v 2>/dev/null | sed -n 's/.*ngspice-\([0-9.]*\).*/\1/p' | head -1), node $(node --version)"
