@@ -1,2 +1,3 @@
 export * from "./safetensors.js";
 export * from "./unetExport.js";
+export * from "./exportDir.js";

@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ValidationError } from "../core/errors.js";
+import { parseSafetensors, type Tensor } from "./safetensors.js";
+import { type UnetManifest, validateUnetManifest } from "./unetExport.js";
+
+/** A trained UNet export directory as read from disk (docs/export-format.md). */
+export interface TrainedExport {
+  /** The directory it was read from. */
+  readonly dir: string;
+  readonly manifest: UnetManifest;
+  /** model.safetensors: every weight. */
+  readonly tensors: Map<string, Tensor>;
+  /** golden.safetensors, when the export has one. */
+  readonly golden?: Map<string, Tensor>;
+}
+
+function readBytes(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new ValidationError(
+      path,
+      `cannot read the ${what} (${code})`,
+      "an export directory written by `python -m training.export` (manifest.json, model.safetensors)",
+    );
+  }
+}
+
+/** Reads and validates an export directory: manifest, weights and (if present) golden data. */
+export function loadExport(dir: string, options: { golden?: boolean } = {}): TrainedExport {
+  const manifestPath = join(dir, "manifest.json");
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(readBytes(manifestPath, "manifest")));
+  } catch (e) {
+    if (e instanceof ValidationError) throw e;
+    throw new ValidationError(manifestPath, `is not JSON (${(e as Error).message})`, "a JSON manifest");
+  }
+  const manifest = validateUnetManifest(doc, manifestPath);
+  const tensorsPath = join(dir, manifest.tensors_file);
+  const { tensors } = parseSafetensors(readBytes(tensorsPath, "tensors file"), tensorsPath);
+  let golden: Map<string, Tensor> | undefined;
+  if (options.golden !== false && manifest.golden?.file) {
+    const goldenPath = join(dir, manifest.golden.file);
+    golden = parseSafetensors(readBytes(goldenPath, "golden data"), goldenPath).tensors;
+  }
+  return { dir, manifest, tensors, golden };
+}
