@@ -32,7 +32,7 @@ export function describeError(e: unknown, debug: boolean): string {
       `  valid: ${e.valid}`,
     );
   } else if (e instanceof InterruptedError) {
-    lines.push(`cellspice: ${e.message}; ngspice was stopped`);
+    lines.push(`cellspice: ${e.message}; ngspice (if running) was stopped`);
   } else if (e instanceof FileError) {
     lines.push(`error: ${e.message}`);
   } else if (e instanceof NgspiceNotFoundError) {

@@ -17,8 +17,12 @@ export const EXIT = {
   simulationFailed: 4,
   /** ngspice is not installed (or `$CELLSPICE_NGSPICE` does not name it). */
   ngspiceMissing: 5,
-  /** Interrupted by SIGINT or SIGTERM (ngspice was killed). */
+  /** Interrupted by SIGINT (Ctrl-C): 128 + 2. ngspice was killed, temporary files removed. */
   interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
+  /** Stopped by SIGHUP (the terminal was closed): 128 + 1. */
+  hangup: 129,
   /** A bug in cellspice: an error no rule above covers. */
   internal: 70,
 } as const;
@@ -43,7 +47,7 @@ export class FileError extends Error {
 
 /** The exit code of an error thrown by a command. */
 export function exitCodeOf(e: unknown): number {
-  if (e instanceof InterruptedError) return EXIT.interrupted;
+  if (e instanceof InterruptedError) return e.exitCode;
   if (e instanceof UsageError) return EXIT.usage;
   if (e instanceof ValidationError || e instanceof TopologyError || e instanceof FileError)
     return EXIT.invalidInput;

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-/** The `cellspice` executable (package.json "bin"): see docs/cli.md. */
-import { run } from "./program.js";
+/**
+ * The `cellspice` executable (package.json "bin"): see docs/cli.md. The command runs in a
+ * worker thread under a supervisor that handles SIGINT, SIGTERM and SIGHUP at once
+ * (src/cli/interrupt.ts).
+ */
+import { supervise } from "./supervisor.js";
 
 // A closed pipe (`cellspice simulate … | head`) ends the output quietly.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -8,4 +12,4 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = await run(process.argv);
+process.exitCode = await supervise(process.argv);

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  checkInterrupt,
+  checkpoint,
+  InterruptedError,
+  interruptible,
+  interruptSignal,
+  raiseInterrupt,
+  resetInterrupt,
+} from "../../src/cli/interrupt.js";
+import { liveResources, setResourceSink, track } from "../../src/core/liveResources.js";
+
+afterEach(() => resetInterrupt());
+
+describe("interrupt (in-process)", () => {
+  it("checkInterrupt() throws InterruptedError with 128 + the signal's number once a signal came", () => {
+    expect(() => checkInterrupt()).not.toThrow();
+    raiseInterrupt("SIGTERM");
+    raiseInterrupt("SIGINT"); // the first signal is the one that counts
+    expect(interruptSignal()).toBe("SIGTERM");
+    let error: unknown;
+    try {
+      checkInterrupt();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect((error as InterruptedError).exitCode).toBe(143);
+    expect(new InterruptedError("SIGHUP").exitCode).toBe(129);
+    expect(new InterruptedError("SIGINT").exitCode).toBe(130);
+  });
+
+  it("interruptible(task) aborts its signal on a real SIGINT and rejects with InterruptedError", async () => {
+    const seen: string[] = [];
+    const run = interruptible(async (signal) => {
+      signal.addEventListener("abort", () => seen.push("aborted"));
+      for (;;) await checkpoint();
+    });
+    setImmediate(() => process.kill(process.pid, "SIGINT"));
+    await expect(run).rejects.toMatchObject({ name: "InterruptedError", exitCode: 130 });
+    expect(seen).toEqual(["aborted"]);
+    expect(process.listenerCount("SIGINT")).toBe(0);
+  });
+
+  it("interruptible(task) passes a task's own error through when no signal came", async () => {
+    await expect(
+      interruptible(async () => {
+        throw new Error("own failure");
+      }),
+    ).rejects.toThrow("own failure");
+  });
+});
+
+describe("liveResources", () => {
+  it("track(resource) lists it until released, and reports both events to the sink", () => {
+    const events: string[] = [];
+    setResourceSink({
+      track: (id, r) => events.push(`+${id}:${r.kind}`),
+      untrack: (id) => events.push(`-${id}`),
+    });
+    try {
+      const release = track({ kind: "path", path: "/tmp/x" });
+      expect(liveResources()).toContainEqual({ kind: "path", path: "/tmp/x" });
+      release();
+      release();
+      expect(liveResources()).not.toContainEqual({ kind: "path", path: "/tmp/x" });
+      expect(events).toHaveLength(2);
+      expect(events[0]).toMatch(/^\+\d+:path$/);
+      expect(events[1]).toBe(`-${events[0].slice(1).split(":")[0]}`);
+    } finally {
+      setResourceSink(undefined);
+    }
+  });
+});
