@@ -14,10 +14,17 @@ export type Element =
       nodes: [string, string];
       dc: number;
       sin?: { amplitude: number; frequency: number };
+      /** Piecewise-linear waveform: times [s] and values [V], replacing dc during a transient. */
+      pwl?: { t: ArrayLike<number>; v: ArrayLike<number> };
     }
   | { kind: "I"; name: string; nodes: [string, string]; dc: number }
   /** Linear voltage-controlled current source: gain·V(control) flows from nodes[0] to nodes[1] inside the element, i.e. into nodes[1]. */
   | { kind: "G"; name: string; nodes: [string, string]; control: [string, string]; gain: number }
+  /**
+   * Linear current-controlled current source: gain·i(control) flows from nodes[0] to nodes[1]
+   * inside the element (out of nodes[0] into the source); `control` names a voltage source.
+   */
+  | { kind: "F"; name: string; nodes: [string, string]; control: string; gain: number }
   /** Behavioural voltage source V = expr. */
   | { kind: "BV"; name: string; nodes: [string, string]; expr: string }
   /** Behavioural current source I = expr, flowing into nodes[1]. */
@@ -43,7 +50,15 @@ export interface Netlist {
   elements: Element[];
   saves: string[];
   tran: { step: number; stop: number; maxStep?: number; uic: boolean };
+  /**
+   * Lines of a `.control` block (without `.control`/`.endc`), e.g. `controlBlock(...)`, so that
+   * `ngspice -b FILE` runs the netlist by itself. cellspice's own runner leaves it out.
+   */
+  control?: string[];
 }
+
+/** A netlist whose elements are produced one at a time (a whole trained layer, streamed). */
+export type NetlistStream = Omit<Netlist, "elements"> & { elements: Iterable<Element> };
 
 export function renderElement(e: Element): string {
   switch (e.kind) {
@@ -53,9 +68,12 @@ export function renderElement(e: Element): string {
     case "C":
       return `${e.name} ${e.nodes.join(" ")} ${num(e.value)}${e.ic === undefined ? "" : ` ic=${num(e.ic)}`}`;
     case "V":
+      if (e.pwl) return renderPwl(e.name, e.nodes, e.dc, e.pwl);
       return e.sin
         ? `${e.name} ${e.nodes.join(" ")} dc ${num(e.dc)} sin(${num(e.dc)} ${num(e.sin.amplitude)} ${num(e.sin.frequency)})`
         : `${e.name} ${e.nodes.join(" ")} dc ${num(e.dc)}`;
+    case "F":
+      return `${e.name} ${e.nodes.join(" ")} ${e.control} ${num(e.gain)}`;
     case "G":
       return `${e.name} ${e.nodes.join(" ")} ${e.control.join(" ")} ${num(e.gain)}`;
     case "BV":
@@ -72,19 +90,44 @@ export function renderElement(e: Element): string {
 }
 
 /** The netlist text. Same netlist, same bytes: no dates, paths or hash-ordered output. */
-export function renderNetlist(n: Netlist): string {
-  const lines: string[] = [n.title.replace(/[\r\n]+/g, " ")];
-  for (const c of n.comments) lines.push(`* ${c.replace(/[\r\n]+/g, " ")}`);
-  for (const o of n.options) lines.push(`.options ${o}`);
-  for (const s of n.subcircuits) lines.push(s.text.trimEnd());
-  for (const e of n.elements) lines.push(renderElement(e));
-  if (n.saves.length) lines.push(...wrap(".save", n.saves));
+export function renderNetlist(n: Netlist | NetlistStream): string {
+  return `${[...netlistLines(n)].join("\n")}\n`;
+}
+
+/**
+ * The netlist's lines (cards), one at a time and without newlines: `renderNetlist` joins them,
+ * `writeNetlistFile` streams them to a file so that memory does not grow with the text.
+ */
+export function* netlistLines(n: Netlist | NetlistStream): Generator<string> {
+  yield n.title.replace(/[\r\n]+/g, " ");
+  for (const c of n.comments) yield `* ${c.replace(/[\r\n]+/g, " ")}`;
+  for (const o of n.options) yield `.options ${o}`;
+  for (const s of n.subcircuits) yield s.text.trimEnd();
+  for (const e of n.elements) yield renderElement(e);
+  if (n.saves.length) yield* wrap(".save", n.saves);
   const { step, stop, maxStep, uic } = n.tran;
-  lines.push(
-    `.tran ${num(step)} ${num(stop)} 0${maxStep === undefined ? "" : ` ${num(maxStep)}`}${uic ? " uic" : ""}`,
-  );
-  lines.push(".end");
-  return `${lines.join("\n")}\n`;
+  yield `.tran ${num(step)} ${num(stop)} 0${maxStep === undefined ? "" : ` ${num(maxStep)}`}${uic ? " uic" : ""}`;
+  if (n.control) yield* [".control", ...n.control, ".endc"];
+  yield ".end";
+}
+
+/** A PWL voltage source, its (time, value) pairs continued on `+` lines. */
+function renderPwl(
+  name: string,
+  nodes: [string, string],
+  dc: number,
+  pwl: { t: ArrayLike<number>; v: ArrayLike<number> },
+): string {
+  if (pwl.t.length !== pwl.v.length || pwl.t.length === 0) {
+    throw new RangeError(
+      `${name}: PWL needs as many values as times (got ${pwl.t.length}, ${pwl.v.length})`,
+    );
+  }
+  const pairs: string[] = [];
+  for (let k = 0; k < pwl.t.length; k++) pairs.push(`${num(pwl.t[k])} ${num(pwl.v[k])}`);
+  const lines = wrap(`${name} ${nodes.join(" ")} dc ${num(dc)} pwl(`, pairs);
+  lines[lines.length - 1] += " )";
+  return lines.join("\n");
 }
 
 /** A long list of words as a card continued with `+` lines. */

@@ -7,11 +7,12 @@ import { ValidationError } from "../../core/errors.js";
  *   y_<c>_<i>_<j>   output node, V_s·f(x)
  *   u_<c>_<i>_<j>   input node of input channel c, V_s·u
  *   w_<c>_<i>_<j>   memristor state node (volts = w) of an M-CellNN cell
+ *   m_<c>_<i>_<j>   memristor terminal of a cell whose memristor senses y (memristorCell.ts)
  *
  * Indices are zero-based, like the TypeScript arrays. ngspice lower-cases names; these are
  * lower-case already.
  */
-export type NodeKind = "x" | "y" | "u" | "w";
+export type NodeKind = "x" | "y" | "u" | "w" | "m";
 
 export interface CellNode {
   kind: NodeKind;
@@ -24,7 +25,7 @@ export function nodeName(kind: NodeKind, channel: number, row: number, col: numb
   return `${kind}_${channel}_${row}_${col}`;
 }
 
-const NODE_PATTERN = /^(?:v\()?([xyuw])_(\d+)_(\d+)_(\d+)\)?$/;
+const NODE_PATTERN = /^(?:v\()?([xyuwm])_(\d+)_(\d+)_(\d+)\)?$/;
 
 /** Parses a node name (or a vector name such as `v(x_0_1_2)`) back into its cell. */
 export function parseNodeName(name: string): CellNode {
@@ -33,7 +34,7 @@ export function parseNodeName(name: string): CellNode {
     throw new ValidationError(
       "node",
       `${JSON.stringify(name)} is not a cell node`,
-      "x_<c>_<i>_<j>, y_…, u_… or w_… (optionally inside v(…))",
+      "x_<c>_<i>_<j>, y_…, u_…, w_… or m_… (optionally inside v(…))",
     );
   }
   return { kind: m[1] as NodeKind, channel: Number(m[2]), row: Number(m[3]), col: Number(m[4]) };

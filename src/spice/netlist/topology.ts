@@ -1,5 +1,5 @@
 import { CellspiceError } from "../../core/errors.js";
-import type { Netlist } from "./model.js";
+import type { Netlist, NetlistStream } from "./model.js";
 
 /**
  * Topology check before running: every node must have a DC path to ground (0). A node reached
@@ -16,7 +16,7 @@ export class TopologyError extends CellspiceError {
   }
 }
 
-export function floatingNodes(n: Netlist): string[] {
+export function floatingNodes(n: Netlist | NetlistStream): string[] {
   const parent = new Map<string, string>();
   const find = (a: string): string => {
     let r = a;
@@ -55,7 +55,7 @@ export function floatingNodes(n: Netlist): string[] {
   return [...parent.keys()].filter((node) => find(node) !== ground).sort();
 }
 
-export function checkTopology(n: Netlist): void {
+export function checkTopology(n: Netlist | NetlistStream): void {
   const floating = floatingNodes(n);
   if (floating.length > 0) throw new TopologyError(floating);
 }
