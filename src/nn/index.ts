@@ -1,0 +1,13 @@
+export { avgPool2d } from "./avgPool2d.js";
+export { type BatchNormParams, batchNorm2dEval } from "./batchNorm2d.js";
+export { concatChannels } from "./concatChannels.js";
+export { type Conv2dOptions, conv2d } from "./conv2d.js";
+export { type ConvTranspose2dOptions, convTranspose2d } from "./convTranspose2d.js";
+export { type EmbedFCParams, embedFC } from "./embedFC.js";
+export { erf, erfc } from "./erf.js";
+export { gelu, geluInPlace, geluScalar } from "./gelu.js";
+export { groupNorm } from "./groupNorm.js";
+export { type LinearShape, linear } from "./linear.js";
+export { maxPool2d } from "./maxPool2d.js";
+export { relu, reluInPlace } from "./relu.js";
+export { checkTensor, shapeText, type Tensor4, tensor4 } from "./tensor.js";
