@@ -101,6 +101,21 @@ export class SpiceTimeoutError extends NgspiceError {
   }
 }
 
+/** ngspice wrote a file larger than its bound (`maxRawBytes`) and was stopped by SIGXFSZ. */
+export class RawTooLargeError extends NgspiceError {
+  constructor(
+    readonly maxBytes: number,
+    details = {},
+  ) {
+    super(
+      "ngspice-raw-too-large",
+      `ngspice's raw file grew past ${maxBytes} bytes and ngspice was stopped: fewer cells, a ` +
+        "shorter T or a larger --max-step make it smaller",
+      { maxBytes, ...details },
+    );
+  }
+}
+
 /** The caller's AbortSignal fired; the process group was killed. */
 export class SpiceAbortedError extends NgspiceError {
   constructor(reason: unknown, details = {}) {

@@ -6,10 +6,12 @@
  * output capture, and its output is read for the failures that ngspice reports with exit code 0
  * (DESIGN.md §3). A run that failed is thrown as a typed error, never returned as a result.
  */
-import { access, copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { access, copyFile, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ValidationError } from "../core/errors.js";
+import { track } from "../core/liveResources.js";
 import { diagnose, failureOf, warningsOf } from "./diagnostics.js";
 import {
   IncompleteRunError,
@@ -17,6 +19,7 @@ import {
   MissingVectorError,
   NgspiceNotFoundError,
   RawFileError,
+  RawTooLargeError,
   SpiceAbortedError,
   SpiceKilledError,
   SpiceTimeoutError,
@@ -36,8 +39,10 @@ export interface RunNgspiceOptions {
   plot?: string;
   /** Raw file format ngspice writes (default "binary"; "ascii" sets SPICE_ASCIIRAWFILE). */
   format?: "binary" | "ascii";
-  /** Time limit in milliseconds (default 120 000). */
+  /** Time limit in milliseconds (default 120 000; any finite length, src/core/longTimeout.ts). */
   timeoutMs?: number;
+  /** The largest raw file (or any file) ngspice may write, in bytes (default 4 GiB). */
+  maxRawBytes?: number;
   /** Aborting kills the run. */
   signal?: AbortSignal;
   /** Bytes of stdout and of stderr kept, the last ones (default 1 MiB each). */
@@ -70,6 +75,10 @@ export interface NgspiceResult {
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_OUTPUT = 1 << 20;
+const DEFAULT_MAX_RAW_BYTES = 4 * 2 ** 30;
+
+/** Run directories are `cellspice-ngspice-<pid>-<random>`: the pid tells a dead run's. */
+const WORK_DIR_PREFIX = "cellspice-ngspice-";
 
 /** Runs `ngspice -b -n -r <raw> <netlist>` (batch, no .spiceinit, raw output) and checks it. */
 export async function runNgspice(
@@ -83,6 +92,8 @@ export async function runNgspice(
   checkPositive("tstopRelTol", tolerance);
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   checkPositive("maxOutputBytes", maxOutputBytes);
+  const maxRawBytes = options.maxRawBytes ?? DEFAULT_MAX_RAW_BYTES;
+  checkPositive("maxRawBytes", maxRawBytes);
   const netlistName = options.netlistName ?? "circuit.cir";
   if (basename(netlistName) !== netlistName || netlistName.startsWith(".")) {
     throw new ValidationError("netlistName", `"${netlistName}"`, "a plain file name");
@@ -91,8 +102,15 @@ export async function runNgspice(
   const version = await ngspiceVersion(executable);
   if (options.signal?.aborted) throw new SpiceAbortedError(options.signal.reason, { executable });
 
-  const workDir = await mkdtemp(join(tmpdir(), "cellspice-ngspice-"));
+  await removeStaleWorkDirs();
+  const workDir = join(
+    tmpdir(),
+    `${WORK_DIR_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`,
+  );
+  // Tracked before it exists, so that a stop between the two cannot leave it behind.
+  const release = track({ kind: "path", path: workDir });
   try {
+    await mkdir(workDir, { mode: 0o700 });
     const netlistPath = join(workDir, netlistName);
     const rawPath = join(workDir, "results.raw");
     await writeFile(netlistPath, netlist.endsWith("\n") ? netlist : `${netlist}\n`);
@@ -107,6 +125,8 @@ export async function runNgspice(
       signal: options.signal,
       maxOutputBytes,
       onSpawn: (pid) => options.onSpawn?.({ pid, workDir }),
+      watchdog: true,
+      maxFileBytes: maxRawBytes,
     });
     const details = {
       executable,
@@ -118,6 +138,7 @@ export async function runNgspice(
     if (out.spawnError) throw new NgspiceNotFoundError(executable, out.spawnError.message);
     if (out.timedOut) throw new SpiceTimeoutError(timeoutMs, details);
     if (out.aborted) throw new SpiceAbortedError(options.signal?.reason, details);
+    if (out.fileTooLarge) throw new RawTooLargeError(maxRawBytes, details);
     if (out.signal) throw new SpiceKilledError(out.signal, details);
     const diagnostics = diagnose(out.stdout, out.stderr);
     const failure = failureOf(diagnostics, out.exitCode ?? -1, netlist, details);
@@ -155,6 +176,37 @@ export async function runNgspice(
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });
+    release();
+  }
+}
+
+/**
+ * Removes the run directories of cellspice processes that no longer exist (killed with SIGKILL,
+ * which runs no cleanup). A directory whose pid has been reused by a live process stays.
+ */
+export async function removeStaleWorkDirs(dir = tmpdir()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = /^cellspice-ngspice-(\d+)-[0-9a-f]+$/.exec(name);
+    if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
+    await rm(join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -3,10 +3,24 @@ import { tmpdir } from "node:os";
 import { NgspiceFailedError, NgspiceNotFoundError } from "./errors.js";
 import { runProcess } from "./process.js";
 
-/** The ngspice executable: `$CELLSPICE_NGSPICE`, else `ngspice` on the PATH. */
+/**
+ * The ngspice executable: `$CELLSPICE_NGSPICE`, else `ngspice` on the PATH. A set but empty
+ * (or blank) variable names no program: NgspiceNotFoundError.
+ */
 export function ngspiceExecutable(): string {
-  return process.env.CELLSPICE_NGSPICE ?? "ngspice";
+  const named = process.env.CELLSPICE_NGSPICE;
+  if (named === undefined) return "ngspice";
+  if (named.trim() === "") {
+    throw new NgspiceNotFoundError(
+      named,
+      "CELLSPICE_NGSPICE is set but empty; unset it to use ngspice from the PATH",
+    );
+  }
+  return named;
 }
+
+/** How long `ngspice -v` may take. */
+const VERSION_TIMEOUT_MS = 10_000;
 
 const cache = new Map<string, Promise<string>>();
 
@@ -29,14 +43,30 @@ async function detectVersion(executable: string): Promise<string> {
   const out = await runProcess(executable, ["-v"], {
     cwd: tmpdir(),
     env: process.env,
-    timeoutMs: 10_000,
+    timeoutMs: VERSION_TIMEOUT_MS,
     maxOutputBytes: 64 * 1024,
+    watchdog: true,
   });
   if (out.spawnError) throw new NgspiceNotFoundError(executable, out.spawnError.message);
+  if (out.timedOut) {
+    throw new NgspiceFailedError(
+      `"${executable} -v" printed no version within ${VERSION_TIMEOUT_MS / 1000} s and was ` +
+        "killed: is CELLSPICE_NGSPICE an ngspice that runs in batch mode?",
+      { executable, timedOut: true, stdout: out.stdout.slice(-2000) },
+    );
+  }
+  // Under the watchdog wrapper (src/spice/process.ts) the shell reports a missing program (127)
+  // or one it may not run (126).
+  if (
+    (out.exitCode === 127 || out.exitCode === 126) &&
+    /not found|denied|cannot execute/i.test(out.stderr)
+  ) {
+    throw new NgspiceNotFoundError(executable, out.stderr.trim().split("\n").pop() ?? "not found");
+  }
   const m = /ngspice-(\S+?)\s*:/.exec(out.stdout) ?? /ngspice[- ]([0-9][\w.+-]*)/i.exec(out.stdout);
   if (out.exitCode !== 0 || !m) {
     throw new NgspiceFailedError(
-      `"${executable} -v" did not print an ngspice version (exit code ${out.exitCode})`,
+      `"${executable} -v" did not print an ngspice version (${out.signal ? `killed by ${out.signal}` : `exit code ${out.exitCode}`})`,
       { executable, stdout: out.stdout.slice(-2000), stderr: out.stderr.slice(-2000) },
     );
   }
