@@ -1,0 +1,7 @@
+export * from "./ddimSong2021.js";
+export * from "./ddpmHo2020.js";
+export * from "./guidance.js";
+export * from "./noise.js";
+export * from "./sampler.js";
+export * from "./schedule.js";
+export * from "./timesteps.js";
