@@ -4,10 +4,22 @@ import { type CosimOptions, type CosimResult, cellLocation, runCosim } from "../
 import type { Tolerances } from "../cosim/metrics.js";
 import { type CosimFiles, writeCosimOutputs } from "../report/writeCosim.js";
 import type { CliContext } from "./context.js";
-import { FileError } from "./exitCodes.js";
 import { interruptible } from "./interrupt.js";
+import { writeOutputDirectory } from "./outputPath.js";
 import { fmt, formatTable } from "./table.js";
 import { packageVersion } from "./version.js";
+
+/** The files a co-simulation writes into its directory (figures as cosimFigures names them). */
+export const COSIM_FILE_NAMES = [
+  "cosim.json",
+  "report.html",
+  "circuit.cir",
+  "waveforms.svg",
+  "images.svg",
+  "error-map.svg",
+  "memristor-w.svg",
+  "memristor-iv.svg",
+];
 
 /** Runs a co-simulation with progress on stderr and writes its outputs into `dir`. */
 export async function cosimToDirectory(
@@ -35,15 +47,11 @@ export async function cosimToDirectory(
   ctx.progress(
     `  ngspice ${(result.ngspice.wallTimeMs / 1000).toFixed(2)} s (${result.t.length} points), cellspice ${(result.cellspice.wallTimeMs / 1000).toFixed(2)} s`,
   );
-  let files: CosimFiles;
-  try {
-    files = await writeCosimOutputs(dir, result, { ...report, cellspiceVersion: packageVersion() });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === "string" && code.startsWith("E"))
-      throw new FileError(dir, "write", (e as Error).message);
-    throw e;
-  }
+  // The whole run goes into a temporary sibling first (src/cli/outputPath.ts): a failure or an
+  // interrupt while writing leaves the directory as it was.
+  const files: CosimFiles = await writeOutputDirectory(dir, COSIM_FILE_NAMES, (tmp) =>
+    writeCosimOutputs(tmp, result, { ...report, cellspiceVersion: packageVersion() }),
+  );
   ctx.progress(
     `  wrote ${relative(".", files.report) || files.report} and ${files.figures.length + 2} more files in ${((performance.now() - start) / 1000).toFixed(2)} s`,
   );

@@ -2,9 +2,9 @@ import { readFileSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type ArrayDocument, parseArrayJson } from "../cells/io.js";
-import { writeFileAtomic } from "../report/atomicWrite.js";
 import { attachSource } from "./errorMessage.js";
 import { FileError, UsageError } from "./exitCodes.js";
+import { errnoReason, writeOutputFile } from "./outputPath.js";
 
 /** The text of a file; FileError (exit 3) when it cannot be read. */
 export async function readText(path: string): Promise<string> {
@@ -26,8 +26,9 @@ export async function readArrayFile(path: string): Promise<ArrayDocument> {
 }
 
 /**
- * Writes `data` to `path` atomically (temp file + rename, parent directories created), refusing
- * to overwrite any of the command's input files (a usage error).
+ * Writes `data` to `path` atomically (temp file + rename, parent directories created; a link is
+ * written through, a FIFO streamed, src/cli/outputPath.ts), refusing to overwrite any of the
+ * command's input files (a usage error).
  */
 export async function writeOutput(
   path: string,
@@ -35,11 +36,7 @@ export async function writeOutput(
   inputs: readonly string[] = [],
 ): Promise<void> {
   guardInputs([path], inputs);
-  try {
-    await writeFileAtomic(path, data);
-  } catch (e) {
-    throw new FileError(path, "write", reason(e));
-  }
+  await writeOutputFile(path, data);
 }
 
 /** Throws UsageError when an output path is one of the input files. */
@@ -69,9 +66,5 @@ export function readTextSync(path: string): string {
 }
 
 function reason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === "ENOENT") return "no such file or directory";
-  if (err?.code === "EISDIR") return "it is a directory";
-  if (err?.code === "EACCES" || err?.code === "EPERM") return "permission denied";
-  return err?.message ?? String(e);
+  return errnoReason(e);
 }
