@@ -19,14 +19,16 @@ export function sigma2(g: Gaussian, ab: number): number {
 
 /** ε̂ of N(μ, s²) data, counting its calls. */
 export function gaussianEps(g: Gaussian, schedule: Schedule): EpsFn & { calls: number } {
-  const eps = ((x: Float64Array, t: number) => {
-    eps.calls++;
-    const ab = schedule.alphaBar[t];
-    const k = Math.sqrt(1 - ab) / sigma2(g, ab);
-    const m = Math.sqrt(ab) * g.mu;
-    return x.map((v) => k * (v - m));
-  }) as EpsFn & { calls: number };
-  eps.calls = 0;
+  const eps = Object.assign(
+    (x: Float64Array, t: number): Float64Array => {
+      eps.calls++;
+      const ab = schedule.alphaBar[t];
+      const k = Math.sqrt(1 - ab) / sigma2(g, ab);
+      const m = Math.sqrt(ab) * g.mu;
+      return x.map((v) => k * (v - m));
+    },
+    { calls: 0 },
+  );
   return eps;
 }
 
