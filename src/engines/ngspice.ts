@@ -37,7 +37,10 @@ export async function simulateNgspice(
   const plot = result.plot;
   const time = plot.vector("time");
   const nt = time.length;
-  const t = time.map((s) => s / tau);
+  // s/τ can land an ulp past T (0.3e-3 / 1e-3 = 0.30000000000000004); the runner checked that
+  // the last point is tstop, so it is pinned to T and no point exceeds it.
+  const t = time.map((s) => Math.min(s / tau, o.T));
+  if (nt > 0) t[nt - 1] = o.T;
   const gather = (vectors: string[], scale: number) => {
     const out = new Float64Array(nt * vectors.length);
     vectors.forEach((name, p) => {
