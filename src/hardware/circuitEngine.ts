@@ -1,0 +1,197 @@
+import { createHash } from "node:crypto";
+import type { CellArray } from "../cells/spec.js";
+import { randomStream } from "../core/counterRandom.js";
+import { ValidationError } from "../core/errors.js";
+import { defaultMethod } from "../engines/typescript.js";
+import { solve } from "../solvers/solve.js";
+import type { OdeSystem, SolverMethod } from "../solvers/types.js";
+import { cellEngine } from "../unet/engines/cell.js";
+import { trainedEngine } from "../unet/engines/trained.js";
+import type {
+  BatchShape,
+  LayerEngine,
+  LayerResult,
+  LayerRunOptions,
+  TrainedCellLayer,
+} from "../unet/layerEngine.js";
+import { type MappedLayer, mapLayer } from "./mappedLayer.js";
+import { createMappedSystem } from "./mappedSystem.js";
+import { type HardwareProfile, isAnalogLayer, isIdealProfile, profileDocument } from "./profile.js";
+import { quantisationGrid, quantiseInPlace } from "./quantise.js";
+import { eulerMaruyama, noiseIntensity } from "./thermalNoise.js";
+
+export interface CircuitEngineOptions {
+  /** Seed of the realised circuit: mismatch, device variation, stuck cells, stochastic rounding. */
+  readonly mismatchSeed?: number | string;
+  /** Adaptive solver tolerances, as the `cell` engine's (defaults 1e-6, 1e-8). */
+  readonly rtol?: number;
+  readonly atol?: number;
+  readonly method?: Extract<SolverMethod, "dopri5" | "odex" | "implicit">;
+}
+
+/**
+ * The circuit engine (LayerEngine): each analog layer is mapped onto the profile's circuit —
+ * quantised templates, per-cell mismatched transconductors and offsets, per-device memristors,
+ * stuck cells, converters, finite settling, thermal noise — and simulated as the continuous
+ * cell. Layers the profile keeps digital run on the `cell` (or `trained`) engine.
+ *
+ * With every non-ideality off (isIdealProfile) an analog layer is computed by the `cell` engine
+ * itself, so the two agree bit for bit; the mapped path, with the programmed templates in every
+ * cell, also gives the same bits (test/hardware). Mapped layers are realised once per layer and
+ * image size and kept: the realisation is the same for every batch and every call.
+ */
+export function circuitEngine(
+  profile: HardwareProfile,
+  options: CircuitEngineOptions = {},
+): LayerEngine {
+  const seed = options.mismatchSeed ?? 0;
+  const rtol = options.rtol ?? 1e-6;
+  const atol = options.atol ?? 1e-8;
+  const ideal = cellEngine({ rtol, atol, method: options.method });
+  const digital = profile.layers.digital === "trained" ? trainedEngine() : ideal;
+  const idealProfile = isIdealProfile(profile);
+  const mapped = new Map<string, MappedLayer>();
+  const realise = (layer: TrainedCellLayer, rows: number, cols: number): MappedLayer => {
+    const key = `${layer.spec.name}\u0000${rows}x${cols}`;
+    let m = mapped.get(key);
+    if (!m) {
+      m = mapLayer(layer, profile, seed, rows, cols);
+      mapped.set(key, m);
+    }
+    return m;
+  };
+  return {
+    name: "circuit",
+    describe: () => ({
+      engine: "circuit",
+      profile: profileDocument(profile),
+      mismatchSeed: seed,
+      ideal: idealProfile,
+      analogLayers: profile.layers.analog,
+      digitalLayers: digital.describe(),
+      method:
+        options.method ?? "per layer: dopri5, implicit (TR-BDF2) where the memristor dominates",
+      integration:
+        profile.thermal.temperature === null
+          ? "adaptive (as the cell engine)"
+          : `Euler-Maruyama, step <= ${profile.thermal.dt} tau`,
+      rtol,
+      atol,
+      precision: "float64",
+    }),
+    run: (layer, u, shape, runOptions = {}) => {
+      if (!isAnalogLayer(profile, layer.spec.name)) return digital.run(layer, u, shape, runOptions);
+      if (idealProfile) return ideal.run(layer, u, shape, runOptions);
+      const m = realise(layer, shape.rows, shape.cols);
+      return runMapped(m, profile, u, shape, runOptions, { rtol, atol, method: options.method });
+    },
+  };
+}
+
+/** The adaptive method the `cell` engine would choose for this layer (defaultMethod's rule). */
+function methodFor(m: MappedLayer): SolverMethod {
+  const probe = {
+    memristor: m.memristor ? { model: m.memristor.models[0] } : undefined,
+    scales: m.scales,
+  };
+  return defaultMethod(probe as unknown as CellArray);
+}
+
+/** A mapped layer on a batch, element by element, from the same solve call as the cell engine. */
+export function runMapped(
+  m: MappedLayer,
+  profile: HardwareProfile,
+  u: Float64Array,
+  shape: BatchShape,
+  options: LayerRunOptions,
+  solver: { rtol: number; atol: number; method?: SolverMethod },
+): LayerResult {
+  const { batch, channels, rows, cols } = shape;
+  if (channels !== m.inputChannels || rows !== m.rows || cols !== m.cols)
+    throw new ValidationError(
+      `layers.${m.name}.input`,
+      `has shape ${channels}×${rows}×${cols}`,
+      `${m.inputChannels}×${m.rows}×${m.cols}`,
+    );
+  if (u.length !== batch * channels * rows * cols)
+    throw new ValidationError(
+      `layers.${m.name}.input`,
+      `has ${u.length} values`,
+      `batch×C_in×H×W = ${batch}×${channels}×${rows}×${cols}`,
+    );
+  const per = channels * rows * cols;
+  const n = m.channels * rows * cols;
+  const y = new Float64Array(batch * n);
+  const keep = options.keepStates === true;
+  const x = keep ? new Float64Array(batch * n) : undefined;
+  const w = keep && m.memristor ? new Float64Array(batch * n) : undefined;
+  const check = options.checkInterrupt;
+  const dac =
+    profile.dac.bits === null
+      ? undefined
+      : quantisationGrid(profile.dac.bits, profile.dac.full_scale);
+  const adc =
+    profile.adc.bits === null
+      ? undefined
+      : quantisationGrid(profile.adc.bits, profile.adc.full_scale);
+  const thermal = profile.thermal.temperature;
+  const method = solver.method ?? methodFor(m);
+  for (let k = 0; k < batch; k++) {
+    check?.();
+    let uk = u.subarray(k * per, (k + 1) * per);
+    if (dac) uk = quantiseInPlace(Float64Array.from(uk), dac);
+    const system = createMappedSystem(m, uk);
+    const watched: OdeSystem = check
+      ? {
+          dim: system.dim,
+          rhs: (t, s, ds) => {
+            check();
+            system.rhs(t, s, ds);
+          },
+        }
+      : system;
+    let state: Float64Array;
+    if (thermal === null) {
+      const r = solve(watched, {
+        method,
+        t0: 0,
+        t1: m.T_hw,
+        y0: system.initialState(),
+        tEval: [m.T_hw],
+        rtol: solver.rtol,
+        atol: solver.atol,
+      });
+      state = r.y.subarray(r.y.length - r.dim);
+    } else {
+      const s = noiseIntensity(thermal, m.scales.tau / m.scales.R, m.scales.Vs);
+      const stream = randomStream(profile.thermal.seed, m.name, "thermal", inputDigest(uk));
+      state = eulerMaruyama(
+        watched,
+        system.initialState(),
+        m.T_hw,
+        profile.thermal.dt,
+        s,
+        n,
+        stream,
+      );
+    }
+    const xT = state.subarray(0, n);
+    const yk = y.subarray(k * n, (k + 1) * n);
+    system.output(xT, yk);
+    if (adc) quantiseInPlace(yk, adc);
+    x?.set(xT, k * n);
+    w?.set(state.subarray(n, 2 * n), k * n);
+  }
+  return { y, x, w };
+}
+
+/**
+ * The noise stream of a layer input is named by its content (SHA-256 of its bytes): the same
+ * input always sees the same noise, whatever the batch, its position in it or the call order.
+ */
+function inputDigest(u: Float64Array): string {
+  return createHash("sha256")
+    .update(new Uint8Array(u.buffer, u.byteOffset, u.byteLength))
+    .digest("hex")
+    .slice(0, 16);
+}

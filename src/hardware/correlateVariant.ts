@@ -1,0 +1,152 @@
+import type { Template } from "../cells/template.js";
+
+/**
+ * The space-variant 3×3 cross-correlation: every output cell (o, i, j) has its own coefficients,
+ *
+ *   out[o][i][j] += Σ_c Σ_m T[o][c][i·W + j][m] · field[c][i + k_m − 1][j + l_m − 1]
+ *
+ * with `coeffs` laid out C_out × C_in × (H·W) × 9 and `padded` the field with a border of `pad`
+ * virtual cells (the layout of src/cells fillPadded).
+ *
+ * It adds in exactly the order of src/cells correlateAdd3x3, so that with every cell holding the
+ * programmed template it gives the same bits: per output element the input channels in
+ * increasing order, each kernel either as one nine-term sum grouped (m0 + m1 + m2) + (m3..m5) +
+ * (m6..m8) (the dense path) or tap by tap (the sparse path), chosen from the programmed template
+ * exactly as correlateAdd3x3 chooses (blocks of four output channels with fewer than 12 non-zero
+ * taps, or a remaining single kernel with fewer than 3, go tap by tap; all-zero ones are skipped).
+ */
+export function correlateAddVariant3x3(
+  programmed: Template,
+  coeffs: Float64Array,
+  padded: Float64Array,
+  pad: number,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+): void {
+  const C = programmed.inChannels;
+  const O = programmed.outChannels;
+  const data = programmed.data;
+  const blocked = O - (O % 4);
+  const planeOut = rows * cols;
+  const pc = cols + 2 * pad;
+  const planeIn = (rows + 2 * pad) * pc;
+  for (let o = 0; o < O; o++) {
+    for (let c = 0; c < C; c++) {
+      const q = (o * C + c) * 9;
+      let dense: boolean;
+      if (o < blocked) {
+        const b = o - (o % 4);
+        const nz = nonZeroTaps(data, (b * C + c) * 9, C * 9, 4);
+        if (nz === 0) continue;
+        dense = nz >= 12;
+      } else {
+        const nz = nonZeroTaps(data, q, 0, 1);
+        if (nz === 0) continue;
+        dense = nz >= 3;
+      }
+      const cBase = (o * C + c) * planeOut * 9;
+      if (dense)
+        denseKernel(coeffs, cBase, padded, c * planeIn, pad, pc, out, o * planeOut, rows, cols);
+      else
+        sparseKernel(
+          data,
+          q,
+          coeffs,
+          cBase,
+          padded,
+          c * planeIn,
+          pad,
+          pc,
+          out,
+          o * planeOut,
+          rows,
+          cols,
+        );
+    }
+  }
+}
+
+function nonZeroTaps(data: Float64Array, q: number, stride: number, count: number): number {
+  let nz = 0;
+  for (let b = 0; b < count; b++) {
+    const s = q + b * stride;
+    for (let m = 0; m < 9; m++) if (data[s + m] !== 0) nz++;
+  }
+  return nz;
+}
+
+/** One kernel, per-cell coefficients, the 3×3 window sliding along the row in registers. */
+function denseKernel(
+  K: Float64Array,
+  kBase: number,
+  P: Float64Array,
+  inBase: number,
+  pad: number,
+  pc: number,
+  out: Float64Array,
+  outBase: number,
+  rows: number,
+  cols: number,
+): void {
+  const base = inBase + (pad - 1) * pc + (pad - 1);
+  for (let i = 0; i < rows; i++) {
+    const s0 = base + i * pc;
+    const s1 = s0 + pc;
+    const s2 = s1 + pc;
+    const d = outBase + i * cols;
+    let k = kBase + i * cols * 9;
+    let p00 = P[s0];
+    let p01 = P[s0 + 1];
+    let p10 = P[s1];
+    let p11 = P[s1 + 1];
+    let p20 = P[s2];
+    let p21 = P[s2 + 1];
+    for (let j = 0; j < cols; j++, k += 9) {
+      const p02 = P[s0 + j + 2];
+      const p12 = P[s1 + j + 2];
+      const p22 = P[s2 + j + 2];
+      out[d + j] +=
+        K[k] * p00 +
+        K[k + 1] * p01 +
+        K[k + 2] * p02 +
+        (K[k + 3] * p10 + K[k + 4] * p11 + K[k + 5] * p12) +
+        (K[k + 6] * p20 + K[k + 7] * p21 + K[k + 8] * p22);
+      p00 = p01;
+      p01 = p02;
+      p10 = p11;
+      p11 = p12;
+      p20 = p21;
+      p21 = p22;
+    }
+  }
+}
+
+/** One kernel tap by tap, only the taps that the programmed template has. */
+function sparseKernel(
+  data: Float64Array,
+  q: number,
+  K: Float64Array,
+  kBase: number,
+  P: Float64Array,
+  inBase: number,
+  pad: number,
+  pc: number,
+  out: Float64Array,
+  outBase: number,
+  rows: number,
+  cols: number,
+): void {
+  for (let m = 0; m < 9; m++) {
+    if (data[q + m] === 0) continue;
+    const dk = (m / 3) | 0;
+    const dl = m - 3 * dk;
+    const src = inBase + (dk - 1 + pad) * pc + (dl - 1 + pad);
+    for (let i = 0; i < rows; i++) {
+      const s = src + i * pc;
+      const d = outBase + i * cols;
+      const kRow = kBase + i * cols * 9 + m;
+      for (let j = 0; j < cols; j++) out[d + j] += K[kRow + j * 9] * P[s + j];
+    }
+  }
+}

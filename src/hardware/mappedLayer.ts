@@ -1,0 +1,222 @@
+import type { Boundary } from "../cells/boundary.js";
+import type { PhysicalScales } from "../cells/spec.js";
+import type { Template } from "../cells/template.js";
+import { randomStream } from "../core/counterRandom.js";
+import { CellspiceError, ValidationError } from "../core/errors.js";
+import { createMemristor } from "../devices/registry.js";
+import type { MemristorModel } from "../devices/types.js";
+import type { TrainedCellLayer } from "../unet/layerEngine.js";
+import type { HardwareProfile } from "./profile.js";
+import { type ProgrammedTemplates, programTemplates } from "./programming.js";
+
+/**
+ * A trained cellular layer as realised on one circuit (one mismatch seed, one image size): every
+ * cell (o, i, j) has its own transconductors, so A and B are stored per cell,
+ *
+ *   A_cell[o][c][i·W + j][m] = A_q[o][c][m] · (1 + σ·ε),   ε ~ N(0, 1)
+ *   z_cell[o][i·W + j]       = z_q[o] · (1 + σ·ε) + σ_off·ε'
+ *
+ * (m the 3×3 tap, A_q the programmed, quantised template), and an M-CellNN cell has its own
+ * memristor with its own parameters and w(0). Each draw comes from
+ * `randomStream(seed, layer, what…)` at the index of (channel, row, col, coefficient), so the
+ * realisation depends only on the seed, the layer and its size — never on batch or order.
+ */
+export interface MappedLayer {
+  readonly name: string;
+  readonly channels: number;
+  readonly inputChannels: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** Per-cell feedback coefficients, C × C × (H·W) × 9. */
+  readonly A: Float64Array;
+  /** Per-cell control coefficients, C × C_in × (H·W) × 9. */
+  readonly B: Float64Array;
+  /** Per-cell bias and offset, C × H·W, in units of V_s/R. */
+  readonly z: Float64Array;
+  /** The programmed templates (quantised, before mismatch): they decide which taps exist. */
+  readonly programmed: { readonly A: Template; readonly B: Template; readonly z: Float64Array };
+  readonly grids: ProgrammedTemplates["grids"];
+  readonly boundary: Boundary;
+  /** Output stage: f(x) = α·x + (1 − α)·clamp(x, −L, L). */
+  readonly output: { readonly alpha: number; readonly saturation: number };
+  /** 1 where the cell's output is stuck at `stuckOutput`; undefined when no cell is. */
+  readonly stuck?: Uint8Array;
+  readonly stuckOutput: number;
+  /** Trained T and the read-out time T_hw (τ). */
+  readonly T: number;
+  readonly T_hw: number;
+  readonly scales: PhysicalScales;
+  readonly memristor?: {
+    /** One model per cell (device-to-device variation), or the same model for every cell. */
+    readonly models: readonly MemristorModel[];
+    readonly w0: Float64Array;
+    readonly voltage: "x" | "y";
+  };
+}
+
+/** Cells C·H·W of a mapped layer. */
+export function mappedCells(m: MappedLayer): number {
+  return m.channels * m.rows * m.cols;
+}
+
+/**
+ * Realises a trained layer on the circuit of `profile` with mismatch seed `seed`, for images of
+ * rows × cols. 3×3 templates only (every trained layer has them).
+ */
+export function mapLayer(
+  layer: TrainedCellLayer,
+  profile: HardwareProfile,
+  seed: number | string,
+  rows: number,
+  cols: number,
+): MappedLayer {
+  const { spec } = layer;
+  const name = spec.name;
+  const C = spec.c_out;
+  const Ci = spec.c_in;
+  if (layer.A.length !== C * C * 9 || layer.B.length !== C * Ci * 9)
+    throw new ValidationError(`layers.${name}`, "templates are not 3×3", "3×3 templates A and B");
+  const plane = rows * cols;
+  const programmed = programTemplates(layer, profile, seed);
+  const sigma = profile.mismatch.sigma;
+  const perCell = (what: "A" | "B", src: Float64Array, cin: number) => {
+    const out = new Float64Array(C * cin * plane * 9);
+    const stream = sigma > 0 ? randomStream(seed, name, "mismatch", what) : undefined;
+    for (let o = 0; o < C; o++)
+      for (let c = 0; c < cin; c++) {
+        const q = (o * cin + c) * 9;
+        for (let p = 0; p < plane; p++) {
+          const dst = ((o * cin + c) * plane + p) * 9;
+          // Draw index: cell (o, p) then coefficient (c, m).
+          const draw = ((o * plane + p) * cin + c) * 9;
+          for (let m = 0; m < 9; m++) {
+            const a = src[q + m];
+            out[dst + m] = stream && a !== 0 ? a * (1 + sigma * stream.normal(draw + m)) : a;
+          }
+        }
+      }
+    return out;
+  };
+  const A = perCell("A", programmed.A, C);
+  const B = perCell("B", programmed.B, Ci);
+  const z = new Float64Array(C * plane);
+  const zStream = sigma > 0 ? randomStream(seed, name, "mismatch", "z") : undefined;
+  const sOff = profile.offset.sigma;
+  const offStream = sOff > 0 ? randomStream(seed, name, "offset") : undefined;
+  for (let o = 0; o < C; o++)
+    for (let p = 0; p < plane; p++) {
+      const k = o * plane + p;
+      let v = programmed.z[o];
+      if (zStream && v !== 0) v = v * (1 + sigma * zStream.normal(k));
+      if (offStream) v += sOff * offStream.normal(k);
+      z[k] = v;
+    }
+
+  let stuck: Uint8Array | undefined;
+  if (profile.stuck.fraction > 0) {
+    stuck = new Uint8Array(C * plane);
+    const s = randomStream(seed, name, "stuck");
+    for (let k = 0; k < stuck.length; k++) stuck[k] = s.uniform(k) < profile.stuck.fraction ? 1 : 0;
+  }
+
+  const m = spec.cell.memristor;
+  const memristive = m && m.enabled !== false;
+  const useProfileScales = !memristive || profile.scales.memristive === "profile";
+  const scales: PhysicalScales = useProfileScales
+    ? { tau: profile.scales.tau, Vs: profile.scales.V_s, R: profile.scales.R }
+    : { tau: m.scales.tau, Vs: m.scales.V_s, R: m.scales.R };
+  let memristor: MappedLayer["memristor"];
+  if (memristive) memristor = mapMemristors(layer, profile, seed, C * plane, scales);
+
+  return {
+    name,
+    channels: C,
+    inputChannels: Ci,
+    rows,
+    cols,
+    A,
+    B,
+    z,
+    programmed: {
+      A: { outChannels: C, inChannels: C, size: 3, data: programmed.A },
+      B: { outChannels: C, inChannels: Ci, size: 3, data: programmed.B },
+      z: programmed.z,
+    },
+    grids: programmed.grids,
+    boundary:
+      spec.cell.boundary === "fixed" ? { kind: "fixed", y: 0, u: 0 } : { kind: spec.cell.boundary },
+    output: {
+      alpha: profile.output.function === "standard" ? 0 : spec.cell.output.alpha,
+      saturation: profile.output.saturation,
+    },
+    stuck,
+    stuckOutput: profile.stuck.output,
+    T: spec.cell.T,
+    T_hw: profile.settling.T_hw ?? spec.cell.T,
+    scales,
+    memristor,
+  };
+}
+
+/**
+ * Each cell's memristor: the layer's model with the chosen parameters drawn log-normally per
+ * device, p·exp(σ·ε) from randomStream(seed, layer, "memristor", p) at the cell index, and w(0)
+ * spread by w0_sigma (clamped to the model's range). Without variation every cell shares one
+ * model object.
+ */
+function mapMemristors(
+  layer: TrainedCellLayer,
+  profile: HardwareProfile,
+  seed: number | string,
+  n: number,
+  scales: PhysicalScales,
+): MappedLayer["memristor"] {
+  const m = layer.spec.cell.memristor!;
+  const name = layer.spec.name;
+  const base: Record<string, number> =
+    m.model === "strachan-taox-smooth-v1"
+      ? { ...m.params, ...m.kernels, tau: scales.tau }
+      : { ...m.params };
+  const nominal = createMemristor(m.model, base);
+  const sigmas = Object.entries(profile.memristor.sigma).filter(([, s]) => s > 0);
+  for (const [p] of sigmas)
+    if (!(p in nominal.params))
+      throw new ValidationError(
+        `memristor.sigma.${p}`,
+        `model ${m.model} of layer ${name} has no parameter ${p}`,
+        `names among ${Object.keys(nominal.params).join(", ")}`,
+      );
+  let models: MemristorModel[];
+  if (sigmas.length === 0) models = new Array(n).fill(nominal);
+  else {
+    const streams = sigmas.map(
+      ([p, s]) => [p, s, randomStream(seed, name, "memristor", p)] as const,
+    );
+    models = new Array(n);
+    for (let k = 0; k < n; k++) {
+      const params = { ...base };
+      for (const [p, s, stream] of streams) params[p] = base[p] * Math.exp(s * stream.normal(k));
+      try {
+        models[k] = createMemristor(m.model, params);
+      } catch (e) {
+        if (e instanceof CellspiceError)
+          throw new ValidationError(
+            `memristor.sigma`,
+            `device ${k} of layer ${name} drew a parameter outside the model's range (${e.message})`,
+            "a smaller relative sigma",
+          );
+        throw e;
+      }
+    }
+  }
+  const w0 = new Float64Array(n).fill(m.w0);
+  const ws = profile.memristor.w0_sigma;
+  if (ws > 0) {
+    const s = randomStream(seed, name, "memristor", "w0");
+    for (let k = 0; k < n; k++) {
+      const w = m.w0 + ws * s.normal(k);
+      w0[k] = Math.min(nominal.wMax, Math.max(nominal.wMin, w));
+    }
+  }
+  return { models, w0, voltage: m.sense };
+}

@@ -1,0 +1,110 @@
+import { fillBorder, fillPadded } from "../cells/boundary.js";
+import type { OdeSystem } from "../solvers/types.js";
+import { correlateAddVariant3x3 } from "./correlateVariant.js";
+import { type MappedLayer, mappedCells } from "./mappedLayer.js";
+
+/**
+ * The ODE system of a mapped layer for one input u (C_in × H × W), in units of τ:
+ *
+ *   CellNN    dx/dt = −x + A_cell ⋆ f(x) + (B_cell ⋆ u + z_cell)
+ *   M-CellNN  dx/dt = … − (R/V_s)·i_M,k(w, V_s·v),   dw/dt = τ·g_k(w, V_s·v)
+ *
+ * with per-cell templates (space-variant), each memristor k its own model, and stuck cells whose
+ * output is held at the stuck value. It mirrors src/cells createCellSystem step by step (same
+ * padded-field layout, same order of additions), so a mapped layer with the programmed
+ * templates in every cell computes the same bits as the ideal array.
+ */
+export interface MappedSystem extends OdeSystem {
+  readonly layer: MappedLayer;
+  readonly cells: number;
+  /** B_cell ⋆ u + z_cell, per cell. */
+  readonly constantInput: Float64Array;
+  initialState(): Float64Array;
+  /** The output stage y = f(x) (stuck cells at their value), for the state's x part. */
+  output(x: Float64Array, y: Float64Array): void;
+}
+
+export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedSystem {
+  const { channels, inputChannels, rows, cols, boundary } = layer;
+  const n = mappedCells(layer);
+  const pad = 1;
+  const paddedLength = (c: number) => c * (rows + 2 * pad) * (cols + 2 * pad);
+
+  const constantInput = Float64Array.from(layer.z);
+  const paddedU = new Float64Array(paddedLength(inputChannels));
+  const uFixed = boundary.kind === "fixed" ? boundary.u : 0;
+  fillPadded(boundary, uFixed, u, inputChannels, rows, cols, pad, paddedU);
+  correlateAddVariant3x3(layer.programmed.B, layer.B, paddedU, pad, rows, cols, constantInput);
+
+  const paddedY = new Float64Array(paddedLength(channels));
+  const yFixed = boundary.kind === "fixed" ? boundary.y : 0;
+  const alpha = layer.output.alpha;
+  const beta = 1 - alpha;
+  const L = layer.output.saturation;
+  const stuck = layer.stuck;
+  const stuckValue = layer.stuckOutput;
+  const pc = cols + 2 * pad;
+  const plane = (rows + 2 * pad) * pc;
+  const templateCurrent = (x: Float64Array, dxdt: Float64Array) => {
+    for (let c = 0; c < channels; c++) {
+      for (let i = 0; i < rows; i++) {
+        const src = (c * rows + i) * cols;
+        const dst = c * plane + (i + pad) * pc + pad;
+        for (let j = 0; j < cols; j++) {
+          const v = x[src + j];
+          paddedY[dst + j] = alpha * v + beta * (v > L ? L : v < -L ? -L : v);
+          dxdt[src + j] = constantInput[src + j] - v;
+        }
+        if (stuck) for (let j = 0; j < cols; j++) if (stuck[src + j]) paddedY[dst + j] = stuckValue;
+      }
+    }
+    fillBorder(boundary, yFixed, paddedY, channels, rows, cols, pad);
+    correlateAddVariant3x3(layer.programmed.A, layer.A, paddedY, pad, rows, cols, dxdt);
+  };
+  const output = (x: Float64Array, y: Float64Array) => {
+    for (let k = 0; k < n; k++) {
+      const v = x[k];
+      y[k] = stuck?.[k] ? stuckValue : alpha * v + beta * (v > L ? L : v < -L ? -L : v);
+    }
+  };
+
+  const memristor = layer.memristor;
+  if (!memristor) {
+    return {
+      layer,
+      cells: n,
+      dim: n,
+      constantInput,
+      rhs: (_t, x, dxdt) => templateCurrent(x, dxdt),
+      initialState: () => new Float64Array(n),
+      output,
+    };
+  }
+  const { models, voltage } = memristor;
+  const { tau, Vs, R } = layer.scales;
+  const currentScale = R / Vs;
+  const useOutput = voltage === "y";
+  return {
+    layer,
+    cells: n,
+    dim: 2 * n,
+    constantInput,
+    rhs: (_t, state, dsdt) => {
+      templateCurrent(state, dsdt);
+      for (let k = 0; k < n; k++) {
+        const w = state[n + k];
+        const x = state[k];
+        const v = Vs * (useOutput ? alpha * x + beta * (x > L ? L : x < -L ? -L : x) : x);
+        const model = models[k];
+        dsdt[k] -= currentScale * model.current(w, v);
+        dsdt[n + k] = tau * model.stateRate(w, v);
+      }
+    },
+    initialState: () => {
+      const s = new Float64Array(2 * n);
+      s.set(memristor.w0, n);
+      return s;
+    },
+    output,
+  };
+}
