@@ -8,7 +8,9 @@ import { registerModels } from "./commands/models.js";
 import { registerNetlist } from "./commands/netlist.js";
 import { registerPlot } from "./commands/plot.js";
 import { registerSimulate } from "./commands/simulate.js";
+import { registerSweep } from "./commands/sweep.js";
 import { registerTemplates } from "./commands/templates.js";
+import { registerWorker } from "./commands/worker.js";
 import { describeError } from "./errorMessage.js";
 import { EXIT, exitCodeOf, UsageError } from "./exitCodes.js";
 import { packageVersion } from "./version.js";
@@ -51,6 +53,8 @@ export function buildProgram(): Command {
   registerMemristor(program);
   registerDemo(program);
   benchCommand(program);
+  registerSweep(program);
+  registerWorker(program);
   return program;
 }
 

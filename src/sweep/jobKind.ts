@@ -29,6 +29,12 @@ export type SweepRow = Record<string, unknown>;
 
 export interface JobKind<Spec = unknown> {
   readonly name: string;
+  /**
+   * The kind's own top-level spec fields, beside the common `format`, `version`, `kind` and
+   * `seed`. When given, the spec reader refuses any other field with a did-you-mean over all
+   * of them; without it, `validate` must refuse unknown fields itself.
+   */
+  readonly fields?: readonly string[];
   /** Validates the kind-specific part of a sweep spec (ValidationError naming the field). */
   validate(spec: unknown, source: string): Spec;
   /** All jobs of the sweep, in a fixed order. */
