@@ -1,6 +1,7 @@
 import { ValidationError } from "../core/errors.js";
 import { geluInPlace } from "./gelu.js";
 import { linear } from "./linear.js";
+import { checkParam } from "./tensor.js";
 
 /**
  * The weights of the UNet's EmbedFC(d, e) = Linear(d, e) → GELU → Linear(e, e): `w0` e×d, `b0` e
@@ -37,7 +38,10 @@ export function embedFC(x: Float64Array, params: EmbedFCParams): Float64Array {
       `${x.length} values for d = ${d}`,
       "a Float64Array of n×d values, n ≥ 1",
     );
-  const eOut = params.b2 instanceof Float64Array ? params.b2.length : 0;
+  if (!(params.b2 instanceof Float64Array) || params.b2.length < 1)
+    throw new ValidationError(`${op}.b2`, "missing or empty", "a Float64Array of e ≥ 1 values");
+  const eOut = params.b2.length;
+  checkParam(op, "w2", params.w2, eOut * e, `|b₂|×|b₀| = ${eOut}×${e}`);
   const hidden = linear(x, params.w0, params.b0, { n, in: d, out: e });
   geluInPlace(hidden);
   return linear(hidden, params.w2, params.b2, { n, in: e, out: eOut });

@@ -11,7 +11,12 @@ const erfTorch = golden.tensor("special.erf_torch").data;
 const geluTorch = golden.tensor("special.gelu_torch").data;
 
 /** max over the points of |f(x) − ref| / max(|ref|, floor) (floor 1: absolute error). */
-function worst(f: (v: number) => number, ref: Float64Array, floor: number, only = (_v: number) => true) {
+function worst(
+  f: (v: number) => number,
+  ref: Float64Array,
+  floor: number,
+  only = (_v: number) => true,
+) {
   let m = 0;
   let at = Number.NaN;
   for (let q = 0; q < x.length; q++) {
