@@ -37,7 +37,7 @@ export interface ProgressOptions {
 }
 
 export interface Progress {
-  /** n more units done (default 1). */
+  /** n more units done (default 1; fractions allowed: a batch part-way done). */
   tick(n?: number): void;
   /** The task finished: a final line with count, time and rate. */
   done(): void;
@@ -80,6 +80,9 @@ export function createProgress(options: ProgressOptions): Progress {
   let drawn = false;
   let finished = quiet;
 
+  // Whole units done (fractional ticks accumulate; 1e-9 absorbs their rounding).
+  const shown = () => Math.floor(count + 1e-9);
+
   const rateAt = (t: number): number => {
     const elapsed = (t - start) / 1000;
     return elapsed > 0 ? count / elapsed : 0;
@@ -89,7 +92,7 @@ export function createProgress(options: ProgressOptions): Progress {
     const rate = rateAt(t);
     const left = total - count;
     const eta = rate > 0 ? formatDuration(left / rate) : "?";
-    return `${count}/${total} ${unit}  ${formatRate(rate)} ${unit}/s  ETA ${eta}`;
+    return `${shown()}/${total} ${unit}  ${formatRate(rate)} ${unit}/s  ETA ${eta}`;
   };
 
   const drawBar = (t: number): void => {
@@ -110,11 +113,11 @@ export function createProgress(options: ProgressOptions): Progress {
       count = Math.min(total, count + n);
       const t = now();
       if (tty) {
-        if (t - lastDraw >= TTY_REDRAW_MS || count === total) {
+        if (t - lastDraw >= TTY_REDRAW_MS || shown() === total) {
           drawBar(t);
           lastDraw = t;
         }
-      } else if (t - lastDraw >= intervalMs && count < total) {
+      } else if (t - lastDraw >= intervalMs && shown() < total) {
         // The first plain line comes one interval after the start: short tasks print only done().
         if (lastDraw === Number.NEGATIVE_INFINITY) {
           lastDraw = start;
@@ -129,13 +132,13 @@ export function createProgress(options: ProgressOptions): Progress {
       finished = true;
       const t = now();
       const elapsed = (t - start) / 1000;
-      const summary = `${label}: ${count}/${total} ${unit} in ${elapsed.toFixed(1)} s (${formatRate(rateAt(t))} ${unit}/s)`;
+      const summary = `${label}: ${shown()}/${total} ${unit} in ${elapsed.toFixed(1)} s (${formatRate(rateAt(t))} ${unit}/s)`;
       stream.write(tty ? `\r${summary}\u001b[K\n` : `${summary}\n`);
     },
     fail() {
       if (finished) return;
       finished = true;
-      const text = `${label}: stopped after ${count}/${total} ${unit}`;
+      const text = `${label}: stopped after ${shown()}/${total} ${unit}`;
       stream.write(tty && drawn ? `\r${text}\u001b[K\n` : `${text}\n`);
     },
   };

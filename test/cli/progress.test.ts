@@ -82,6 +82,15 @@ describe("createProgress", () => {
     expect(short.writes).toEqual(["s: 2/2 images in 0.5 s (4.00 images/s)\n"]);
   });
 
+  it("fractional ticks accumulate and show whole units", () => {
+    const r = recorder(false);
+    const p = createProgress({ label: "s", total: 4, unit: "images", ...r });
+    for (let k = 0; k < 10; k++) p.tick(0.3); // 3.0 images in ten thirds
+    r.advance(1000);
+    p.fail();
+    expect(r.writes).toEqual(["s: stopped after 3/4 images\n"]);
+  });
+
   it("createProgress refuses a total that is not a non-negative integer", () => {
     expect(() => createProgress({ label: "s", total: -1, unit: "x", quiet: true })).toThrow(
       /total/,
