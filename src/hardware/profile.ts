@@ -1,7 +1,7 @@
 import { ValidationError } from "../core/errors.js";
 import { formatValue } from "../core/params.js";
+import { didYouMean as closestName } from "../core/unknownFields.js";
 import { MEMRISTOR_MODELS } from "../devices/registry.js";
-import { closestName } from "./didYouMean.js";
 import { PROFILE_FIELDS, PROFILE_SECTIONS, type ProfileField } from "./profileFields.js";
 
 export const HARDWARE_FORMAT = "cellspice-hardware";

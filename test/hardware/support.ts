@@ -56,3 +56,47 @@ export function crop(
             u[((b * channels + c) * rows + r0 + i) * cols + c0 + j];
   return { u: out, shape: { batch, channels, rows: h, cols: w } };
 }
+
+/**
+ * A small synthetic cellular layer (CellNN, leaky f, fixed boundary, T = 1) with the given
+ * templates: A C×C×3×3, B C×C_in×3×3, z C.
+ */
+export function syntheticLayer(
+  name: string,
+  cIn: number,
+  cOut: number,
+  A: Float64Array,
+  B: Float64Array,
+  z: Float64Array,
+): TrainedCellLayer {
+  return {
+    spec: {
+      name,
+      c_in: cIn,
+      c_out: cOut,
+      templates: { A: `${name}.A`, B: `${name}.B`, z: `${name}.z` },
+      cell: {
+        output: { function: "leaky", alpha: 0.01 },
+        T: 1,
+        solver: { method: "rk4", steps: 2 },
+        boundary: "fixed",
+        x0: "zero",
+        memristor: null,
+      },
+    },
+    A,
+    B,
+    z,
+  };
+}
+
+/** Mean and sample standard deviation. */
+export function meanStd(v: ArrayLike<number>): { mean: number; std: number; n: number } {
+  const n = v.length;
+  let s = 0;
+  for (let k = 0; k < n; k++) s += v[k];
+  const mean = s / n;
+  let q = 0;
+  for (let k = 0; k < n; k++) q += (v[k] - mean) ** 2;
+  return { mean, std: Math.sqrt(q / (n - 1)), n };
+}
