@@ -3,6 +3,7 @@ import { CommandUsageError } from "./action.js";
 import { benchCommand } from "./commands/bench.js";
 import { registerCosim } from "./commands/cosim.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerHardware } from "./commands/hardware.js";
 import { registerMemristor } from "./commands/memristor.js";
 import { registerModels } from "./commands/models.js";
 import { registerNetlist } from "./commands/netlist.js";
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerModels(program);
   registerMemristor(program);
   registerDemo(program);
+  registerHardware(program);
   benchCommand(program);
   registerSweep(program);
   registerWorker(program);

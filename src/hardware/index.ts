@@ -3,6 +3,7 @@ export * from "./correlateVariant.js";
 export * from "./mappedLayer.js";
 export * from "./mappedSystem.js";
 export * from "./profile.js";
+export * from "./profileDocs.js";
 export * from "./profileFields.js";
 export * from "./programming.js";
 export * from "./quantise.js";
