@@ -49,5 +49,10 @@ export interface LayerEngine {
   /** The engine's settings as they go into summary.json (solver, tolerances, profile, seeds). */
   describe(): Record<string, unknown>;
   /** The layer's output for a batch of inputs u (batch × C_in × H × W). */
-  run(layer: TrainedCellLayer, u: Float64Array, shape: BatchShape, options?: LayerRunOptions): LayerResult;
+  run(
+    layer: TrainedCellLayer,
+    u: Float64Array,
+    shape: BatchShape,
+    options?: LayerRunOptions,
+  ): LayerResult;
 }

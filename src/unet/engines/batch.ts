@@ -1,0 +1,66 @@
+import { applyOutputInto } from "../../cells/output.js";
+import type { CellArray } from "../../cells/spec.js";
+import { type CellSystem, createCellSystem } from "../../cells/system.js";
+import { ValidationError } from "../../core/errors.js";
+import type { OdeSystem } from "../../solvers/types.js";
+import { batchElementArray } from "../cellArray.js";
+import type { BatchShape, LayerResult, LayerRunOptions, TrainedCellLayer } from "../layerEngine.js";
+
+/** Integrates one batch element's system from its initial state to T; returns the final state. */
+export type SolveElement = (system: OdeSystem, y0: Float64Array, array: CellArray) => Float64Array;
+
+/**
+ * A layer on a batch, element by element (they are independent arrays): each element is the
+ * array `layerArray` builds for its input, integrated by `solveElement`. checkInterrupt runs
+ * before every element and before every right-hand-side evaluation (so inside a solve too).
+ */
+export function runBatch(
+  layer: TrainedCellLayer,
+  u: Float64Array,
+  shape: BatchShape,
+  options: LayerRunOptions,
+  solveElement: SolveElement,
+): LayerResult {
+  const { spec } = layer;
+  const { batch, channels, rows, cols } = shape;
+  if (channels !== spec.c_in)
+    throw new ValidationError(
+      `layers.${spec.name}.input`,
+      `has ${channels} channels`,
+      `${spec.c_in} (c_in of ${spec.name})`,
+    );
+  if (u.length !== batch * channels * rows * cols)
+    throw new ValidationError(
+      `layers.${spec.name}.input`,
+      `has ${u.length} values`,
+      `batch×C_in×H×W = ${batch}×${channels}×${rows}×${cols}`,
+    );
+  const n = spec.c_out * rows * cols;
+  const y = new Float64Array(batch * n);
+  const keep = options.keepStates === true;
+  const x = keep ? new Float64Array(batch * n) : undefined;
+  const memristive = Boolean(spec.cell.memristor && spec.cell.memristor.enabled !== false);
+  const w = keep && memristive ? new Float64Array(batch * n) : undefined;
+  const check = options.checkInterrupt;
+  for (let k = 0; k < batch; k++) {
+    check?.();
+    const array = batchElementArray(layer, u, shape, k);
+    const system: CellSystem = createCellSystem(array);
+    const watched: OdeSystem = check
+      ? {
+          dim: system.dim,
+          rhs: (t, s, ds) => {
+            check();
+            system.rhs(t, s, ds);
+          },
+          jacobian: system.jacobian ? (t, s) => system.jacobian!(t, s) : undefined,
+        }
+      : system;
+    const state = solveElement(watched, system.initialState(), array);
+    const xT = state.subarray(0, n);
+    applyOutputInto(array.output, xT, y.subarray(k * n, (k + 1) * n));
+    x?.set(xT, k * n);
+    w?.set(state.subarray(n, 2 * n), k * n);
+  }
+  return { y, x, w };
+}

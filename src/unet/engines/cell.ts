@@ -1,0 +1,65 @@
+import { ValidationError } from "../../core/errors.js";
+import { defaultMethod } from "../../engines/typescript.js";
+import { solve } from "../../solvers/solve.js";
+import type { SolverMethod } from "../../solvers/types.js";
+import type { LayerEngine } from "../layerEngine.js";
+import { runBatch } from "./batch.js";
+
+export interface CellEngineOptions {
+  /** Relative tolerance of the adaptive solver (default 1e-6). */
+  readonly rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
+  readonly atol?: number;
+  /**
+   * Solver; default per layer `defaultMethod` of src/engines/typescript.ts: Dormand–Prince 5(4),
+   * TR-BDF2 ("implicit") where the memristor dominates the cell.
+   */
+  readonly method?: Extract<SolverMethod, "dopri5" | "odex" | "implicit">;
+}
+
+const ADAPTIVE = ["dopri5", "odex", "implicit"];
+
+/**
+ * The continuous cell: each layer's ODE integrated over [0, T] by cellspice's adaptive solvers
+ * at a stated tolerance — what an ideal circuit computes, not the discretisation the layer was
+ * trained with.
+ */
+export function cellEngine(options: CellEngineOptions = {}): LayerEngine {
+  const rtol = options.rtol ?? 1e-6;
+  const atol = options.atol ?? 1e-8;
+  if (!(rtol > 0 && rtol < 1))
+    throw new ValidationError("rtol", `got ${rtol}`, "a relative tolerance in (0, 1)");
+  if (!(atol > 0 && Number.isFinite(atol)))
+    throw new ValidationError("atol", `got ${atol}`, "an absolute tolerance > 0");
+  if (options.method !== undefined && !ADAPTIVE.includes(options.method))
+    throw new ValidationError(
+      "method",
+      `got ${JSON.stringify(options.method)}`,
+      ADAPTIVE.join(", "),
+    );
+  return {
+    name: "cell",
+    describe: () => ({
+      engine: "cell",
+      method:
+        options.method ?? "per layer: dopri5, implicit (TR-BDF2) where the memristor dominates",
+      rtol,
+      atol,
+      precision: "float64",
+    }),
+    run: (layer, u, shape, runOptions = {}) =>
+      runBatch(layer, u, shape, runOptions, (system, y0, array) => {
+        const T = layer.spec.cell.T;
+        const r = solve(system, {
+          method: options.method ?? defaultMethod(array),
+          t0: 0,
+          t1: T,
+          y0,
+          tEval: [T],
+          rtol,
+          atol,
+        });
+        return r.y.subarray(r.y.length - r.dim);
+      }),
+  };
+}
