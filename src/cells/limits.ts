@@ -1,0 +1,150 @@
+/**
+ * What cellspice accepts as an array, beyond its shape (validateCellArray): the sizes it will
+ * allocate and the values that double-precision SPICE represents faithfully. Checked by the
+ * array file reader (src/cells/io.ts) and by every library entry point that builds an array
+ * (src/trained/unetExport.ts), before anything large is allocated. docs/array-format.md lists
+ * them; a size limit is raised with the option named in its error.
+ */
+import { ValidationError } from "../core/errors.js";
+import { type CellArray, validateCellArray } from "./spec.js";
+
+/** Size limits: cells, report points, and their product (values held in memory). */
+export interface SizeLimits {
+  /** Cells C·H·W. */
+  readonly maxCells: number;
+  /** Report points (`points`, `simulation.points`), also ngspice's T / max-step. */
+  readonly maxPoints: number;
+  /** Values of a waveform table, cells × (points + 1): 8 bytes each. */
+  readonly maxValues: number;
+}
+
+/**
+ * [choice] 250 000 cells (a 500×500 image; the 2000×2000 that exhausted memory is 16 times
+ * more), 1 000 000 points, 10^8 values (800 MB of float64).
+ */
+export const DEFAULT_LIMITS: SizeLimits = {
+  maxCells: 250_000,
+  maxPoints: 1_000_000,
+  maxValues: 100_000_000,
+};
+
+/** The command-line option that raises each limit. */
+export const LIMIT_OPTIONS: Record<keyof SizeLimits, string> = {
+  maxCells: "--max-cells",
+  maxPoints: "--max-points",
+  maxValues: "--max-values",
+};
+
+function raise(limit: keyof SizeLimits, value: number): string {
+  return `at most ${value} (raise it with ${LIMIT_OPTIONS[limit]} N, or limits.${limit} in the library)`;
+}
+
+/** Refuses C·H·W above the limit; call before allocating any field. */
+export function checkCellCount(
+  channels: number,
+  rows: number,
+  cols: number,
+  limits: SizeLimits = DEFAULT_LIMITS,
+  prefix = "",
+): void {
+  const cells = channels * rows * cols;
+  if (cells > limits.maxCells) {
+    throw new ValidationError(
+      `${prefix}rows`,
+      `channels×rows×cols = ${channels}×${rows}×${cols} = ${cells} cells is too large`,
+      `${raise("maxCells", limits.maxCells)} cells`,
+      { limit: limits.maxCells, cells },
+    );
+  }
+}
+
+/** Refuses a point count above the limit, or a waveform table of cells × (points + 1) values. */
+export function checkPointCount(
+  points: number,
+  cells: number,
+  field: string,
+  limits: SizeLimits = DEFAULT_LIMITS,
+): void {
+  if (points > limits.maxPoints) {
+    throw new ValidationError(
+      field,
+      `${points} points is too many`,
+      `${raise("maxPoints", limits.maxPoints)} points`,
+      { limit: limits.maxPoints },
+    );
+  }
+  const values = cells * (points + 1);
+  if (values > limits.maxValues) {
+    throw new ValidationError(
+      field,
+      `${points} points × ${cells} cells = ${values} values (${(values * 8e-9).toFixed(1)} GB) is too many`,
+      `${raise("maxValues", limits.maxValues)} values, or fewer points`,
+      { limit: limits.maxValues },
+    );
+  }
+}
+
+/**
+ * [choice] The values SPICE simulates faithfully in double precision. A template coefficient a
+ * becomes a conductance a/R beside the cell's 1/R: at |a| ≤ 10^6 the circuit matrix keeps 10 of
+ * float64's 16 digits, more than ngspice's reltol (1e-3 by default, 1e-6 for an M-CellNN) needs,
+ * and the currents stay far below ngspice's 1e90 overflow. States are resolved only above
+ * ngspice's voltage floor vntol = 1 µV and current floor abstol = 1 pA, so a unit of x must be
+ * at least 1000 times each: V_s ≥ 1 mV and V_s/R ≥ 1 nA.
+ */
+export const VALUE_RANGES = {
+  /** |A|, |B|, |z|, |u|, |x(0)| (normalised). */
+  maxMagnitude: 1e6,
+  tau: { min: 1e-12, max: 1e6 },
+  Vs: { min: 1e-3, max: 1e3 },
+  R: { min: 1e-3, max: 1e12 },
+  /** V_s / R [A]. */
+  minUnitCurrent: 1e-9,
+} as const;
+
+/**
+ * validateCellArray (shape, finiteness, memristor states) plus the size and value limits. The
+ * one validator of arrays: the file format and the library entry points both call it.
+ */
+export function validateArray(a: CellArray, limits: SizeLimits = DEFAULT_LIMITS): CellArray {
+  checkCellCount(a.channels, a.rows, a.cols, limits);
+  validateCellArray(a);
+  const m = VALUE_RANGES.maxMagnitude;
+  for (const [field, v] of [
+    ["templates.A", a.A.data],
+    ["templates.B", a.B.data],
+    ["templates.z", a.z],
+    ["input", a.input],
+    ["initialState", a.x0],
+  ] as const) {
+    for (let k = 0; k < v.length; k++) {
+      if (Math.abs(v[k]) > m) {
+        throw new ValidationError(
+          `${field}[${k}]`,
+          `got ${v[k]}, beyond what SPICE simulates faithfully in double precision`,
+          `a magnitude of at most ${m}`,
+        );
+      }
+    }
+  }
+  for (const key of ["tau", "Vs", "R"] as const) {
+    const { min, max } = VALUE_RANGES[key];
+    const v = a.scales[key];
+    if (!(v >= min && v <= max)) {
+      throw new ValidationError(
+        `scales.${key}`,
+        `got ${v}`,
+        `a number in [${min}, ${max}] (SI units; the range SPICE resolves faithfully)`,
+      );
+    }
+  }
+  const unit = a.scales.Vs / a.scales.R;
+  if (!(unit >= VALUE_RANGES.minUnitCurrent)) {
+    throw new ValidationError(
+      "scales.R",
+      `V_s/R = ${unit} A, below ngspice's current resolution`,
+      `V_s/R ≥ ${VALUE_RANGES.minUnitCurrent} A (1000 × ngspice's abstol)`,
+    );
+  }
+  return a;
+}
