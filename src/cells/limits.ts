@@ -64,11 +64,12 @@ export function checkPointCount(
   cells: number,
   field: string,
   limits: SizeLimits = DEFAULT_LIMITS,
+  what = `${points} points`,
 ): void {
   if (points > limits.maxPoints) {
     throw new ValidationError(
       field,
-      `${points} points is too many`,
+      `${what} is too many`,
       `${raise("maxPoints", limits.maxPoints)} points`,
       { limit: limits.maxPoints },
     );
@@ -77,7 +78,7 @@ export function checkPointCount(
   if (values > limits.maxValues) {
     throw new ValidationError(
       field,
-      `${points} points × ${cells} cells = ${values} values (${(values * 8e-9).toFixed(1)} GB) is too many`,
+      `${what} × ${cells} signals = ${values} values (${(values * 8e-9).toFixed(1)} GB) is too many`,
       `${raise("maxValues", limits.maxValues)} values, or fewer points`,
       { limit: limits.maxValues },
     );
@@ -110,17 +111,25 @@ export function validateArray(a: CellArray, limits: SizeLimits = DEFAULT_LIMITS)
   checkCellCount(a.channels, a.rows, a.cols, limits);
   validateCellArray(a);
   const m = VALUE_RANGES.maxMagnitude;
-  for (const [field, v] of [
-    ["templates.A", a.A.data],
-    ["templates.B", a.B.data],
-    ["templates.z", a.z],
-    ["input", a.input],
-    ["initialState", a.x0],
+  const one = (n: number) => n === 1;
+  for (const [field, v, shape] of [
+    ["templates.A", a.A.data, [a.A.outChannels, a.A.inChannels, a.A.size, a.A.size]],
+    ["templates.B", a.B.data, [a.B.outChannels, a.B.inChannels, a.B.size, a.B.size]],
+    ["templates.z", a.z, [a.channels]],
+    ["input", a.input, [a.inputChannels, a.rows, a.cols]],
+    ["initialState", a.x0, [a.channels, a.rows, a.cols]],
   ] as const) {
+    // One-channel templates and fields are written k×k / H×W: name the element that way.
+    const dims =
+      shape.length === 4 && one(shape[0]) && one(shape[1])
+        ? shape.slice(2)
+        : shape.length === 3 && one(shape[0])
+          ? shape.slice(1)
+          : shape;
     for (let k = 0; k < v.length; k++) {
       if (Math.abs(v[k]) > m) {
         throw new ValidationError(
-          `${field}[${k}]`,
+          `${field}${nestedIndex(k, dims)}`,
           `got ${v[k]}, beyond what SPICE simulates faithfully in double precision`,
           `a magnitude of at most ${m}`,
         );
@@ -129,6 +138,7 @@ export function validateArray(a: CellArray, limits: SizeLimits = DEFAULT_LIMITS)
   }
   for (const key of ["tau", "Vs", "R"] as const) {
     const { min, max } = VALUE_RANGES[key];
+    // (validateCellArray has checked that each is a positive finite number.)
     const v = a.scales[key];
     if (!(v >= min && v <= max)) {
       throw new ValidationError(
@@ -147,4 +157,15 @@ export function validateArray(a: CellArray, limits: SizeLimits = DEFAULT_LIMITS)
     );
   }
   return a;
+}
+
+/** `[i][j]…` of flat row-major index `k` in an array of shape `dims`. */
+function nestedIndex(k: number, dims: readonly number[]): string {
+  const parts: number[] = [];
+  let rest = k;
+  for (let d = dims.length - 1; d >= 0; d--) {
+    parts.unshift(rest % dims[d]);
+    rest = Math.floor(rest / dims[d]);
+  }
+  return parts.map((p) => `[${p}]`).join("");
 }

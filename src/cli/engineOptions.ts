@@ -5,6 +5,8 @@
  */
 import { type Command, Option } from "commander";
 import type { SimulationSettings } from "../cells/io.js";
+import { checkPointCount, DEFAULT_LIMITS, type SizeLimits } from "../cells/limits.js";
+import { type CellArray, cellCount } from "../cells/spec.js";
 import { ValidationError } from "../core/errors.js";
 import type { NgspiceRunOptions } from "../engines/ngspice.js";
 import type { TypescriptRunOptions } from "../engines/typescript.js";
@@ -19,6 +21,9 @@ export const DEFAULT_T = 1;
 export interface TransientFlags {
   T?: number;
   points?: number;
+  maxCells?: number;
+  maxPoints?: number;
+  maxValues?: number;
 }
 
 export interface NgspiceFlags extends TransientFlags {
@@ -46,7 +51,68 @@ export function addTransientOptions(cmd: Command): Command {
       "--points <n>",
       "report points over [0, T] (default: the file's simulation.points, else 100)",
       positiveInteger,
+    )
+    .option(
+      "--max-cells <n>",
+      `refuse arrays of more cells C·H·W (default ${DEFAULT_LIMITS.maxCells})`,
+      positiveInteger,
+    )
+    .option(
+      "--max-points <n>",
+      `refuse more report points, or more ngspice steps T / max-step (default ${DEFAULT_LIMITS.maxPoints})`,
+      positiveInteger,
+    )
+    .option(
+      "--max-values <n>",
+      `refuse waveform tables of more values, cells × (points + 1) (default ${DEFAULT_LIMITS.maxValues})`,
+      positiveInteger,
     );
+}
+
+/** The size limits of docs/array-format.md, raised by --max-cells, --max-points, --max-values. */
+export function sizeLimits(flags: TransientFlags): SizeLimits {
+  return {
+    maxCells: flags.maxCells ?? DEFAULT_LIMITS.maxCells,
+    maxPoints: flags.maxPoints ?? DEFAULT_LIMITS.maxPoints,
+    maxValues: flags.maxValues ?? DEFAULT_LIMITS.maxValues,
+  };
+}
+
+/**
+ * Refuses, before anything is allocated, a run whose waveforms exceed the size limits: the
+ * report points of cellspice's solver, and ngspice's steps (at least T / max-step, each a row
+ * of the raw file and of the comparison).
+ */
+export function checkRunSize(
+  array: CellArray,
+  flags: NgspiceFlags & SolverFlags,
+  file: SimulationSettings,
+  engines: { typescript: boolean; ngspice: boolean },
+): void {
+  const limits = sizeLimits(flags);
+  const cells = cellCount(array) + (array.memristor ? cellCount(array) : 0);
+  const points = flags.points ?? file.points ?? 100;
+  const source =
+    flags.points !== undefined
+      ? "--points"
+      : file.points !== undefined
+        ? "simulation.points"
+        : "points";
+  if (engines.typescript) checkPointCount(points, cells, source, limits);
+  if (engines.ngspice) {
+    const T = transientLength(flags, file);
+    const maxStep = flags.maxStep ?? 1e-3;
+    const steps = Math.ceil(T / maxStep);
+    if (steps > points) {
+      checkPointCount(
+        steps,
+        cells,
+        flags.maxStep === undefined ? "--T" : "--max-step",
+        limits,
+        `T / max-step = ${T} / ${maxStep} = ${steps} ngspice steps`,
+      );
+    } else checkPointCount(points, cells, source, limits);
+  }
 }
 
 export function addNgspiceOptions(cmd: Command): Command {

@@ -2,6 +2,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type ArrayDocument, parseArrayJson } from "../cells/io.js";
+import type { SizeLimits } from "../cells/limits.js";
 import { attachSource } from "./errorMessage.js";
 import { FileError, UsageError } from "./exitCodes.js";
 import { errnoReason, writeOutputFile } from "./outputPath.js";
@@ -16,10 +17,10 @@ export async function readText(path: string): Promise<string> {
 }
 
 /** Reads and validates an array file (docs/array-format.md); errors name the file and field. */
-export async function readArrayFile(path: string): Promise<ArrayDocument> {
+export async function readArrayFile(path: string, limits?: SizeLimits): Promise<ArrayDocument> {
   const text = await readText(path);
   try {
-    return parseArrayJson(text, path);
+    return parseArrayJson(text, path, { limits });
   } catch (e) {
     throw attachSource(e, path);
   }

@@ -14,9 +14,11 @@ import {
   addNgspiceOptions,
   addSolverOptions,
   addTransientOptions,
+  checkRunSize,
   type NgspiceFlags,
   ngspiceOptions,
   type SolverFlags,
+  sizeLimits,
   solverOptions,
   transientLength,
 } from "../engineOptions.js";
@@ -114,12 +116,13 @@ Example:
   );
   cmd.action(
     act<Flags>(async ([file], flags, ctx) => {
-      const { array, simulation } = await readArrayFile(file);
+      const { array, simulation } = await readArrayFile(file, sizeLimits(flags));
       const dir = flags.outDir ?? join("out", "cosim", array.name.replace(/[^\w.-]+/g, "_"));
       guardInputs(
         OUTPUT_FILES.map((f) => join(dir, f)),
         [file],
       );
+      checkRunSize(array, flags, simulation, { typescript: true, ngspice: true });
       const n = cellCount(array);
       for (const [option, list] of [
         ["--cells", flags.cells ?? []],

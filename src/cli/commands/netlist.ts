@@ -8,6 +8,7 @@ import {
   addTransientOptions,
   type NgspiceFlags,
   ngspiceOptions,
+  sizeLimits,
 } from "../engineOptions.js";
 import { readArrayFile, writeOutput } from "../files.js";
 
@@ -32,7 +33,7 @@ export function registerNetlist(program: Command): void {
   );
   cmd.action(
     act<Flags>(async ([file], flags, ctx) => {
-      const { array, simulation } = await readArrayFile(file);
+      const { array, simulation } = await readArrayFile(file, sizeLimits(flags));
       const built = arrayNetlist(array, ngspiceOptions(flags, simulation));
       checkTopology(built.netlist);
       const text = renderNetlist(built.netlist);

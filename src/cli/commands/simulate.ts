@@ -8,9 +8,11 @@ import {
   addNgspiceOptions,
   addSolverOptions,
   addTransientOptions,
+  checkRunSize,
   type NgspiceFlags,
   ngspiceOptions,
   type SolverFlags,
+  sizeLimits,
   solverOptions,
 } from "../engineOptions.js";
 import { UsageError } from "../exitCodes.js";
@@ -63,7 +65,7 @@ Example:
   );
   cmd.action(
     act<Flags>(async ([file], flags, ctx) => {
-      const { array, simulation } = await readArrayFile(file);
+      const { array, simulation } = await readArrayFile(file, sizeLimits(flags));
       const format =
         flags.format ?? (flags.output?.toLowerCase().endsWith(".json") ? "json" : "csv");
       const solverFlags = (["method", "dt", "rtol", "atol"] as const).filter(
@@ -79,6 +81,10 @@ Example:
           "--max-step applies to --engine ngspice; use --rtol/--atol or --method/--dt for --engine ts",
         );
       }
+      checkRunSize(array, flags, simulation, {
+        typescript: flags.engine === "ts",
+        ngspice: flags.engine === "ngspice",
+      });
       let tr: ArrayTrajectory;
       if (flags.engine === "ngspice") {
         const o = ngspiceOptions(flags, simulation);
