@@ -6,6 +6,7 @@ import { type CosimFiles, writeCosimOutputs } from "../report/writeCosim.js";
 import type { CliContext } from "./context.js";
 import { interruptible } from "./interrupt.js";
 import { writeOutputDirectory } from "./outputPath.js";
+import { checkFiniteTrajectory, memristorBoundWarnings } from "./resultChecks.js";
 import { fmt, formatTable } from "./table.js";
 import { packageVersion } from "./version.js";
 
@@ -47,10 +48,21 @@ export async function cosimToDirectory(
   ctx.progress(
     `  ngspice ${(result.ngspice.wallTimeMs / 1000).toFixed(2)} s (${result.t.length} points), cellspice ${(result.cellspice.wallTimeMs / 1000).toFixed(2)} s`,
   );
+  checkFiniteTrajectory(array, result.ngspice);
+  checkFiniteTrajectory(array, result.cellspice);
+  const warnings = [
+    ...memristorBoundWarnings(array, result.ngspice),
+    ...memristorBoundWarnings(array, result.cellspice),
+  ];
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   // The whole run goes into a temporary sibling first (src/cli/outputPath.ts): a failure or an
   // interrupt while writing leaves the directory as it was.
   const files: CosimFiles = await writeOutputDirectory(dir, COSIM_FILE_NAMES, (tmp) =>
-    writeCosimOutputs(tmp, result, { ...report, cellspiceVersion: packageVersion() }),
+    writeCosimOutputs(tmp, result, {
+      ...report,
+      cellspiceVersion: packageVersion(),
+      extra: { warnings },
+    }),
   );
   ctx.progress(
     `  wrote ${relative(".", files.report) || files.report} and ${files.figures.length + 2} more files in ${((performance.now() - start) / 1000).toFixed(2)} s`,

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type Command, Option } from "commander";
+import { CellspiceError } from "../../core/errors.js";
 import { driveWaveforms, memristorDriveSystem, sinusoid } from "../../devices/drive.js";
 import { hysteresisLoopArea } from "../../devices/loopArea.js";
 import { createMemristor, memristorModelNames } from "../../devices/registry.js";
@@ -12,10 +13,10 @@ import { memristorDriveNetlist } from "../../spice/netlist/memristorDrive.js";
 import { renderNetlist } from "../../spice/netlist/model.js";
 import { runNgspice } from "../../spice/runner.js";
 import { act } from "../action.js";
-import type { CliContext } from "../context.js";
 import { writeOutput } from "../files.js";
 import { interruptible } from "../interrupt.js";
 import { paramPair, positiveInteger, positiveNumber, positiveQuantity } from "../options.js";
+import { writeOutputDirectory } from "../outputPath.js";
 import { fmt, formatTable } from "../table.js";
 import { toCsv, toJson, type WaveformTable } from "../waveformFile.js";
 
@@ -29,6 +30,7 @@ interface Flags {
   points: number;
   engine: "ts" | "ngspice" | "both";
   outDir: string;
+  timeout?: number;
 }
 
 /** One engine's drive result: times [s], drive v [V], device current i [A], state w. */
@@ -75,6 +77,7 @@ export function registerMemristor(program: Command): void {
         .default("both"),
     )
     .option("--out-dir <dir>", "output directory", join("out", "memristor"))
+    .option("--timeout <s>", "kill ngspice after this many seconds (default 120)", positiveNumber)
     .addHelpText(
       "after",
       `
@@ -110,7 +113,7 @@ Example (the published test drive of the TaOx device, DESIGN.md 2.1):
         if (f.engine !== "ts") {
           runs.push(
             await ctx.timed(`running ngspice (${model.name}, ${f.duration} s)`, () =>
-              interruptible((signal) => runNgspiceDrive(netlist, f.duration, signal)),
+              interruptible((signal) => runNgspiceDrive(netlist, f.duration, signal, f.timeout)),
             ),
           );
         }
@@ -126,7 +129,12 @@ Example (the published test drive of the TaOx device, DESIGN.md 2.1):
             ),
           );
         }
-        await writeRuns(runs, model, f, ctx);
+        for (const run of runs) checkFiniteDrive(run);
+        // Everything goes into a temporary sibling first, then into --out-dir at once.
+        const lines = await writeOutputDirectory(f.outDir, [], (tmp) =>
+          writeRuns(runs, model, f, tmp),
+        );
+        ctx.out(lines.join("\n"));
       }),
     );
 }
@@ -135,11 +143,13 @@ async function runNgspiceDrive(
   netlist: ReturnType<typeof memristorDriveNetlist>,
   duration: number,
   signal: AbortSignal,
+  timeoutSeconds: number | undefined,
 ): Promise<DriveRun> {
   const r = await runNgspice(renderNetlist(netlist), {
     expectVectors: ["v(p)", "v(w)", "i(vd)"],
     tstop: duration,
     signal,
+    timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
   });
   const branch = r.plot.vector("i(vd)");
   return {
@@ -180,12 +190,31 @@ function runTypescriptDrive(model: MemristorModel, f: Flags, tEval: Float64Array
   };
 }
 
+/** A drive result holding NaN or ±Infinity is a failure (exit 4), never written. */
+function checkFiniteDrive(run: DriveRun): void {
+  for (const [name, data] of [
+    ["v", run.v],
+    ["i", run.i],
+    ["w", run.w],
+  ] as const) {
+    const k = data.findIndex((x) => !Number.isFinite(x));
+    if (k >= 0) {
+      throw new CellspiceError(
+        "non-finite-result",
+        `${run.engine}'s drive result holds ${data[k]} in ${name} at t = ${run.t[k]} s: nothing was written`,
+        { engine: run.engine, signal: name, t: run.t[k], value: data[k] },
+      );
+    }
+  }
+}
+
+/** Writes the drive's files into `dir` (a temporary directory); returns the summary lines. */
 async function writeRuns(
   runs: DriveRun[],
   model: MemristorModel,
   f: Flags,
-  ctx: CliContext,
-): Promise<void> {
+  dir: string,
+): Promise<string[]> {
   const drive = { amplitude: f.amplitude, frequency: f.frequency, duration: f.duration, w0: f.w0 };
   const summary: Record<string, unknown> = {
     model: model.name,
@@ -195,6 +224,8 @@ async function writeRuns(
   };
   const figures = [];
   const rows: string[][] = [];
+  const warnings: string[] = [];
+  summary.warnings = warnings;
   for (const run of runs) {
     const table: WaveformTable = {
       kind: "memristor-drive",
@@ -214,17 +245,23 @@ async function writeRuns(
         wallTimeMs: run.wallTimeMs,
       },
     };
-    await writeOutput(join(f.outDir, `drive-${run.engine}.csv`), toCsv(table));
-    await writeOutput(join(f.outDir, `drive-${run.engine}.json`), toJson(table));
+    await writeOutput(join(dir, `drive-${run.engine}.csv`), toCsv(table));
+    await writeOutput(join(dir, `drive-${run.engine}.json`), toJson(table));
     const area = hysteresisLoopArea(run.v, run.i);
-    const wMin = Math.min(...run.w);
-    const wMax = Math.max(...run.w);
+    const wMin = run.w.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+    const wMax = run.w.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+    if (wMin < model.wMin - 1e-6 || wMax > model.wMax + 1e-6) {
+      warnings.push(
+        `${run.engine}: w reached ${fmt(wMin)}…${fmt(wMax)}, outside the model's [${model.wMin}, ${model.wMax}]: ` +
+          `${model.name} is driven beyond its validity (a lower --amplitude, or the smooth model), so the results and the engines' agreement are not trustworthy`,
+      );
+    }
     (summary.engines as Record<string, unknown>)[run.engine] = {
       points: run.t.length,
       wFinal: run.w[run.w.length - 1],
       wMin,
       wMax,
-      iMaxAbs: Math.max(...Array.from(run.i, Math.abs)),
+      iMaxAbs: run.i.reduce((a, b) => Math.max(a, Math.abs(b)), 0),
       loopArea: area,
       wallTimeMs: run.wallTimeMs,
       ...run.info,
@@ -291,10 +328,11 @@ async function writeRuns(
       }),
     });
   }
-  const written = await writeFigures(f.outDir, figures);
-  await writeOutput(join(f.outDir, "memristor.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  const written = await writeFigures(dir, figures);
+  await writeOutput(join(dir, "memristor.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  lines.push(...warnings.map((w) => `warning: ${w}`));
   lines.push(
     `wrote ${f.outDir}: memristor.json, ${runs.map((r) => `drive-${r.engine}.csv/.json`).join(", ")}, ${written.length} SVG figure(s)`,
   );
-  ctx.out(lines.join("\n"));
+  return lines;
 }

@@ -18,6 +18,7 @@ import {
 import { UsageError } from "../exitCodes.js";
 import { readArrayFile, writeOutput } from "../files.js";
 import { interruptible } from "../interrupt.js";
+import { checkFiniteTrajectory, memristorBoundWarnings } from "../resultChecks.js";
 import { arrayTable, toCsv, toJson } from "../waveformFile.js";
 
 interface Flags extends NgspiceFlags, SolverFlags {
@@ -98,6 +99,8 @@ Example:
           () => simulateTypescript(array, o),
         );
       }
+      checkFiniteTrajectory(array, tr);
+      for (const w of memristorBoundWarnings(array, tr)) process.stderr.write(`warning: ${w}\n`);
       const table = arrayTable(array, tr);
       const text = format === "json" ? toJson(table) : toCsv(table);
       if (flags.output === undefined) {
