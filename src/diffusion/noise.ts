@@ -9,11 +9,13 @@ import type { AncestralNoise } from "./sampler.js";
  * Seeded noise (docs/sampling.md): sample j of class c has the identity s = c·2^20 + j, and its
  * pixel p (of P = C·H·W) is element s·P + p of a Philox stream (src/core/counterRandom.ts):
  *
- *     x_T[c, j, p]    = randomStream(seed, "x_T").normal(s·P + p)
- *     z_t[c, j, p]    = randomStream(seed, "z", t).normal(s·P + p)     (the step x_t → x_{t−1})
+ *     x_T[c, j, p]    = fround(randomStream(seed, "x_T").normal(s·P + p))
+ *     z_t[c, j, p]    = fround(randomStream(seed, "z", t).normal(s·P + p))  (the step x_t → x_{t−1})
  *
  * so a sample's noise depends only on the seed, its class and its number within the class: not
- * on the batch size, on the other classes drawn, or on how many samples each class has.
+ * on the batch size, on the other classes drawn, or on how many samples each class has. The
+ * draws are rounded to float32 so that a float32 noise file (`--noise`) holds them exactly: a
+ * run from the file is the seeded run, bit for bit.
  */
 export interface NoiseSource {
   /** x_T of samples start…start+count−1, count×C×H×W. */
@@ -51,7 +53,7 @@ export function seededNoise(
     for (let k = 0; k < count; k++) {
       const { cls, index } = samples[start + k];
       const base = (cls * MAX_PER_CLASS + index) * pixels;
-      for (let p = 0; p < pixels; p++) out[k * pixels + p] = stream.normal(base + p);
+      for (let p = 0; p < pixels; p++) out[k * pixels + p] = Math.fround(stream.normal(base + p));
     }
     return out;
   };

@@ -32,7 +32,8 @@ export interface SampleFiles {
 /**
  * Writes a run into `dir` (a fresh temporary directory the caller moves into place):
  * samples.png (the grid), samples.safetensors (`x0` N×C×H×W float32 class-major, `classes`
- * int64), summary.json and report.html. With two sets (--hardware: ideal, faithful) the last is
+ * int64, and the run's starting noise `x_T`, so that `--noise samples.safetensors` repeats a
+ * DDIM run), summary.json and report.html. With two sets (--hardware: ideal, faithful) the last is
  * the run's result (`x0`, samples.png) and the first is kept beside it (`x0_ideal`,
  * samples-ideal.png) for comparison.
  */
@@ -40,6 +41,7 @@ export async function writeSampleOutputs(
   dir: string,
   record: SampleRunRecord,
   sets: readonly SampleImages[],
+  x_T: Float64Array,
 ): Promise<SampleFiles> {
   const { imageSize: H, inChannels: C } = record.model;
   const { classes, perClass } = record.settings;
@@ -55,6 +57,7 @@ export async function writeSampleOutputs(
   const tensors: TensorToWrite[] = [
     { name: "x0", dtype: "F32", shape, data: main.x0 },
     { name: "classes", dtype: "I64", shape: [main.labels.length], data: main.labels },
+    { name: "x_T", dtype: "F32", shape, data: x_T },
   ];
   if (sets.length > 1) tensors.push({ name: "x0_ideal", dtype: "F32", shape, data: sets[0].x0 });
   const files: SampleFiles = {
