@@ -7,6 +7,7 @@ export * from "./pool.js";
 export * from "./redis/connection.js";
 export * from "./redis/queueStatus.js";
 export * from "./redis/submitter.js";
+export * from "./redis/url.js";
 export * from "./redis/worker.js";
 export * from "./rowsFile.js";
 export * from "./runJob.js";

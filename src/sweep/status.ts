@@ -17,6 +17,8 @@ export interface RowsStatus {
   /** A torn last line (a writer killed mid-line; the next run drops it). */
   readonly tornLine: boolean;
   readonly failures: readonly { readonly key: string; readonly error?: JobError }[];
+  /** The keys with a line in the rows file. */
+  readonly collected: ReadonlySet<string>;
 }
 
 export function rowsStatus(sweep: Sweep, rowsPath: string): RowsStatus {
@@ -40,5 +42,6 @@ export function rowsStatus(sweep: Sweep, rowsPath: string): RowsStatus {
     writer: rowsLockOwner(rowsPath),
     tornLine: content.torn,
     failures,
+    collected: new Set(content.lines.keys()),
   };
 }

@@ -3,9 +3,7 @@ import { CellspiceError } from "../../core/errors.js";
 import type { Executor } from "../../sweep/executor.js";
 import { inProcessExecutor } from "../../sweep/inProcess.js";
 import { defaultWorkers, poolExecutor } from "../../sweep/pool.js";
-import { checkRedisUrl } from "../../sweep/redis/connection.js";
-import { queueStatus } from "../../sweep/redis/queueStatus.js";
-import { redisExecutor } from "../../sweep/redis/submitter.js";
+import { checkRedisUrl } from "../../sweep/redis/url.js";
 import { runSweep } from "../../sweep/runSweep.js";
 import { parseSweepSpec, type Sweep } from "../../sweep/spec.js";
 import { rowsStatus } from "../../sweep/status.js";
@@ -83,7 +81,7 @@ Examples:
         const out = flags.out ?? defaultRowsPath(file);
         const redis = flags.redis === undefined ? undefined : checkRedisUrl(flags.redis);
         if (flags.status) return printStatus(sweep, out, redis, ctx);
-        const executor = chooseExecutor(flags, redis);
+        const executor = await chooseExecutor(flags, redis);
         await execute(sweep, out, executor, flags, ctx);
       }),
     );
@@ -103,7 +101,8 @@ export function defaultRowsPath(spec: string): string {
   return `${spec.replace(/\.json$/i, "")}.rows.jsonl`;
 }
 
-function chooseExecutor(flags: Flags, redis: string | undefined): Executor {
+/** The executor the flags ask for; BullMQ is loaded only for --redis (it takes ~0.3 s). */
+async function chooseExecutor(flags: Flags, redis: string | undefined): Promise<Executor> {
   const name = flags.executor ?? (redis === undefined ? "pool" : "redis");
   if (name === "redis" && redis === undefined)
     throw new UsageError("--executor redis needs --redis URL (the Redis the workers use)");
@@ -117,6 +116,7 @@ function chooseExecutor(flags: Flags, redis: string | undefined): Executor {
     );
   if (name === "inprocess") return inProcessExecutor();
   if (name === "pool") return poolExecutor(flags.workers ?? defaultWorkers());
+  const { redisExecutor } = await import("../../sweep/redis/submitter.js");
   return redisExecutor({ url: redis as string, graceMs: flags.redisTimeout * 1000 });
 }
 
@@ -213,12 +213,18 @@ async function printStatus(sweep: Sweep, out: string, redis: string | undefined,
   ];
   if (s.tornLine) rows.push(["torn last line", "yes (dropped on the next run)"]);
   if (redis !== undefined) {
+    const { queueStatus } = await import("../../sweep/redis/queueStatus.js");
+    const { bullJobId } = await import("../../sweep/redis/names.js");
     const q = await queueStatus(redis, sweep.id);
+    const pending = new Set(
+      sweep.jobs.filter((j) => !s.collected.has(j.key)).map((j) => bullJobId(j.key)),
+    );
+    const uncollected = q.finishedIds.filter((id) => pending.has(id)).length;
     rows.push(
       ["queue announced", q.announced ? "yes" : "no"],
       ["queue waiting", String(q.waiting + q.delayed)],
       ["queue active", String(q.active)],
-      ["queue finished, not collected", String(q.completed + q.failed)],
+      ["queue finished, not collected", String(uncollected)],
       ["workers connected", String(q.workers)],
     );
   }

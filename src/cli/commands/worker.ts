@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { checkRedisUrl } from "../../sweep/redis/connection.js";
-import { runRedisWorker } from "../../sweep/redis/worker.js";
+import { checkRedisUrl } from "../../sweep/redis/url.js";
 import { act } from "../action.js";
 import { interruptible } from "../interrupt.js";
 import { positiveInteger, positiveNumber } from "../options.js";
@@ -53,6 +52,7 @@ Example:
     .action(
       act<Flags>(async (_args, flags, ctx) => {
         const url = checkRedisUrl(flags.redis);
+        const { runRedisWorker } = await import("../../sweep/redis/worker.js");
         await interruptible((signal) =>
           runRedisWorker({
             url,

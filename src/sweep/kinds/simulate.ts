@@ -2,7 +2,10 @@
  * The "simulate" job kind: a classic template (src/cells library) run by cellspice's own solver
  * on a random binary image, ideal and with transconductor mismatch (./mismatch.ts), over a grid
  * of templates × image sizes × transients T × mismatch σ × replicates. A row says how far the
- * mismatched array's output is from the ideal one. A job costs two solves: about 0.05–0.5 s.
+ * mismatched array's output is from the ideal one: cells, idealBlack and black (cells with
+ * x(T) > 0), matchFraction (cells whose sign of x(T) is the ideal one), maxAbsDx
+ * (max |x(T) − x_ideal(T)|), unsettled (cells with |x(T)| < 1) and the solver's steps. A job
+ * costs two solves: about 0.05–0.5 s.
  *
  *   "grid": { "template": ["edge"], "size": [16, 24], "T": [5], "sigmaA": [0, 0.02],
  *             "sigmaB": [0, 0.02, 0.05] },
@@ -151,13 +154,25 @@ export function simulateJob(p: SimulateParams, key: string, ctx: JobContext): Sw
   let matching = 0;
   let maxAbsDx = 0;
   let unsettled = 0;
+  let black = 0;
+  let idealBlack = 0;
   for (let c = 0; c < n; c++) {
     const x = run.x[c];
     if (Math.sign(x) === Math.sign(xIdeal.x[c])) matching++;
     if (Math.abs(x) < 1) unsettled++;
+    if (x > 0) black++;
+    if (xIdeal.x[c] > 0) idealBlack++;
     maxAbsDx = Math.max(maxAbsDx, Math.abs(x - xIdeal.x[c]));
   }
-  return { cells: n, matchFraction: matching / n, maxAbsDx, unsettled, steps: run.steps };
+  return {
+    cells: n,
+    idealBlack,
+    black,
+    matchFraction: matching / n,
+    maxAbsDx,
+    unsettled,
+    steps: run.steps,
+  };
 }
 
 /** A rows × cols binary image: pixel p black (+1) where uniform(p) < density. */

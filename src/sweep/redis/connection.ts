@@ -4,7 +4,8 @@
  * for a grace period (ioredis reconnects) and then the same kind of error.
  */
 import { Redis } from "ioredis";
-import { CellspiceError, ValidationError } from "../../core/errors.js";
+import { CellspiceError } from "../../core/errors.js";
+import { checkRedisUrl, displayUrl } from "./url.js";
 
 /** Redis cannot be reached, or was lost for longer than the grace period. */
 export class RedisUnavailableError extends CellspiceError {
@@ -14,32 +15,6 @@ export class RedisUnavailableError extends CellspiceError {
   ) {
     super("redis-unavailable", `Redis at ${url} ${problem}`, { url });
   }
-}
-
-/** Checks a `--redis` URL: redis://[user:password@]host[:port][/db] or rediss://…. */
-export function checkRedisUrl(url: string, field = "--redis"): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ValidationError(
-      field,
-      `got ${JSON.stringify(url)}`,
-      "a URL redis://host[:port][/db]",
-    );
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:")
-    throw new ValidationError(field, `got the scheme ${parsed.protocol}`, "redis:// or rediss://");
-  if (parsed.hostname === "")
-    throw new ValidationError(field, "no host", "redis://host[:port][/db]");
-  return url;
-}
-
-/** The URL without its password, for messages. */
-export function displayUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password !== "") u.password = "***";
-  return u.toString().replace(/\/$/, "");
 }
 
 export interface RedisLink {
@@ -64,11 +39,14 @@ export async function connectRedis(
   const shown = displayUrl(checkRedisUrl(url));
   const connectMs = o.connectMs ?? 5000;
   const graceMs = o.graceMs ?? 30_000;
+  // No reconnecting before the first connection (an unreachable server fails at once), then
+  // reconnect every ≤ 1 s for as long as the caller's grace period allows.
+  let connected = false;
   const client = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: null,
     connectTimeout: connectMs,
-    retryStrategy: (times) => Math.min(100 * times, 1000),
+    retryStrategy: (times) => (connected ? Math.min(100 * times, 1000) : null),
   });
   let lastError = "";
   client.on("error", (e: Error) => {
@@ -77,6 +55,7 @@ export async function connectRedis(
   try {
     await withTimeout(client.connect(), connectMs);
     await withTimeout(client.ping(), connectMs);
+    connected = true;
   } catch (e) {
     client.disconnect();
     const why = lastError || (e as Error).message;

@@ -8,9 +8,8 @@ export interface QueueStatus {
   readonly waiting: number;
   readonly active: number;
   readonly delayed: number;
-  /** Finished but not yet collected by a submitter. */
-  readonly completed: number;
-  readonly failed: number;
+  /** Finished jobs still in the queue: completed or failed BullMQ jobs, by BullMQ job id. */
+  readonly finishedIds: readonly string[];
   /** Worker connections on the queue. */
   readonly workers: number;
 }
@@ -22,8 +21,9 @@ export async function queueStatus(url: string, sweepId: string): Promise<QueueSt
   queue.on("error", () => {});
   try {
     const counts = await link.guard(
-      queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized"),
+      queue.getJobCounts("waiting", "active", "delayed", "prioritized"),
     );
+    const finishedIds = await link.guard(queue.getRanges(["completed", "failed"], 0, -1));
     const workers = await link.guard(queue.getWorkersCount());
     const announced = (await link.guard(link.client.sismember(SWEEPS_KEY, sweepId))) === 1;
     return {
@@ -31,8 +31,7 @@ export async function queueStatus(url: string, sweepId: string): Promise<QueueSt
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
       active: counts.active ?? 0,
       delayed: counts.delayed ?? 0,
-      completed: counts.completed ?? 0,
-      failed: counts.failed ?? 0,
+      finishedIds,
       workers,
     };
   } finally {

@@ -1,0 +1,31 @@
+/** Sweep specs of the executor tests: small simulate sweeps of realistic per-job cost. */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** 12 jobs (2 templates × 2 σ × 3 replicates on 16×16 images), one of which fails on request. */
+export const FAILING_KEY = "corner,size=16,T=5,sigmaA=0.02,sigmaB=0.05,rep=1";
+export const REFERENCE = {
+  format: "cellspice-sweep",
+  version: 1,
+  kind: "simulate",
+  seed: 11,
+  grid: { template: ["edge", "corner"], size: [16], sigmaA: [0.02], sigmaB: [0, 0.05] },
+  replicates: 3,
+  fail: [FAILING_KEY],
+};
+
+/** 8 jobs on 24×24 images (about 0.3 s each): long enough to kill a worker mid-job. */
+export const SLOWER = {
+  format: "cellspice-sweep",
+  version: 1,
+  kind: "simulate",
+  seed: 5,
+  grid: { template: ["edge"], size: [24], sigmaB: [0.02, 0.05] },
+  replicates: 4,
+};
+
+export function writeSpec(dir: string, name: string, spec: unknown): string {
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify(spec, null, 2));
+  return path;
+}
