@@ -1,4 +1,5 @@
 import type { Boundary } from "../cells/boundary.js";
+import { type SizeLimits, validateArray } from "../cells/limits.js";
 import type { CellArray, MemristorCoupling } from "../cells/spec.js";
 import { DEFAULT_SCALES } from "../cells/spec.js";
 import { ValidationError } from "../core/errors.js";
@@ -52,42 +53,99 @@ export interface UnetManifest {
 
 export const UNET_FORMAT = "cellspice-unet";
 
-/** Checks the parts of a manifest that cellspice uses. */
+/**
+ * Checks the parts of a manifest that cellspice uses; every error is a ValidationError whose
+ * field names the file and the JSON path (`manifest.json:cell_layers[2].cell.T`).
+ */
 export function validateUnetManifest(m: unknown, source = "manifest.json"): UnetManifest {
   const fail = (field: string, problem: string, valid: string): never => {
     throw new ValidationError(`${source}:${field}`, problem, valid);
   };
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  const got = (v: unknown) => `got ${v === undefined ? "nothing" : JSON.stringify(v)}`;
+  if (!isObject(m)) return fail("(root)", got(m), "a JSON object (docs/export-format.md)");
   const doc = m as Partial<UnetManifest>;
-  if (doc?.format !== UNET_FORMAT)
-    fail("format", `got ${JSON.stringify(doc?.format)}`, JSON.stringify(UNET_FORMAT));
-  if (doc.format_version !== 1)
-    fail("format_version", `got ${JSON.stringify(doc.format_version)}`, "1");
+  if (doc.format !== UNET_FORMAT) fail("format", got(doc.format), JSON.stringify(UNET_FORMAT));
+  if (doc.format_version !== 1) fail("format_version", got(doc.format_version), "1");
   if (!Array.isArray(doc.cell_layers)) fail("cell_layers", "missing", "a list of cellular layers");
-  doc.cell_layers?.forEach((l, i) => {
+  for (const [i, entry] of (doc.cell_layers as unknown[]).entries()) {
     const at = `cell_layers[${i}]`;
-    if (typeof l.name !== "string") fail(`${at}.name`, "missing", "the layer's name in the UNet");
-    if (!(Number.isInteger(l.c_in) && l.c_in > 0 && Number.isInteger(l.c_out) && l.c_out > 0))
-      fail(`${at}.c_in/c_out`, "not positive integers", "channel counts");
-    if (!["euler", "rk4"].includes(l.cell?.solver?.method))
-      fail(
-        `${at}.cell.solver.method`,
-        `got ${JSON.stringify(l.cell?.solver?.method)}`,
-        '"euler" or "rk4"',
-      );
-    if (!["fixed", "zero-flux", "periodic"].includes(l.cell?.boundary))
-      fail(
-        `${at}.cell.boundary`,
-        `got ${JSON.stringify(l.cell?.boundary)}`,
-        '"fixed", "zero-flux" or "periodic"',
-      );
-    if (l.cell?.output?.function !== "leaky")
+    if (!isObject(entry)) fail(at, got(entry), "an object describing a cellular layer");
+    const l = entry as Partial<CellLayerSpec> & Record<string, unknown>;
+    if (typeof l.name !== "string") fail(`${at}.name`, got(l.name), "the layer's name in the UNet");
+    for (const key of ["c_in", "c_out"] as const) {
+      if (!(Number.isInteger(l[key]) && (l[key] as number) > 0))
+        fail(`${at}.${key}`, got(l[key]), "a positive integer (channels)");
+    }
+    if (!isObject(l.templates))
+      fail(`${at}.templates`, got(l.templates), '{"A", "B", "z"} tensor names');
+    for (const key of ["A", "B", "z"] as const) {
+      const t = (l.templates as Record<string, unknown>)[key];
+      if (typeof t !== "string") fail(`${at}.templates.${key}`, got(t), "a tensor name");
+    }
+    if (!isObject(l.cell)) fail(`${at}.cell`, got(l.cell), "the layer's cell settings");
+    const c = l.cell as Partial<CellLayerSpec["cell"]> & Record<string, unknown>;
+    if (!(typeof c.T === "number" && Number.isFinite(c.T) && c.T > 0))
+      fail(`${at}.cell.T`, got(c.T), "a positive finite transient length (τ)");
+    if (!isObject(c.solver)) fail(`${at}.cell.solver`, got(c.solver), '{"method", "steps"}');
+    const solver = c.solver as Record<string, unknown>;
+    if (!["euler", "rk4"].includes(solver.method as string))
+      fail(`${at}.cell.solver.method`, got(solver.method), '"euler" or "rk4"');
+    if (!(Number.isInteger(solver.steps) && (solver.steps as number) > 0))
+      fail(`${at}.cell.solver.steps`, got(solver.steps), "a positive integer");
+    if (!["fixed", "zero-flux", "periodic"].includes(c.boundary as string))
+      fail(`${at}.cell.boundary`, got(c.boundary), '"fixed", "zero-flux" or "periodic"');
+    if (!isObject(c.output) || c.output.function !== "leaky")
       fail(
         `${at}.cell.output.function`,
-        `got ${JSON.stringify(l.cell?.output?.function)}`,
+        got((c.output as Record<string, unknown>)?.function),
         '"leaky"',
       );
-  });
+    const alpha = (c.output as Record<string, unknown>).alpha;
+    if (!(typeof alpha === "number" && alpha >= 0 && alpha < 1))
+      fail(`${at}.cell.output.alpha`, got(alpha), "a number in [0, 1)");
+    if (c.memristor !== undefined && c.memristor !== null) {
+      checkMemristor(c.memristor, `${at}.cell.memristor`, fail);
+    }
+  }
   return doc as UnetManifest;
+}
+
+/** The types of a layer's memristor entry; ranges are checked by validateArray in layerArray. */
+function checkMemristor(
+  value: unknown,
+  at: string,
+  fail: (field: string, problem: string, valid: string) => never,
+): void {
+  const got = (v: unknown) => `got ${v === undefined ? "nothing" : JSON.stringify(v)}`;
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    fail(at, got(value), "null or a memristor object");
+  const m = value as Record<string, unknown>;
+  if (typeof m.model !== "string") fail(`${at}.model`, got(m.model), "a memristor model name");
+  for (const key of ["params", "kernels"]) {
+    const v = m[key];
+    if (key === "kernels" && v === undefined) continue;
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      fail(`${at}.${key}`, got(v), "an object of numbers");
+    for (const [name, x] of Object.entries(v as object)) {
+      if (typeof x !== "number" || !Number.isFinite(x))
+        fail(`${at}.${key}.${name}`, got(x), "a finite number (SI units)");
+    }
+  }
+  const scales = m.scales as Record<string, unknown> | undefined;
+  if (typeof scales !== "object" || scales === null)
+    fail(`${at}.scales`, got(scales), '{"tau", "V_s", "R"}');
+  for (const key of ["tau", "V_s", "R"]) {
+    const x = (scales as Record<string, unknown>)[key];
+    if (!(typeof x === "number" && Number.isFinite(x) && x > 0))
+      fail(`${at}.scales.${key}`, got(x), "a positive finite number (SI units)");
+  }
+  if (!(typeof m.w0 === "number" && Number.isFinite(m.w0)))
+    fail(`${at}.w0`, got(m.w0), "a memristor state in [0, 1]");
+  if (m.sense !== "x" && m.sense !== "y") fail(`${at}.sense`, got(m.sense), '"x" or "y"');
+  if (m.enabled !== undefined && typeof m.enabled !== "boolean")
+    fail(`${at}.enabled`, got(m.enabled), "true or false");
 }
 
 /**
@@ -100,6 +158,7 @@ export function layerArray(
   tensors: Map<string, Tensor>,
   layerName: string,
   input: { data: Float64Array; rows: number; cols: number },
+  limits?: SizeLimits,
 ): CellArray {
   const layer = manifest.cell_layers.find((l) => l.name === layerName);
   if (!layer) {
@@ -151,7 +210,7 @@ export function layerArray(
       voltage: m.sense,
     };
   }
-  return {
+  const array: CellArray = {
     name: layer.name,
     channels: c_out,
     inputChannels: c_in,
@@ -167,4 +226,37 @@ export function layerArray(
     scales,
     memristor,
   };
+  return validated(array, manifest.cell_layers.indexOf(layer), layer, limits);
+}
+
+/**
+ * The array file format's validator (validateArray, src/cells/limits.ts) applied to a layer's
+ * array, its errors renamed to where the value came from: a template tensor or the manifest.
+ */
+function validated(
+  array: CellArray,
+  index: number,
+  layer: CellLayerSpec,
+  limits?: SizeLimits,
+): CellArray {
+  try {
+    return validateArray(array, limits);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const at = `cell_layers[${index}].cell.memristor`;
+    const rename: [RegExp, string][] = [
+      [/^templates\.A/, `tensors.${layer.templates.A}`],
+      [/^templates\.B/, `tensors.${layer.templates.B}`],
+      [/^templates\.z/, `tensors.${layer.templates.z}`],
+      [/^scales\.Vs/, `${at}.scales.V_s`],
+      [/^scales\.(tau|R)/, `${at}.scales.$1`],
+      [/^memristor\.w0(\[\d+\])?/, `${at}.w0`],
+      [/^memristor\.voltage/, `${at}.sense`],
+    ];
+    const rule = rename.find(([re]) => re.test(e.field));
+    if (!rule) throw e;
+    const field = e.field.replace(rule[0], rule[1]);
+    const problem = e.message.slice(e.field.length + 2, e.message.length - e.valid.length - 9);
+    throw new ValidationError(field, problem, e.valid, { layer: layer.name });
+  }
 }
