@@ -12,26 +12,33 @@ export function readObject(value: unknown, field: string): Record<string, unknow
   return value as Record<string, unknown>;
 }
 
-/** A finite number in [min, max] (`integer`: a whole number). */
+/** A finite number in [min, max] (`integer`: a whole number; exclusive ends where asked). */
 export function readNumber(
   value: unknown,
   field: string,
-  range: { min: number; max: number; integer?: boolean; minExclusive?: boolean },
+  range: {
+    min: number;
+    max: number;
+    integer?: boolean;
+    minExclusive?: boolean;
+    maxExclusive?: boolean;
+  },
 ): number {
-  const { min, max, integer, minExclusive } = range;
+  const { min, max, integer, minExclusive, maxExclusive } = range;
   const ok =
     typeof value === "number" &&
     Number.isFinite(value) &&
     (minExclusive ? value > min : value >= min) &&
-    value <= max &&
+    (maxExclusive ? value < max : value <= max) &&
     (!integer || Number.isInteger(value));
   if (!ok) {
     const lo = minExclusive ? "(" : "[";
+    const hi = maxExclusive ? ")" : "]";
     const what = integer ? "an integer" : "a finite number";
     throw new ValidationError(
       field,
       `got ${describeValue(value)}`,
-      `${what} in ${lo}${min}, ${max}]`,
+      `${what} in ${lo}${min}, ${max}${hi}`,
     );
   }
   return value as number;

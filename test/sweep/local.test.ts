@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOnce, cli } from "../cli/cli.js";
 import { count, results, rowLines, start, waitFor } from "./processes.js";
 import { freePort } from "./redisServer.js";
-import { FAILING_KEY, REFERENCE, SLOWER, writeSpec } from "./specs.js";
+import { FAILING_KEY, REFERENCE, SLOWER, undisturbedResults, writeSpec } from "./specs.js";
 
 let dir: string;
 let reference: string;
@@ -90,22 +90,19 @@ describe("cellspice sweep (in-process, pool)", () => {
     expect(after).toHaveLength(8);
     for (const old of before) expect(after.find((l) => l.key === old.key)).toEqual(old);
 
-    const undisturbed = join(dir, "undisturbed.jsonl");
-    expect((await cli(["sweep", spec, "--executor", "inprocess", "-o", undisturbed])).code).toBe(0);
-    expect(results(rows)).toEqual(results(undisturbed));
+    expect(results(rows)).toEqual(await undisturbedResults(dir, "slower", SLOWER));
   });
 
   it("refuses a spec with an unknown field or an empty grid with exit 3 naming the field", async () => {
     const typo = writeSpec(dir, "typo", { ...REFERENCE, replicate: 3 });
-    const r1 = await cli(["sweep", typo]);
-    expect(r1.code).toBe(3);
-    expect(r1.stderr).toMatch(/field: replicate\n/);
-    expect(r1.stderr).toMatch(/did you mean "replicates"/);
     const empty = writeSpec(dir, "empty", {
       ...REFERENCE,
       grid: { ...REFERENCE.grid, sigmaB: [] },
     });
-    const r2 = await cli(["sweep", empty]);
+    const [r1, r2] = await Promise.all([cli(["sweep", typo]), cli(["sweep", empty])]);
+    expect(r1.code).toBe(3);
+    expect(r1.stderr).toMatch(/field: replicate\n/);
+    expect(r1.stderr).toMatch(/did you mean "replicates"/);
     expect(r2.code).toBe(3);
     expect(r2.stderr).toMatch(/field: grid\.sigmaB\n/);
     expect(r2.stderr).toMatch(/empty list: the grid has no points/);
@@ -114,13 +111,15 @@ describe("cellspice sweep (in-process, pool)", () => {
   it("stops with exit 4 naming the URL when Redis cannot be reached, and exit 3 for a bad URL", async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     const rows = join(dir, "unreachable.jsonl");
-    const r = await cli(["sweep", reference, "--redis", url, "-o", rows]);
+    const [r, w, bad] = await Promise.all([
+      cli(["sweep", reference, "--redis", url, "-o", rows]),
+      cli(["worker", "--redis", url]),
+      cli(["sweep", reference, "--redis", "http://127.0.0.1:1"]),
+    ]);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`Redis at ${url} cannot be reached`);
-    const w = await cli(["worker", "--redis", url]);
     expect(w.code).toBe(4);
     expect(w.stderr).toContain(`Redis at ${url} cannot be reached`);
-    const bad = await cli(["sweep", reference, "--redis", "http://127.0.0.1:1"]);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/field: --redis/);
   });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOnce, cli } from "../cli/cli.js";
 import { count, type Running, results, rowLines, start, waitFor } from "./processes.js";
 import { type RedisServer, startRedis } from "./redisServer.js";
-import { FAILING_KEY, REFERENCE, SLOWER, writeSpec } from "./specs.js";
+import { FAILING_KEY, REFERENCE, SLOWER, undisturbedResults, writeSpec } from "./specs.js";
 
 let dir: string;
 let redis: RedisServer;
@@ -59,16 +59,9 @@ describe("cellspice sweep --redis with cellspice worker processes", () => {
       ),
     ).toBe(1);
     expect(count(w1.output() + w2.output(), `started ${FAILING_KEY}\n`)).toBe(1);
-    const inprocess = await cli([
-      "sweep",
-      spec,
-      "--executor",
-      "inprocess",
-      "-o",
-      join(dir, "in.jsonl"),
-    ]);
-    expect(inprocess.code).toBe(4);
-    expect(results(join(dir, "redis.jsonl"))).toEqual(results(join(dir, "in.jsonl")));
+    expect(results(join(dir, "redis.jsonl"))).toEqual(
+      await undisturbedResults(dir, "reference", REFERENCE),
+    );
     const workers = new Set(
       rowLines(join(dir, "redis.jsonl")).map((l) => l.run.worker.split("/")[0]),
     );
@@ -104,9 +97,7 @@ describe("cellspice sweep --redis with cellspice worker processes", () => {
     ).toBe(true);
     expect(taken?.run.stalls).toBeGreaterThanOrEqual(1);
     expect(count(survivor.output(), `started ${killedKey}\n`)).toBe(1);
-    const undisturbed = join(dir, "slower-in.jsonl");
-    expect((await cli(["sweep", spec, "--executor", "inprocess", "-o", undisturbed])).code).toBe(0);
-    expect(results(rows)).toEqual(results(undisturbed));
+    expect(results(rows)).toEqual(await undisturbedResults(dir, "slower", SLOWER));
     survivor.kill();
   });
 
@@ -132,9 +123,9 @@ describe("cellspice sweep --redis with cellspice worker processes", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/8 done, 0 failed, 0 pending/);
     expect(count(w1.output() + w2.output(), "started ")).toBe(8);
-    const undisturbed = join(dir, "resubmit-in.jsonl");
-    expect((await cli(["sweep", spec, "--executor", "inprocess", "-o", undisturbed])).code).toBe(0);
-    expect(results(rows)).toEqual(results(undisturbed));
+    expect(results(rows)).toEqual(
+      await undisturbedResults(dir, "resubmit", { ...SLOWER, seed: 6 }),
+    );
     const done = await cli(["sweep", spec, "--status", "--redis", redis.url, "-o", rows]);
     expect(done.stdout).toMatch(/state\s+complete/);
     expect(done.stdout).toMatch(/queue announced\s+no/);

@@ -1,6 +1,10 @@
 /** Sweep specs of the executor tests: small simulate sweeps of realistic per-job cost. */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { inProcessExecutor } from "../../src/sweep/inProcess.js";
+import { runSweep } from "../../src/sweep/runSweep.js";
+import { readSweepSpec } from "../../src/sweep/spec.js";
+import { results } from "./processes.js";
 
 /** 12 jobs (2 templates × 2 σ × 3 replicates on 16×16 images), one of which fails on request. */
 export const FAILING_KEY = "corner,size=16,T=5,sigmaA=0.02,sigmaB=0.05,rep=1";
@@ -28,4 +32,22 @@ export function writeSpec(dir: string, name: string, spec: unknown): string {
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(spec, null, 2));
   return path;
+}
+
+/**
+ * The rows of an undisturbed in-process run of `spec`, computed here (not through the CLI):
+ * the reference every executor's rows must equal.
+ */
+export async function undisturbedResults(
+  dir: string,
+  name: string,
+  spec: unknown,
+): Promise<string[]> {
+  const path = join(dir, `${name}.undisturbed.jsonl`);
+  await runSweep({
+    sweep: readSweepSpec(spec, name),
+    rowsPath: path,
+    executor: inProcessExecutor(),
+  });
+  return results(path);
 }
