@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import {
+  cosimMapped,
+  idealProfile,
+  mapLayer,
+  mappedNetlist,
+  withProfile,
+} from "../../src/hardware/index.js";
+import { renderNetlist } from "../../src/spice/netlist/model.js";
+import { crop, fixture, goldenInput } from "./support.js";
+
+/**
+ * A quantised, mismatched tile of a trained layer — all 16 channels of up1.block1 on a 2×3 crop
+ * of its golden input, every cell with its own transconductances and offset — simulated by
+ * ngspice from its per-instance netlist and by cellspice, compared at the co-simulation
+ * tolerances; a deliberately wrong per-instance value fails, naming its cell.
+ */
+describe("mapped netlist against ngspice", () => {
+  const unet = fixture("cellnn");
+  const layer = unet.cellLayers[3];
+  const g = goldenInput(unet, layer);
+  const { u } = crop(g.u, g.shape, 2, 3, 5, 6);
+  const profile = withProfile(idealProfile(), {
+    "quantisation.bits": 6,
+    "mismatch.sigma": 0.02,
+    "offset.sigma": 0.01,
+  });
+  const m = mapLayer(layer, profile, 17, 2, 3);
+
+  it("mappedNetlist writes each cell's own transconductances", () => {
+    const text = renderNetlist(mappedNetlist(m, u).netlist);
+    // Cell (0,1,1) reads y_0_0_0 through its own A[0][0][0] tap (top-left), scaled by 1/R.
+    const a = m.A[(0 * 9 + 4) * 9 + 0] / m.scales.R;
+    const line = text.split("\n").find((l) => l.startsWith("gx_0_1_1_y_0_0_0 "));
+    expect(line).toBeDefined();
+    expect(Number(line!.split(" ").at(-1))).toBeCloseTo(a, 15);
+    // Another cell's transconductor for the same tap differs (mismatch is per cell).
+    const other = text.split("\n").find((l) => l.startsWith("gx_0_1_2_y_0_0_1 "));
+    expect(other!.split(" ").at(-1)).not.toBe(line!.split(" ").at(-1));
+  });
+
+  it("passes co-simulation at the usual tolerances", async () => {
+    const r = await cosimMapped(m, u);
+    expect(r.verdict.failingCells).toEqual([]);
+    expect(r.verdict.pass).toBe(true);
+    expect(r.overall.maxAbs).toBeLessThan(1e-4);
+  }, 120_000);
+
+  it("a wrong per-instance value fails, naming its cell", async () => {
+    const r = await cosimMapped(m, u, {
+      editNetlist: (n) => {
+        const e = n.elements.find((x) => x.name === "ix_7_1_2");
+        if (!e || e.kind !== "I") throw new Error("no bias source of cell (7, 1, 2)");
+        e.dc += (0.05 * m.scales.Vs) / m.scales.R; // its offset current off by 5 % of the bias unit
+      },
+    });
+    expect(r.verdict.pass).toBe(false);
+    expect(r.failing[0]).toMatchObject({ channel: 7, row: 1, col: 2 });
+  }, 120_000);
+});
