@@ -11,6 +11,8 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 
 missing=()
 command -v ngspice >/dev/null 2>&1 || missing+=(ngspice)
+# redis-server: the BullMQ sweep tests start their own on a free loopback port (test/sweep).
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ "${CELLSPICE_SKIP_BROWSER:-0}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
@@ -18,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: please install ${missing[*]} (macOS: brew install ngspice chromium)" >&2
+    echo "setup: please install ${missing[*]} (macOS: brew install ngspice chromium redis)" >&2
     exit 1
   fi
 fi
@@ -44,4 +46,4 @@ if [ "${1:-}" = "--training" ]; then
     python3 -m pip install -q --retries 0 --timeout 15 -r training/requirements.txt "${torch_req[@]}"
   fi
 fi
-echo "setup: ngspice $(ngspice -v 2>/dev/null | sed -n 's/.*ngspice-\([0-9.]*\).*/\1/p' | head -1), node $(node --version)"
+echo "setup: ngspice $(ngspice -v 2>/dev/null | sed -n 's/.*ngspice-\([0-9.]*\).*/\1/p' | head -1), node $(node --version), $(redis-server --version 2>/dev/null | cut -d' ' -f1-3)"
