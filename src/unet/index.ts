@@ -1,5 +1,6 @@
 export * from "./engines/cell.js";
 export * from "./engines/trained.js";
+export * from "./forward.js";
 export * from "./layerEngine.js";
 export * from "./load.js";
 export * from "./trainedIntegration.js";
