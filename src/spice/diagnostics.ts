@@ -14,6 +14,7 @@
  *   Error: -2 out of range for sqrt                  (a domain error in a B source)
  *   Warning: singular matrix:  check node x          (exit code 0, results still written)
  *   run simulation(s) aborted
+ *   Error: no data saved for Transient analysis; analysis not run   (only unknown .save vectors)
  */
 import {
   ConvergenceError,
@@ -48,6 +49,9 @@ export const NGSPICE_MESSAGE_RULES: readonly MessageRule[] = [
   { rule: "expression-syntax", kind: "syntax", pattern: /^PTerror: (.*)$/ },
   { rule: "not-parsed", kind: "syntax", pattern: /^Error: circuit not parsed/ },
   { rule: "no-circuit", kind: "syntax", pattern: /^Error: there aren't any circuits loaded/ },
+  // `.save` of vectors that do not exist: ngspice then aborts the analysis ("run simulation(s)
+  // aborted"), which must not read as a convergence failure.
+  { rule: "no-data-saved", kind: "syntax", pattern: /no data saved for (\w+) analysis/i },
   {
     rule: "timestep-too-small",
     kind: "convergence",
@@ -159,6 +163,15 @@ function syntaxError(
     );
   }
   const first = syntax.find((d) => d.rule !== "not-parsed" && d.rule !== "no-circuit") ?? syntax[0];
+  if (first.rule === "no-data-saved") {
+    return new NetlistSyntaxError(
+      `${first.line.trim()}: no vector of the netlist's .save lines exists (check their node ` +
+        "names; ngspice saves nothing and runs no analysis)",
+      undefined,
+      undefined,
+      details,
+    );
+  }
   const subject = first.rule === "unknown-subckt" ? first.match[1].trim() : "";
   const line = subject === "" ? undefined : locate(lines, subject, undefined);
   return new NetlistSyntaxError(

@@ -256,7 +256,16 @@ function readVariables(
         lineAt,
       );
     }
-    variables.push({ name: normalizeVectorName(parts[1]), type: parts[2].toLowerCase() });
+    const name = normalizeVectorName(parts[1]);
+    const earlier = variables.findIndex((v) => v.name === name);
+    if (earlier >= 0) {
+      throw cursor.error(
+        `plot ${plotNo}: variable ${k} "${clip(parts[1])}" has the name of variable ${earlier}: ` +
+          "one of the two columns would be lost",
+        lineAt,
+      );
+    }
+    variables.push({ name, type: parts[2].toLowerCase() });
   }
   return variables;
 }

@@ -7,7 +7,7 @@
  * (DESIGN.md §3). A run that failed is thrown as a typed error, never returned as a result.
  */
 import { randomBytes } from "node:crypto";
-import { access, copyFile, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { access, copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ValidationError } from "../core/errors.js";
@@ -17,6 +17,7 @@ import {
   IncompleteRunError,
   InvalidResultError,
   MissingVectorError,
+  NgspiceFailedError,
   NgspiceNotFoundError,
   RawFileError,
   RawTooLargeError,
@@ -152,7 +153,9 @@ export async function runNgspice(
           "(.tran, .op, .dc) or its first line, always the title, held one",
       );
     }
-    const raw = await readRawFile(rawPath);
+    const raw = await readRawFile(rawPath).catch(async (e) => {
+      throw (await noTimePoints(rawPath, options.tstop, details)) ?? e;
+    });
     const plot = choosePlot(raw, options.plot);
     checkVectors(plot, options.expectVectors ?? []);
     if (options.tstop !== undefined) checkTstop(plot, options.tstop, tolerance, details);
@@ -208,6 +211,27 @@ function isAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/**
+ * ngspice ends a transient it cannot step (a stop time near its time resolution, about 1e-16 s)
+ * with exit code 0 and a raw file of a header declaring 0 points and nothing else.
+ */
+async function noTimePoints(
+  rawPath: string,
+  tstop: number | undefined,
+  details: Record<string, unknown>,
+): Promise<NgspiceFailedError | undefined> {
+  const head = await readFile(rawPath)
+    .then((b) => b.subarray(0, 4096).toString("latin1"))
+    .catch(() => "");
+  if (!/^No\. Points:\s+0\s*$/m.test(head) || /^(Binary|Values):/m.test(head)) return undefined;
+  const stop = tstop === undefined ? "" : ` (tstop = ${tstop} s)`;
+  return new NgspiceFailedError(
+    `ngspice computed no time point${stop}: the transient is shorter than ngspice can step ` +
+      "(its time resolution is about 1e-16 s). Use a longer T, or a larger scales.tau",
+    { ...details, tstop },
+  );
 }
 
 function checkPositive(field: string, x: number): void {
