@@ -64,7 +64,7 @@ export function seededNoise(
       kind: "seeded",
       seed,
       generator:
-        "Philox4x32-10, Box-Muller; x_T: randomStream(seed, 'x_T'), z_t: randomStream(seed, 'z', t); element (c*2^20 + j)*P + p",
+        "Philox4x32-10, Box-Muller, rounded to float32; x_T: randomStream(seed, 'x_T'), z_t: randomStream(seed, 'z', t); element (c*2^20 + j)*P + p (docs/sampling.md)",
     }),
   };
 }
