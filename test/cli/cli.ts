@@ -14,15 +14,25 @@ export interface CliResult {
 }
 
 /**
- * Builds the package once (tsc -p tsconfig.json → dist/). tsc still emits when another
- * engineer's in-progress file has a type error, so only a missing main.js fails the build.
+ * Builds the package (tsc -p tsconfig.json → dist/) and fails when tsc fails: a type error
+ * anywhere would otherwise leave the tests running an old dist/.
  */
 export async function buildOnce(): Promise<void> {
-  await new Promise<void>((done) => {
-    execFile("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, maxBuffer: 1 << 24 }, () =>
-      done(),
+  const out = await new Promise<{ code: number; text: string }>((done) => {
+    execFile(
+      "npx",
+      ["tsc", "-p", "tsconfig.json"],
+      { cwd: ROOT, maxBuffer: 1 << 24 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        done({ code, text: `${stdout}${stderr}` });
+      },
     );
   });
+  if (out.code !== 0) {
+    const head = out.text.trim().split("\n").slice(0, 20).join("\n");
+    throw new Error(`the build failed (tsc exit code ${out.code}):\n${head}`);
+  }
   if (!existsSync(MAIN)) throw new Error(`build did not produce ${MAIN}`);
 }
 
