@@ -19,7 +19,7 @@ export function ngspiceExecutable(): string {
   return named;
 }
 
-/** How long `ngspice -v` may take. */
+/** How long `ngspice -v` may take by default. */
 const VERSION_TIMEOUT_MS = 10_000;
 
 const cache = new Map<string, Promise<string>>();
@@ -28,10 +28,13 @@ const cache = new Map<string, Promise<string>>();
  * The version of `executable` as ngspice prints it with `-v` (e.g. "39" for "** ngspice-39 :"),
  * asked once per executable and cached. Throws NgspiceNotFoundError when it cannot be started.
  */
-export function ngspiceVersion(executable = ngspiceExecutable()): Promise<string> {
+export function ngspiceVersion(
+  executable = ngspiceExecutable(),
+  timeoutMs = VERSION_TIMEOUT_MS,
+): Promise<string> {
   let version = cache.get(executable);
   if (!version) {
-    version = detectVersion(executable);
+    version = detectVersion(executable, timeoutMs);
     cache.set(executable, version);
     // A failure is not cached: the user may install ngspice and try again.
     version.catch(() => cache.delete(executable));
@@ -39,18 +42,18 @@ export function ngspiceVersion(executable = ngspiceExecutable()): Promise<string
   return version;
 }
 
-async function detectVersion(executable: string): Promise<string> {
+async function detectVersion(executable: string, timeoutMs: number): Promise<string> {
   const out = await runProcess(executable, ["-v"], {
     cwd: tmpdir(),
     env: process.env,
-    timeoutMs: VERSION_TIMEOUT_MS,
+    timeoutMs,
     maxOutputBytes: 64 * 1024,
     watchdog: true,
   });
   if (out.spawnError) throw new NgspiceNotFoundError(executable, out.spawnError.message);
   if (out.timedOut) {
     throw new NgspiceFailedError(
-      `"${executable} -v" printed no version within ${VERSION_TIMEOUT_MS / 1000} s and was ` +
+      `"${executable} -v" printed no version within ${timeoutMs / 1000} s and was ` +
         "killed: is CELLSPICE_NGSPICE an ngspice that runs in batch mode?",
       { executable, timedOut: true, stdout: out.stdout.slice(-2000) },
     );
