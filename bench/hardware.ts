@@ -1,0 +1,235 @@
+/**
+ * Hardware-faithful sampling (docs/hardware.md): the committed sweeps and the performance rows.
+ *
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts layers [--crop 8]
+ *       layer by layer, both cellular fixtures: the relative RMS change of each layer's output
+ *       (golden input, a crop) under each profile point and mismatch seed → docs/hardware/layers.jsonl
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts sweep models/hardware/sweep-cellnn.json docs/hardware/sweep-cellnn.jsonl
+ *       the hardware-sample jobs of a sweep spec in a plain in-process loop, one JSONL row per job,
+ *       finished keys skipped on a re-run
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts perf
+ *       time of a UNet forward (golden input, batch 1) on the cell engine and on the circuit engine
+ *       with 1 % mismatch on all 7 layers, and the memory of the mismatch → bench/results/hardware.jsonl
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { benchEnvironment, loadAverage } from "../src/bench/environment.js";
+import { randomStream } from "../src/core/counterRandom.js";
+import {
+  circuitEngine,
+  hardwareResources,
+  idealProfile,
+  mapLayer,
+  mappedCells,
+  withProfile,
+} from "../src/hardware/index.js";
+import { hardwareSampleKind } from "../src/sweep/kinds/hardwareSample.js";
+import { cellEngine, loadUnet, type TrainedCellLayer, unetForward } from "../src/unet/index.js";
+
+const [mode, ...rest] = process.argv.slice(2);
+const command = `npx tsx bench/hardware.ts ${process.argv.slice(2).join(" ")}`;
+
+function append(path: string, row: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, `${JSON.stringify(row)}\n`);
+}
+
+function doneKeys(path: string): Set<string> {
+  if (!existsSync(path)) return new Set();
+  const keys = new Set<string>();
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      keys.add(JSON.parse(line).key);
+    } catch {
+      // a torn last line: redone
+    }
+  }
+  return keys;
+}
+
+function cropInput(t: { data: Float64Array; shape: number[] }, side: number) {
+  const [batch, channels, rows, cols] = t.shape;
+  const h = Math.min(side, rows);
+  const w = Math.min(side, cols);
+  const r0 = Math.floor((rows - h) / 2);
+  const c0 = Math.floor((cols - w) / 2);
+  const out = new Float64Array(batch * channels * h * w);
+  for (let b = 0; b < batch; b++)
+    for (let c = 0; c < channels; c++)
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++)
+          out[((b * channels + c) * h + i) * w + j] =
+            t.data[((b * channels + c) * rows + r0 + i) * cols + c0 + j];
+  return { u: out, shape: { batch, channels, rows: h, cols: w } };
+}
+
+const LAYER_POINTS: Record<string, unknown>[] = [
+  ...[0.005, 0.01, 0.02, 0.05, 0.1].map((s) => ({ "mismatch.sigma": s })),
+  ...[4, 5, 6, 8, 10].map((b) => ({ "quantisation.bits": b })),
+  ...[0.5, 2].map((t) => ({ "settling.T_hw": t })),
+];
+
+async function layers(): Promise<void> {
+  const side = Number(rest[rest.indexOf("--crop") + 1] ?? 8) || 8;
+  const out = "docs/hardware/layers.jsonl";
+  const done = doneKeys(out);
+  const env = benchEnvironment(command);
+  for (const which of ["cellnn", "mcellnn"]) {
+    const unet = loadUnet(`test/fixtures/models/${which}-mnist`);
+    const cell = cellEngine({ rtol: 1e-8, atol: 1e-10 });
+    for (const layer of unet.cellLayers) {
+      const g = unet.golden!.get(`layers.${layer.spec.name}.input`)!;
+      const { u, shape } = cropInput(g, side);
+      const ref = cell.run(layer, u, shape).y;
+      let rr = 0;
+      for (const v of ref) rr += v * v;
+      const refRms = Math.sqrt(rr / ref.length);
+      for (const point of LAYER_POINTS) {
+        const seeded = "mismatch.sigma" in point;
+        for (const seed of seeded ? [1, 2, 3] : [1]) {
+          const key = `${which},${layer.spec.name},${JSON.stringify(point)},seed=${seed}`;
+          if (done.has(key)) continue;
+          const t0 = performance.now();
+          const y = circuitEngine(withProfile(idealProfile(), point), {
+            mismatchSeed: seed,
+            rtol: 1e-8,
+            atol: 1e-10,
+          }).run(layer, u, shape).y;
+          let d = 0;
+          for (let k = 0; k < y.length; k++) d += (y[k] - ref[k]) ** 2;
+          const rms = Math.sqrt(d / y.length);
+          append(out, {
+            key,
+            fixture: which,
+            layer: layer.spec.name,
+            point,
+            axis: Object.keys(point)[0],
+            value: Object.values(point)[0],
+            seed,
+            crop: [shape.rows, shape.cols],
+            cells: layer.spec.c_out * shape.rows * shape.cols,
+            relRms: rms / refRms,
+            rms,
+            refRms,
+            ms: performance.now() - t0,
+            load: loadAverage(),
+            commit: env.commit,
+            dirty: env.dirty,
+            command,
+          });
+          process.stderr.write(`${key}: relRms ${(rms / refRms).toExponential(3)}\n`);
+        }
+      }
+    }
+  }
+}
+
+async function sweep(): Promise<void> {
+  const [specPath, out] = rest;
+  const doc = JSON.parse(readFileSync(specPath, "utf8"));
+  const { format: _f, version: _v, kind: _k, seed, ...own } = doc;
+  const spec = hardwareSampleKind.validate(own, specPath);
+  const jobs = hardwareSampleKind.expand(spec);
+  const done = doneKeys(out);
+  const env = benchEnvironment(command);
+  process.stderr.write(`${jobs.length} jobs, ${done.size} done\n`);
+  for (const job of jobs) {
+    if (done.has(job.key)) continue;
+    const t0 = performance.now();
+    const row = await hardwareSampleKind.run(job, {
+      random: randomStream(seed, job.key),
+      checkInterrupt: () => {},
+    });
+    const ms = performance.now() - t0;
+    append(out, {
+      key: job.key,
+      kind: job.kind,
+      ...row,
+      ms,
+      load: loadAverage(),
+      commit: env.commit,
+      dirty: env.dirty,
+      command,
+    });
+    process.stderr.write(
+      `${job.key}: rmse ${(row.pixelRmse as number).toFixed(4)} agreement ${row.agreement} (${(ms / 1000).toFixed(0)} s)\n`,
+    );
+  }
+}
+
+async function perf(): Promise<void> {
+  const out = "bench/results/hardware.jsonl";
+  const env = benchEnvironment(command);
+  const unet = loadUnet("test/fixtures/models/cellnn-mnist");
+  const golden = unet.golden!;
+  const x = golden.get("forward.x_t")!.data;
+  const c = Int32Array.from(golden.get("forward.c")!.data);
+  const t = golden.get("forward.t")!.data;
+  const drop = golden.get("forward.drop")!.data;
+  const profile = withProfile(idealProfile(), { "mismatch.sigma": 0.01 });
+  const timeIt = async (engine: Parameters<typeof unetForward>[5]) => {
+    await unetForward(unet, x, c, t, drop, engine); // warm-up (and, for the circuit, realisation)
+    const times: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      await unetForward(unet, x, c, t, drop, engine);
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[1];
+  };
+  for (const rtol of [1e-6, 1e-4]) {
+    const atol = rtol / 100;
+    const cellMs = await timeIt(cellEngine({ rtol, atol }));
+    const circuit = circuitEngine(profile, { mismatchSeed: 1, rtol, atol });
+    const realise = performance.now();
+    for (const l of unet.cellLayers)
+      mapLayer(l, profile, 1, l.spec.height ?? 28, l.spec.width ?? 28);
+    const mapMs = performance.now() - realise;
+    const circuitMs = await timeIt(circuit);
+    append(out, {
+      case: "forward",
+      fixture: "cellnn-mnist",
+      rtol,
+      atol,
+      cellMsPerForward: cellMs,
+      circuitMsPerForward: circuitMs,
+      ratio: circuitMs / cellMs,
+      realiseMs: mapMs,
+      imageDdim25w2EstimateS: (50 * circuitMs) / 1000,
+      ...env,
+      load: loadAverage(),
+    });
+    process.stderr.write(
+      `rtol ${rtol}: cell ${cellMs.toFixed(0)} ms, circuit ${circuitMs.toFixed(0)} ms per forward, realise ${mapMs.toFixed(0)} ms\n`,
+    );
+  }
+  const r = hardwareResources(unet.cellLayers, profile, {
+    imageSize: 28,
+    nFeat: unet.nFeat,
+    forwardsPerImage: 50,
+  });
+  const cells = unet.cellLayers.reduce(
+    (s, l: TrainedCellLayer) => s + l.spec.c_out * (l.spec.height ?? 28) * (l.spec.width ?? 28),
+    0,
+  );
+  const m0 = mapLayer(unet.cellLayers[1], profile, 1, 28, 28);
+  append(out, {
+    case: "mismatch-memory",
+    fixture: "cellnn-mnist",
+    bytes: r.totals.mismatchBytes,
+    cells,
+    bytesPerCellDown1: (8 * (m0.A.length + m0.B.length + m0.z.length)) / mappedCells(m0),
+    bytesAtNFeat128: r.totals.mismatchBytesAtNFeat128,
+    ...env,
+    load: loadAverage(),
+  });
+}
+
+if (mode === "layers") await layers();
+else if (mode === "sweep") await sweep();
+else if (mode === "perf") await perf();
+else {
+  process.stderr.write("usage: bench/hardware.ts layers|sweep SPEC OUT|perf\n");
+  process.exitCode = 2;
+}

@@ -1,0 +1,140 @@
+/**
+ * The statistics of a hardware sweep (rows of the hardware-sample job kind): per profile point,
+ * pooled over mismatch seeds and images, the per-image pixel RMSE against the ideal image (mean
+ * with a 95 % Student-t interval, treating images and seeds as independent) and the classifier
+ * agreement (count over samples, 95 % Wilson interval).
+ */
+export interface HardwareRow {
+  readonly key: string;
+  readonly axis: string;
+  readonly value: unknown;
+  readonly mismatchSeed: number;
+  readonly ideal: boolean;
+  readonly n: number;
+  readonly classes: number[];
+  readonly labels: number[];
+  readonly idealLabels: number[];
+  readonly images: number[];
+  readonly pixelRmse: number;
+  readonly agreement: number;
+  readonly timing: { faithfulS: number; forwards: number; msPerForward: number | null };
+}
+
+export interface PointSummary {
+  readonly axis: string;
+  readonly value: number;
+  readonly seeds: number[];
+  readonly samples: number;
+  readonly rmse: { mean: number; lo: number; hi: number };
+  readonly agreement: { fraction: number; lo: number; hi: number; agree: number };
+  readonly sameLabel: { fraction: number; lo: number; hi: number };
+  readonly msPerForward: number | null;
+}
+
+/** Two-sided 97.5 % quantile of Student's t with `df` degrees of freedom (table, then normal). */
+export function tQuantile975(df: number): number {
+  const table = [
+    Number.NaN,
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.16,
+    2.145,
+    2.131,
+    2.12,
+    2.11,
+    2.101,
+    2.093,
+    2.086,
+    2.08,
+    2.074,
+    2.069,
+    2.064,
+    2.06,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+  ];
+  return df <= 30 ? table[df] : 1.96 + 2.4 / df;
+}
+
+/** 95 % Wilson score interval of k successes in n. */
+export function wilson(k: number, n: number): { fraction: number; lo: number; hi: number } {
+  if (n === 0) return { fraction: Number.NaN, lo: Number.NaN, hi: Number.NaN };
+  const z = 1.959964;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const c = (p + (z * z) / (2 * n)) / d;
+  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return { fraction: p, lo: Math.max(0, c - h), hi: Math.min(1, c + h) };
+}
+
+/** Per-image RMSE of the images of a row against the ideal row's (clipped to [0, 1]). */
+export function perImageRmse(row: HardwareRow, ideal: HardwareRow): number[] {
+  const per = row.images.length / row.n;
+  const clip = (v: number) => Math.min(1, Math.max(0, v));
+  const out: number[] = [];
+  for (let k = 0; k < row.n; k++) {
+    let s = 0;
+    for (let p = 0; p < per; p++)
+      s += (clip(row.images[k * per + p]) - clip(ideal.images[k * per + p])) ** 2;
+    out.push(Math.sqrt(s / per));
+  }
+  return out;
+}
+
+/** One summary per (axis, value), in the order of the rows. */
+export function summarisePoints(rows: readonly HardwareRow[]): {
+  ideal: HardwareRow;
+  points: PointSummary[];
+} {
+  const ideal = rows.find((r) => r.ideal);
+  if (!ideal) throw new Error("the sweep has no ideal row");
+  const groups = new Map<string, HardwareRow[]>();
+  for (const r of rows) {
+    if (r.ideal) continue;
+    const k = `${r.axis}\u0000${JSON.stringify(r.value)}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const points: PointSummary[] = [];
+  for (const group of groups.values()) {
+    const rmses = group.flatMap((r) => perImageRmse(r, ideal));
+    const m = rmses.length;
+    const mean = rmses.reduce((s, v) => s + v, 0) / m;
+    const sd =
+      m > 1 ? Math.sqrt(rmses.reduce((s, v) => s + (v - mean) ** 2, 0) / (m - 1)) : Number.NaN;
+    const half = m > 1 ? (tQuantile975(m - 1) * sd) / Math.sqrt(m) : Number.NaN;
+    let agree = 0;
+    let same = 0;
+    let n = 0;
+    for (const r of group)
+      for (let k = 0; k < r.n; k++) {
+        n++;
+        if (r.labels[k] === r.classes[k]) agree++;
+        if (r.labels[k] === r.idealLabels[k]) same++;
+      }
+    const times = group.map((r) => r.timing.msPerForward).filter((t): t is number => t !== null);
+    points.push({
+      axis: group[0].axis,
+      value: Number(group[0].value),
+      seeds: group.map((r) => r.mismatchSeed),
+      samples: n,
+      rmse: { mean, lo: mean - half, hi: mean + half },
+      agreement: { ...wilson(agree, n), agree },
+      sameLabel: wilson(same, n),
+      msPerForward: times.length ? times.reduce((s, v) => s + v, 0) / times.length : null,
+    });
+  }
+  return { ideal, points };
+}

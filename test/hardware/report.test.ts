@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { PROFILE_TABLE_BEGIN, PROFILE_TABLE_END, profileTableMarkdown } from "../../src/hardware/index.js";
+import { niceTicks, plotBands } from "../../src/report/hardwarePlots.js";
+import { type HardwareRow, perImageRmse, summarisePoints, tQuantile975, wilson } from "../../src/report/hardwareStats.js";
+
+function row(axis: string, value: number, seed: number, images: number[], labels: number[]): HardwareRow {
+  return {
+    key: `${axis}=${value},seed=${seed}`,
+    axis,
+    value,
+    mismatchSeed: seed,
+    ideal: axis === "ideal",
+    n: labels.length,
+    classes: [0, 1],
+    labels,
+    idealLabels: [0, 1],
+    images,
+    pixelRmse: 0,
+    agreement: 0,
+    timing: { faithfulS: 1, forwards: 2, msPerForward: 500 },
+  };
+}
+
+describe("hardware sweep statistics and plots", () => {
+  it("wilson(k, n) is the 95 % Wilson score interval; tQuantile975 the Student-t quantile", () => {
+    const w = wilson(8, 10);
+    // Closed form: (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n), z = 1.959964.
+    expect(w.lo).toBeCloseTo(0.4902, 4);
+    expect(w.hi).toBeCloseTo(0.9433, 4);
+    expect(tQuantile975(2)).toBe(4.303);
+    expect(tQuantile975(1000)).toBeCloseTo(1.962, 3);
+  });
+
+  it("summarisePoints pools seeds and images: per-image RMSE and agreement counts", () => {
+    const ideal = row("ideal", 0, 1, [0, 0, 1, 1], [0, 1]);
+    const a = row("mismatch.sigma", 0.01, 1, [0.1, 0.1, 1, 1], [0, 1]); // image 0 off by 0.1
+    const b = row("mismatch.sigma", 0.01, 2, [0, 0, 0.8, 0.8], [0, 0]); // image 1 off by 0.2, relabelled
+    expect(perImageRmse(a, ideal)).toEqual([0.1, 0]);
+    const { points } = summarisePoints([ideal, a, b]);
+    expect(points).toHaveLength(1);
+    const p = points[0];
+    expect(p.samples).toBe(4);
+    expect(p.rmse.mean).toBeCloseTo((0.1 + 0 + 0 + 0.2) / 4, 12);
+    expect(p.agreement.agree).toBe(3);
+    expect(p.sameLabel.fraction).toBe(0.75);
+    const sd = Math.sqrt(((0.025) ** 2 + 0.075 ** 2 + 0.075 ** 2 + 0.125 ** 2) / 3);
+    expect(p.rmse.hi - p.rmse.mean).toBeCloseTo((3.182 * sd) / 2, 12);
+  });
+
+  it("plotBands draws each series' band, line and points as SVG", () => {
+    const svg = plotBands({
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      series: [{ label: "s", points: [{ x: 1, mean: 1, lo: 0.5, hi: 1.5 }, { x: 2, mean: 2, lo: 1.5, hi: 2.5 }] }],
+      reference: { value: 1.2, label: "ref" },
+    });
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.match(/<polygon/g)).toHaveLength(1);
+    expect(svg.match(/<circle/g)).toHaveLength(2);
+    expect(svg).toContain("stroke-dasharray");
+    expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+
+  it("docs/hardware.md holds the profile table generated from the declaration", () => {
+    const doc = readFileSync("docs/hardware.md", "utf8");
+    const start = doc.indexOf(PROFILE_TABLE_BEGIN);
+    const end = doc.indexOf(PROFILE_TABLE_END);
+    expect(start).toBeGreaterThan(-1);
+    expect(end).toBeGreaterThan(start);
+    expect(doc.slice(start + PROFILE_TABLE_BEGIN.length, end).trim()).toBe(profileTableMarkdown());
+  });
+});
