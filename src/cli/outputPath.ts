@@ -13,8 +13,9 @@
  * Temporary paths are tracked (src/core/liveResources.ts) so that an interrupt removes them.
  */
 import { randomBytes } from "node:crypto";
-import { lstatSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { constants, lstatSync, openSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { Socket } from "node:net";
 import { basename, dirname, join, resolve } from "node:path";
 import { track } from "../core/liveResources.js";
 import { FileError } from "./exitCodes.js";
@@ -80,6 +81,34 @@ function notThroughFile(given: string, file: string): FileError {
   return new FileError(given, "write", `${file} is a file, not a directory`);
 }
 
+/**
+ * Writes to a FIFO or character device on the event loop, never in the thread pool: a FIFO
+ * nobody reads would otherwise block a pool thread in open() or write(), and a process cannot
+ * exit while a pool thread is blocked (so an interrupt could not end it). The FIFO is opened
+ * non-blocking, retried every 50 ms until a reader comes.
+ */
+async function writeStream(path: string, data: string | Uint8Array): Promise<void> {
+  if (!statSync(path).isFIFO()) {
+    await writeFile(path, data);
+    return;
+  }
+  let fd: number | undefined;
+  while (fd === undefined) {
+    try {
+      fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENXIO") throw e; // ENXIO: no reader yet
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const socket = new Socket({ fd, readable: false, writable: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.on("error", reject);
+    socket.end(data, () => resolve());
+  });
+  socket.destroy();
+}
+
 /** A fresh temporary sibling of `path`, tracked until `release`. */
 function temporarySibling(path: string): { tmp: string; release: () => void } {
   const tmp = join(
@@ -94,7 +123,7 @@ export async function writeOutputFile(path: string, data: string | Uint8Array): 
   const target = outputTarget(path);
   try {
     if (target.kind === "stream") {
-      await writeFile(target.path, data);
+      await writeStream(target.path, data);
       return;
     }
     await mkdir(dirname(target.path), { recursive: true });
