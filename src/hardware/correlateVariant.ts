@@ -31,22 +31,55 @@ export function correlateAddVariant3x3(
   const planeOut = rows * cols;
   const pc = cols + 2 * pad;
   const planeIn = (rows + 2 * pad) * pc;
-  for (let o = 0; o < O; o++) {
+  // Blocks of four output channels whose programmed kernels take the dense path share each
+  // input window (as correlateAdd3x3 does); every output element still sees the same sums.
+  for (let o = 0; o < blocked; o += 4) {
+    for (let c = 0; c < C; c++) {
+      const nz = nonZeroTaps(data, (o * C + c) * 9, C * 9, 4);
+      if (nz === 0) continue;
+      if (nz >= 12) {
+        denseBlock4(
+          coeffs,
+          (o * C + c) * planeOut * 9,
+          C * planeOut * 9,
+          padded,
+          c * planeIn,
+          pad,
+          pc,
+          out,
+          o * planeOut,
+          planeOut,
+          rows,
+          cols,
+        );
+        continue;
+      }
+      for (let b = o; b < o + 4; b++) {
+        const q = (b * C + c) * 9;
+        sparseKernel(
+          data,
+          q,
+          coeffs,
+          (b * C + c) * planeOut * 9,
+          padded,
+          c * planeIn,
+          pad,
+          pc,
+          out,
+          b * planeOut,
+          rows,
+          cols,
+        );
+      }
+    }
+  }
+  for (let o = blocked; o < O; o++) {
     for (let c = 0; c < C; c++) {
       const q = (o * C + c) * 9;
-      let dense: boolean;
-      if (o < blocked) {
-        const b = o - (o % 4);
-        const nz = nonZeroTaps(data, (b * C + c) * 9, C * 9, 4);
-        if (nz === 0) continue;
-        dense = nz >= 12;
-      } else {
-        const nz = nonZeroTaps(data, q, 0, 1);
-        if (nz === 0) continue;
-        dense = nz >= 3;
-      }
+      const nz = nonZeroTaps(data, q, 0, 1);
+      if (nz === 0) continue;
       const cBase = (o * C + c) * planeOut * 9;
-      if (dense)
+      if (nz >= 3)
         denseKernel(coeffs, cBase, padded, c * planeIn, pad, pc, out, o * planeOut, rows, cols);
       else
         sparseKernel(
@@ -74,6 +107,81 @@ function nonZeroTaps(data: Float64Array, q: number, stride: number, count: numbe
     for (let m = 0; m < 9; m++) if (data[s + m] !== 0) nz++;
   }
   return nz;
+}
+
+/**
+ * Four kernels (output channels o…o+3, coefficients `stride` apart) on one input channel, the
+ * window loaded once for the four outputs.
+ */
+function denseBlock4(
+  K: Float64Array,
+  kBase: number,
+  stride: number,
+  P: Float64Array,
+  inBase: number,
+  pad: number,
+  pc: number,
+  out: Float64Array,
+  outBase: number,
+  planeOut: number,
+  rows: number,
+  cols: number,
+): void {
+  const base = inBase + (pad - 1) * pc + (pad - 1);
+  for (let i = 0; i < rows; i++) {
+    const s0 = base + i * pc;
+    const s1 = s0 + pc;
+    const s2 = s1 + pc;
+    const oa = outBase + i * cols;
+    const ob = oa + planeOut;
+    const oc = ob + planeOut;
+    const od = oc + planeOut;
+    let ka = kBase + i * cols * 9;
+    let kb = ka + stride;
+    let kc = kb + stride;
+    let kd = kc + stride;
+    let p00 = P[s0];
+    let p01 = P[s0 + 1];
+    let p10 = P[s1];
+    let p11 = P[s1 + 1];
+    let p20 = P[s2];
+    let p21 = P[s2 + 1];
+    for (let j = 0; j < cols; j++, ka += 9, kb += 9, kc += 9, kd += 9) {
+      const p02 = P[s0 + j + 2];
+      const p12 = P[s1 + j + 2];
+      const p22 = P[s2 + j + 2];
+      out[oa + j] +=
+        K[ka] * p00 +
+        K[ka + 1] * p01 +
+        K[ka + 2] * p02 +
+        (K[ka + 3] * p10 + K[ka + 4] * p11 + K[ka + 5] * p12) +
+        (K[ka + 6] * p20 + K[ka + 7] * p21 + K[ka + 8] * p22);
+      out[ob + j] +=
+        K[kb] * p00 +
+        K[kb + 1] * p01 +
+        K[kb + 2] * p02 +
+        (K[kb + 3] * p10 + K[kb + 4] * p11 + K[kb + 5] * p12) +
+        (K[kb + 6] * p20 + K[kb + 7] * p21 + K[kb + 8] * p22);
+      out[oc + j] +=
+        K[kc] * p00 +
+        K[kc + 1] * p01 +
+        K[kc + 2] * p02 +
+        (K[kc + 3] * p10 + K[kc + 4] * p11 + K[kc + 5] * p12) +
+        (K[kc + 6] * p20 + K[kc + 7] * p21 + K[kc + 8] * p22);
+      out[od + j] +=
+        K[kd] * p00 +
+        K[kd + 1] * p01 +
+        K[kd + 2] * p02 +
+        (K[kd + 3] * p10 + K[kd + 4] * p11 + K[kd + 5] * p12) +
+        (K[kd + 6] * p20 + K[kd + 7] * p21 + K[kd + 8] * p22);
+      p00 = p01;
+      p01 = p02;
+      p10 = p11;
+      p11 = p12;
+      p20 = p21;
+      p21 = p22;
+    }
+  }
 }
 
 /** One kernel, per-cell coefficients, the 3×3 window sliding along the row in registers. */
