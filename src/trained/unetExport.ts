@@ -181,6 +181,7 @@ export function layerArray(
     return t.data;
   };
   const { c_in, c_out } = layer;
+  const index = manifest.cell_layers.indexOf(layer);
   const A = tensor(layer.templates.A, [c_out, c_out, 3, 3]);
   const B = tensor(layer.templates.B, [c_out, c_in, 3, 3]);
   const z = tensor(layer.templates.z, [c_out]);
@@ -205,7 +206,7 @@ export function layerArray(
         ? { ...m.params, ...m.kernels, tau: m.scales.tau }
         : m.params;
     memristor = {
-      model: createMemristor(m.model, overrides),
+      model: renamed(index, layer, () => createMemristor(m.model, overrides)),
       w0: new Float64Array(n).fill(m.w0),
       voltage: m.sense,
     };
@@ -226,36 +227,40 @@ export function layerArray(
     scales,
     memristor,
   };
-  return validated(array, manifest.cell_layers.indexOf(layer), layer, limits);
+  return renamed(index, layer, () => validateArray(array, limits));
 }
 
 /**
- * The array file format's validator (validateArray, src/cells/limits.ts) applied to a layer's
- * array, its errors renamed to where the value came from: a template tensor or the manifest.
+ * Runs `f` (the array file format's validator, validateArray in src/cells/limits.ts, or the
+ * memristor registry's), its errors renamed to where the value came from: a template tensor or
+ * the manifest entry.
  */
-function validated(
-  array: CellArray,
-  index: number,
-  layer: CellLayerSpec,
-  limits?: SizeLimits,
-): CellArray {
+function renamed<T>(index: number, layer: CellLayerSpec, f: () => T): T {
   try {
-    return validateArray(array, limits);
+    return f();
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     const at = `cell_layers[${index}].cell.memristor`;
-    const rename: [RegExp, string][] = [
+    const kernels = Object.keys(layer.cell.memristor?.kernels ?? {});
+    const rename: [RegExp, string | ((name: string) => string)][] = [
       [/^templates\.A/, `tensors.${layer.templates.A}`],
       [/^templates\.B/, `tensors.${layer.templates.B}`],
       [/^templates\.z/, `tensors.${layer.templates.z}`],
       [/^scales\.Vs/, `${at}.scales.V_s`],
       [/^scales\.(tau|R)/, `${at}.scales.$1`],
+      [/^memristor\.params\.tau$/, `${at}.scales.tau`],
+      [
+        /^memristor\.params\.(\w+)/,
+        (name) => `${at}.${kernels.includes(name) ? "kernels" : "params"}.${name}`,
+      ],
       [/^memristor\.w0(\[\d+\])?/, `${at}.w0`],
       [/^memristor\.voltage/, `${at}.sense`],
     ];
     const rule = rename.find(([re]) => re.test(e.field));
     if (!rule) throw e;
-    const field = e.field.replace(rule[0], rule[1]);
+    const [re, to] = rule;
+    const field =
+      typeof to === "string" ? e.field.replace(re, to) : to(re.exec(e.field)?.[1] ?? "");
     const problem = e.message.slice(e.field.length + 2, e.message.length - e.valid.length - 9);
     throw new ValidationError(field, problem, e.valid, { layer: layer.name });
   }
