@@ -1,10 +1,26 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PROFILE_TABLE_BEGIN, PROFILE_TABLE_END, profileTableMarkdown } from "../../src/hardware/index.js";
+import {
+  PROFILE_TABLE_BEGIN,
+  PROFILE_TABLE_END,
+  profileTableMarkdown,
+} from "../../src/hardware/index.js";
 import { niceTicks, plotBands } from "../../src/report/hardwarePlots.js";
-import { type HardwareRow, perImageRmse, summarisePoints, tQuantile975, wilson } from "../../src/report/hardwareStats.js";
+import {
+  type HardwareRow,
+  perImageRmse,
+  summarisePoints,
+  tQuantile975,
+  wilson,
+} from "../../src/report/hardwareStats.js";
 
-function row(axis: string, value: number, seed: number, images: number[], labels: number[]): HardwareRow {
+function row(
+  axis: string,
+  value: number,
+  seed: number,
+  images: number[],
+  labels: number[],
+): HardwareRow {
   return {
     key: `${axis}=${value},seed=${seed}`,
     axis,
@@ -44,7 +60,7 @@ describe("hardware sweep statistics and plots", () => {
     expect(p.rmse.mean).toBeCloseTo((0.1 + 0 + 0 + 0.2) / 4, 12);
     expect(p.agreement.agree).toBe(3);
     expect(p.sameLabel.fraction).toBe(0.75);
-    const sd = Math.sqrt(((0.025) ** 2 + 0.075 ** 2 + 0.075 ** 2 + 0.125 ** 2) / 3);
+    const sd = Math.sqrt((0.025 ** 2 + 0.075 ** 2 + 0.075 ** 2 + 0.125 ** 2) / 3);
     expect(p.rmse.hi - p.rmse.mean).toBeCloseTo((3.182 * sd) / 2, 12);
   });
 
@@ -53,7 +69,15 @@ describe("hardware sweep statistics and plots", () => {
       title: "t",
       xLabel: "x",
       yLabel: "y",
-      series: [{ label: "s", points: [{ x: 1, mean: 1, lo: 0.5, hi: 1.5 }, { x: 2, mean: 2, lo: 1.5, hi: 2.5 }] }],
+      series: [
+        {
+          label: "s",
+          points: [
+            { x: 1, mean: 1, lo: 0.5, hi: 1.5 },
+            { x: 2, mean: 2, lo: 1.5, hi: 2.5 },
+          ],
+        },
+      ],
       reference: { value: 1.2, label: "ref" },
     });
     expect(svg.startsWith("<svg")).toBe(true);
