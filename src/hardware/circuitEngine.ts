@@ -16,7 +16,13 @@ import type {
 } from "../unet/layerEngine.js";
 import { type MappedLayer, mapLayer } from "./mappedLayer.js";
 import { createMappedSystem } from "./mappedSystem.js";
-import { type HardwareProfile, isAnalogLayer, isIdealProfile, profileDocument } from "./profile.js";
+import {
+  checkProfileLayers,
+  type HardwareProfile,
+  isAnalogLayer,
+  isIdealProfile,
+  profileDocument,
+} from "./profile.js";
 import { quantisationGrid, quantiseInPlace } from "./quantise.js";
 import { eulerMaruyama, noiseIntensity } from "./thermalNoise.js";
 
@@ -27,6 +33,12 @@ export interface CircuitEngineOptions {
   readonly rtol?: number;
   readonly atol?: number;
   readonly method?: Extract<SolverMethod, "dopri5" | "odex" | "implicit">;
+  /**
+   * The model's cellular layer names: when given, `layers.analog` is checked against them at
+   * once (a ValidationError naming `layers.analog[i]`), so that a misspelt layer is not silently
+   * digital.
+   */
+  readonly layers?: readonly string[];
 }
 
 /**
@@ -44,6 +56,7 @@ export function circuitEngine(
   profile: HardwareProfile,
   options: CircuitEngineOptions = {},
 ): LayerEngine {
+  if (options.layers) checkProfileLayers(profile, options.layers);
   const seed = options.mismatchSeed ?? 0;
   const rtol = options.rtol ?? 1e-6;
   const atol = options.atol ?? 1e-8;
