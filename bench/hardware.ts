@@ -10,6 +10,8 @@
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts perf
  *       time of a UNet forward (golden input, batch 1) on the cell engine and on the circuit engine
  *       with 1 % mismatch on all 7 layers, and the memory of the mismatch → bench/results/hardware.jsonl
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts image
+ *       one faithful image (DDIM 25, w = 2, 1 % mismatch on all 7 layers) and its ideal → bench/results/hardware.jsonl
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -158,6 +160,50 @@ async function sweep(): Promise<void> {
   }
 }
 
+/** One faithful image: DDIM 25, w = 2, all 7 layers on the circuit engine with 1 % mismatch. */
+async function image(): Promise<void> {
+  const out = "bench/results/hardware.jsonl";
+  const env = benchEnvironment(command);
+  const spec = hardwareSampleKind.validate(
+    {
+      model: "test/fixtures/models/cellnn-mnist",
+      axes: { "mismatch.sigma": [0.01] },
+      seeds: [1],
+      classes: [3],
+      steps: 25,
+      w: 2,
+    },
+    "image",
+  );
+  const [idealJob, job] = hardwareSampleKind.expand(spec);
+  const ctx = { random: randomStream(0, "image"), checkInterrupt: () => {} };
+  const t0 = performance.now();
+  await hardwareSampleKind.run(idealJob, ctx);
+  const idealS = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  const row = await hardwareSampleKind.run(job, ctx);
+  const faithfulS = (performance.now() - t1) / 1000;
+  append(out, {
+    case: "image",
+    fixture: "cellnn-mnist",
+    sampler: "ddim",
+    steps: 25,
+    w: 2,
+    rtol: 1e-6,
+    atol: 1e-8,
+    mismatchSigma: 0.01,
+    idealImageS: idealS,
+    faithfulImageS: faithfulS,
+    ratio: faithfulS / idealS,
+    pixelRmse: row.pixelRmse,
+    ...env,
+    load: loadAverage(),
+  });
+  process.stderr.write(
+    `one image: ideal ${idealS.toFixed(1)} s, faithful ${faithfulS.toFixed(1)} s (incl. realisation)\n`,
+  );
+}
+
 async function perf(): Promise<void> {
   const out = "bench/results/hardware.jsonl";
   const env = benchEnvironment(command);
@@ -229,6 +275,7 @@ async function perf(): Promise<void> {
 if (mode === "layers") await layers();
 else if (mode === "sweep") await sweep();
 else if (mode === "perf") await perf();
+else if (mode === "image") await image();
 else {
   process.stderr.write("usage: bench/hardware.ts layers|sweep SPEC OUT|perf\n");
   process.exitCode = 2;
