@@ -5,8 +5,9 @@
  * - a new path or a regular file: written to a temporary sibling, then renamed over it;
  * - a symbolic link: written through to the file it points to (the link stays a link), by the
  *   same rule; a dangling link creates its target;
- * - a FIFO, a terminal or another character device (`-o /dev/stdout`): written to directly (a
- *   stream has no "old content" to keep);
+ * - a FIFO, a terminal or another character device: written to directly (a stream has no "old
+ *   content" to keep); `/dev/stdout` and `/dev/stderr` are this process's own streams, whatever
+ *   they are (a pipe, a socket, a terminal);
  * - a directory, a socket, or a path through a regular file (`afile/x.csv`): refused
  *   (FileError, exit 3) before anything is written.
  *
@@ -118,8 +119,22 @@ function temporarySibling(path: string): { tmp: string; release: () => void } {
   return { tmp, release: track({ kind: "path", path: tmp }) };
 }
 
+/** This process's own stdout or stderr named as a path, whatever it is (a pipe, a socket). */
+function standardStream(path: string): NodeJS.WriteStream | undefined {
+  const p = resolve(path);
+  if (["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"].includes(p)) return process.stdout;
+  if (["/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"].includes(p)) return process.stderr;
+  return undefined;
+}
+
 /** Writes `data` to `path` by the rules above. Errors are FileErrors naming `path`. */
 export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+  const std = standardStream(path);
+  if (std) {
+    // Through the stream itself: /dev/stdout cannot be opened when it is a socket.
+    await new Promise<void>((done, fail) => std.write(data, (e) => (e ? fail(e) : done())));
+    return;
+  }
   const target = outputTarget(path);
   try {
     if (target.kind === "stream") {
