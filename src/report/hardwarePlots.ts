@@ -39,7 +39,7 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 export function plotBands(o: BandPlotOptions): string {
   const W = o.width ?? 460;
   const H = o.height ?? 300;
-  const m = { left: 62, right: 16, top: 34, bottom: 48 };
+  const m = { left: 62, right: 16, top: 40 + 15 * o.series.length, bottom: 48 };
   const all = o.series.flatMap((s) => s.points);
   const xs = all.map((p) => p.x);
   const ys = all.flatMap((p) => [p.lo, p.hi, p.mean]).filter(Number.isFinite);
@@ -164,8 +164,8 @@ export function plotBands(o: BandPlotOptions): string {
     parts.push(
       el(
         "text",
-        { x: m.left + 8, y: m.top + 14 + 15 * i, "font-size": FONT_SIZE.legend, fill: color },
-        escapeXml(s.label),
+        { x: m.left, y: 40 + 15 * i, "font-size": FONT_SIZE.legend, fill: color },
+        escapeXml(`\u25cf ${s.label}`),
       ),
     );
   });
