@@ -45,6 +45,42 @@ describe("compareWaveforms(t, a, b, n, output)", () => {
     expect(overall.finalRelative).toBeCloseTo((2 * delta) / ref, 10);
   });
 
+  it("RMS per cell and overall equal their discrete closed forms exactly (mean over nt, and over nt·n)", () => {
+    // Differences chosen so that every sum is exact in binary: cell 0 0, ½, 1, 3⁄2; cell 1 all 1.
+    const t = Float64Array.of(0, 1, 2, 3);
+    const n = 2;
+    const b = Float64Array.of(0.25, -1, 0.5, 2, -0.75, 0, 1, 4);
+    const d = [0, 1, 0.5, 1, 1, 1, 1.5, 1];
+    const a = b.map((x, k) => x + d[k]);
+    const { cells, overall } = compareWaveforms(t, a, b, n, STANDARD);
+    expect(cells[0].rms).toBe(Math.sqrt((0 + 0.25 + 1 + 2.25) / 4)); // not / 3 (nt − 1)
+    expect(cells[1].rms).toBe(1);
+    expect(overall.rms).toBe(Math.sqrt((3.5 + 4) / (4 * 2))); // not / 4 (nt) or / 2 (n)
+    expect(cells[0].maxAbs).toBe(1.5);
+    expect(cells[0].tWorst).toBe(3);
+    expect(cells[0].finalAbs).toBe(1.5);
+    expect(cells[1].finalAbs).toBe(1);
+    // ‖(3⁄2, 1)‖ / ‖b(T)‖ = ‖(3⁄2, 1)‖ / ‖(1, 4)‖
+    expect(overall.finalRelative).toBe(Math.sqrt((2.25 + 1) / (1 + 16)));
+    expect(overall.worstCell).toBe(0);
+  });
+
+  it("the RMS of a ramp δ·t on N + 1 grid points is δ·T·sqrt((2N + 1)/(6N)) to full precision", () => {
+    for (const N of [1, 7, 1000]) {
+      const T = 2;
+      const delta = 1e-3;
+      const t = grid(N, T);
+      const b = new Float64Array(t.length);
+      const a = Float64Array.from(t, (s) => delta * s);
+      const { cells, overall } = compareWaveforms(t, a, b, 1, STANDARD);
+      const exact = delta * T * Math.sqrt((2 * N + 1) / (6 * N));
+      // Rounding of N + 1 squares summed: ~1e-14 relative; the divisor N (not N + 1) would be 5e-4.
+      expect(Math.abs(cells[0].rms - exact)).toBeLessThanOrEqual(1e-14 * exact);
+      expect(overall.rms).toBe(cells[0].rms);
+      expect(overall.finalRelative).toBe(delta * T); // b(T) = 0: absolute
+    }
+  });
+
   it("measures output agreement after f(·): saturated differences vanish", () => {
     const t = grid(10, 1);
     const a = Float64Array.from(t, () => 3);
