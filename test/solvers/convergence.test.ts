@@ -35,7 +35,14 @@ describe("empirical convergence orders against odex at rtol = atol = 1e-12", () 
   ] as const)("%s: slope of log(error) vs log(step) ≈ its order", (method, steps, order) => {
     const errors = steps.map((h) => errorAtEnd(method, h));
     const slope = logSlope([...steps], errors);
-    expect(Math.abs(slope - order)).toBeLessThan(0.5);
+    // Measured 1.005 (euler), 3.977 (rk4), 2.009 (implicit): within 0.05 of the order, so a
+    // method of order ±0.5 (an order-1.5 or 3.5 scheme) fails. Each halving's local order
+    // log2(e_h / e_{h/2}) is within 0.1 too (worst measured: rk4 3.949 at the coarsest step).
+    expect(Math.abs(slope - order)).toBeLessThan(0.05);
+    for (let i = 1; i < errors.length; i++) {
+      const local = Math.log2(errors[i - 1] / errors[i]);
+      expect(Math.abs(local - order)).toBeLessThan(0.1);
+    }
     // every halving reduces the error
     for (let i = 1; i < errors.length; i++) expect(errors[i]).toBeLessThan(errors[i - 1]);
   });
