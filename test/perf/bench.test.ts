@@ -11,7 +11,11 @@ import {
   spliceSection,
 } from "../../src/bench/report.js";
 import type { BenchRow } from "../../src/bench/row.js";
+import { DEFAULT_SCALES } from "../../src/cells/spec.js";
 import { createCellSystem } from "../../src/cells/system.js";
+import { createMemristor } from "../../src/devices/registry.js";
+import { arrayNetlist } from "../../src/spice/netlist/cellArray.js";
+import { checkTopology } from "../../src/spice/netlist/topology.js";
 import { checkXml } from "../plot/xmlCheck.js";
 
 /**
@@ -160,9 +164,27 @@ describe("bench bookkeeping", () => {
   });
 
   it("benchArray(options) is reproducible and valid for both engines' CellNN and M-CellNN forms", () => {
-    const a = benchArray({ seed: 4, channels: 3, rows: 5, cols: 6 });
-    const b = benchArray({ seed: 4, channels: 3, rows: 5, cols: 6 });
-    expect(Array.from(a.A.data)).toEqual(Array.from(b.A.data));
+    const options = { seed: 4, channels: 3, rows: 5, cols: 6 };
+    const a = benchArray(options);
+    const b = benchArray(options);
+    const other = benchArray({ ...options, seed: 5 });
+    // Reproducible: every seeded field equal for the same seed, different for another.
+    for (const f of ["A", "B"] as const) {
+      expect(Array.from(a[f].data)).toEqual(Array.from(b[f].data));
+      expect(Array.from(a[f].data)).not.toEqual(Array.from(other[f].data));
+    }
+    for (const f of ["z", "input", "x0"] as const)
+      expect(Array.from(a[f])).toEqual(Array.from(b[f]));
+    // Valid for cellspice (its system) and for ngspice (a topology-checked netlist), both forms.
+    const model = createMemristor("strachan-taox-smooth");
+    const m = benchArray({ ...options, memristor: { model, w0: 0.2, scales: DEFAULT_SCALES } });
     expect(createCellSystem(a).dim).toBe(90);
+    expect(createCellSystem(m).dim).toBe(180); // x and w per cell
+    for (const array of [a, m]) {
+      const built = arrayNetlist(array, { T: 1 });
+      expect(() => checkTopology(built.netlist)).not.toThrow();
+      expect(built.stateVectors).toHaveLength(90);
+      expect(built.memristorVectors).toHaveLength(array.memristor ? 90 : 0);
+    }
   });
 });
