@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/core/errors.js";
 import { paramDefaults } from "../../src/core/params.js";
 import { loadMemristorFile, parseMemristorFile } from "../../src/devices/modelFile.js";
@@ -23,6 +23,7 @@ function catchValidation(fn: () => unknown): ValidationError {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "cellspice-devices-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function tempFile(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
