@@ -5,10 +5,12 @@
 import { ValidationError } from "../core/errors.js";
 import { didYouMean } from "../core/unknownFields.js";
 import type { JobKind } from "./jobKind.js";
+import { hardwareSampleKind } from "./kinds/hardwareSample.js";
 import { simulateKind } from "./kinds/simulate.js";
 
 const KINDS: Readonly<Record<string, JobKind>> = {
   simulate: simulateKind as JobKind,
+  "hardware-sample": hardwareSampleKind as JobKind,
 };
 
 export const KIND_NAMES: readonly string[] = Object.keys(KINDS);
