@@ -1,5 +1,7 @@
 /** Which ngspice cellspice runs, and its version (recorded with every result). */
+import { accessSync, constants, statSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { NgspiceFailedError, NgspiceNotFoundError } from "./errors.js";
 import { runProcess } from "./process.js";
 
@@ -42,7 +44,35 @@ export function ngspiceVersion(
   return version;
 }
 
+/**
+ * Why `executable` cannot be started, checked before spawning it (the watchdog wrapper would
+ * otherwise report a missing program as a shell's "not found"): undefined when it can.
+ */
+function whyNotRunnable(executable: string): string | undefined {
+  const candidates = executable.includes("/")
+    ? [executable]
+    : (process.env.PATH ?? "")
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, executable));
+  for (const c of candidates) {
+    try {
+      if (!statSync(c).isFile()) continue;
+      accessSync(c, constants.X_OK);
+      return undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EACCES" && executable.includes("/"))
+        return `${executable} is not executable (permission denied)`;
+    }
+  }
+  return executable.includes("/")
+    ? `no such file: ${executable}`
+    : `no "${executable}" on the PATH`;
+}
+
 async function detectVersion(executable: string, timeoutMs: number): Promise<string> {
+  const why = whyNotRunnable(executable);
+  if (why !== undefined) throw new NgspiceNotFoundError(executable, why);
   const out = await runProcess(executable, ["-v"], {
     cwd: tmpdir(),
     env: process.env,
