@@ -21,6 +21,15 @@ function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }
 
+/** The displayed size of a grid: small grids enlarged (pixelated) to about 480 px wide, ≤ 4×. */
+function displaySize(png: Uint8Array): { width: number; height: number } {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const width = view.getUint32(16); // IHDR: big-endian width, height
+  const height = view.getUint32(20);
+  const k = Math.max(1, Math.min(4, Math.floor(480 / width)));
+  return { width: width * k, height: height * k };
+}
+
 function kv(rows: [string, string][]): string {
   return `<table class="kv"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join("")}</tbody></table>`;
 }
@@ -91,10 +100,10 @@ export function renderSampleReport(r: SampleRunRecord, grids: readonly SampleGri
   const s = r.settings;
   const title = `Samples of ${r.model.backbone} UNet: ${s.classes.length} classes × ${s.perClass}`;
   const subtitle = `${esc(s.algorithm)}, ${s.steps} steps, w = ${s.w}, ${r.sets.map((x) => esc(x.name)).join(" and ")} engine${r.sets.length > 1 ? "s" : ""}`;
-  const figures = grids.map(
-    (g) =>
-      `<figure data-set="${esc(g.name)}"><h3>${esc(g.name)}</h3><img class="grid" alt="${esc(g.name)} samples, one column per class" src="data:image/png;base64,${base64(g.png)}"><figcaption>one column per class (${s.classes.join(", ")}), ${s.perClass} samples each, clipped to [0, 1]</figcaption></figure>`,
-  );
+  const figures = grids.map((g) => {
+    const { width, height } = displaySize(g.png);
+    return `<figure data-set="${esc(g.name)}"><h3>${esc(g.name)}</h3><img class="grid" width="${width}" height="${height}" alt="${esc(g.name)} samples, one column per class" src="data:image/png;base64,${base64(g.png)}"><figcaption>one column per class (${s.classes.join(", ")}), ${s.perClass} samples each, clipped to [0, 1]</figcaption></figure>`;
+  });
   const settings = kv([
     ["model", esc(r.model.dir)],
     [

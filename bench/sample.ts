@@ -1,0 +1,226 @@
+/**
+ * Sampling speed: time per image-forward of the guided UNet and images per second of a DDIM
+ * run, per fixture and layer engine, side by side with PyTorch on the CPU in the same run on the
+ * same machine (bench/sample_torch.py drives training/'s model on the same export, float32, with
+ * torch.set_num_threads(1) and (2)). Rows go to bench/results/sample.jsonl; docs/performance.md
+ * ("Sampling") has the table.
+ *
+ *     flock /tmp/cellspice-cpu.lock npx tsx bench/sample.ts [--fixtures cellnn-mnist,mcellnn-mnist]
+ *         [--engines trained,cell] [--batch 64] [--n 20] [--steps 25] [--w 2] [--torch-threads 1,2]
+ *
+ * An image-forward is one image through the network: a guided pass over a batch of B samples is
+ * 2B image-forwards. cellspice runs on one JavaScript thread.
+ */
+import { execFileSync } from "node:child_process";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command } from "commander";
+import { benchEnvironment, loadAverage } from "../src/bench/environment.js";
+import { timeRepeated } from "../src/bench/measure.js";
+import {
+  ddimSong2021,
+  ddpmSchedule,
+  drawSamples,
+  guidedEps,
+  seededNoise,
+} from "../src/diffusion/index.js";
+import {
+  cellEngine,
+  type LayerEngine,
+  loadUnet,
+  trainedEngine,
+  unetForward,
+} from "../src/unet/index.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const RESULTS = join(ROOT, "bench/results/sample.jsonl");
+
+interface SampleBenchRow {
+  runId: string;
+  suite: "sample";
+  fixture: string;
+  backbone: string;
+  /** "cellspice" or "pytorch". */
+  implementation: string;
+  /** cellspice's layer engine; PyTorch: the training solver. */
+  layerEngine: string;
+  engineSettings: Record<string, unknown>;
+  threads: number;
+  batch: number;
+  msPerImageForward: number;
+  passMsMedian: number;
+  passMsMin: number;
+  repeats: number;
+  /** Images per second of a DDIM run of `n` samples, `steps` steps, guidance w. */
+  imagesPerS: number;
+  n: number;
+  steps: number;
+  w: number;
+  load: number;
+  env: ReturnType<typeof benchEnvironment>;
+  date: string;
+  torch?: string;
+}
+
+const program = new Command("bench-sample")
+  .option("--fixtures <list>", "fixtures under test/fixtures/models", "cellnn-mnist,mcellnn-mnist")
+  .option("--engines <list>", "cellspice layer engines", "trained,cell")
+  .option("--batch <n>", "samples per guided pass", "64")
+  .option("--n <n>", "samples of the timed DDIM run", "20")
+  .option("--steps <n>", "DDIM steps of the timed run", "25")
+  .option("--w <w>", "guidance weight", "2")
+  .option("--torch-threads <list>", "PyTorch thread counts", "1,2")
+  .option("--repeats <n>", "timed guided passes after one warm-up", "3")
+  .option("--dry", "print the rows, do not append them");
+program.parse();
+const o = program.opts<{
+  fixtures: string;
+  engines: string;
+  batch: string;
+  n: string;
+  steps: string;
+  w: string;
+  torchThreads: string;
+  repeats: string;
+  dry?: boolean;
+}>();
+const batch = Number(o.batch);
+const n = Number(o.n);
+const steps = Number(o.steps);
+const w = Number(o.w);
+const repeats = Number(o.repeats);
+const runId = new Date().toISOString();
+const env = benchEnvironment(`npx tsx bench/sample.ts ${process.argv.slice(2).join(" ")}`.trim());
+
+function emit(row: SampleBenchRow): void {
+  const line = JSON.stringify(row);
+  process.stdout.write(
+    `${row.fixture}  ${row.implementation}/${row.layerEngine}  threads ${row.threads}  batch ${row.batch}: ${row.msPerImageForward.toFixed(2)} ms per image-forward, ${row.imagesPerS.toFixed(2)} images/s (load ${row.load.toFixed(2)})\n`,
+  );
+  if (!o.dry) {
+    mkdirSync(dirname(RESULTS), { recursive: true });
+    appendFileSync(RESULTS, `${line}\n`);
+  }
+}
+
+for (const fixture of o.fixtures.split(",")) {
+  const dir = join(ROOT, "test/fixtures/models", fixture);
+  const unet = loadUnet(dir, { golden: false });
+  const schedule = ddpmSchedule(unet.nT, unet.betas);
+  const image = { channels: unet.inChannels, rows: unet.imageSize, cols: unet.imageSize };
+  const pixels = image.channels * image.rows * image.cols;
+  const classes = Array.from({ length: unet.nClasses }, (_, c) => c);
+  for (const name of o.engines.split(",")) {
+    const engine: LayerEngine = name === "cell" ? cellEngine() : trainedEngine();
+    const network = (x: Float64Array, c: Int32Array, t: Float64Array, drop: Float64Array) =>
+      unetForward(unet, x, c, t, drop, engine);
+    const ids = Array.from({ length: batch }, (_, k) => ({ cls: k % unet.nClasses, index: k }));
+    const x = seededNoise(0, ids, pixels).x_T(0, batch);
+    const c = Int32Array.from(ids, (s) => s.cls);
+    const eps = guidedEps(network, c, w, unet.nT);
+    const { timing } = await timeRepeated(() => eps(x, 200, batch), {
+      warmups: 1,
+      minRepeats: repeats,
+      maxRepeats: repeats,
+      minTotalMs: 0,
+    });
+    const perPass = batch * (w === 0 ? 1 : 2);
+    const perClass = Math.ceil(n / unet.nClasses);
+    const runIds = classes.flatMap((cls) =>
+      Array.from({ length: perClass }, (_, index) => ({ cls, index })),
+    );
+    const start = performance.now();
+    await drawSamples({
+      sampler: ddimSong2021,
+      network,
+      schedule,
+      classes,
+      perClass,
+      image,
+      w,
+      steps,
+      noise: seededNoise(0, runIds, pixels),
+      batch,
+    });
+    const sampleS = (performance.now() - start) / 1000;
+    emit({
+      runId,
+      suite: "sample",
+      fixture,
+      backbone: unet.backbone,
+      implementation: "cellspice",
+      layerEngine: engine.name,
+      engineSettings: engine.describe(),
+      threads: 1,
+      batch,
+      msPerImageForward: timing.medianMs / perPass,
+      passMsMedian: timing.medianMs,
+      passMsMin: timing.minMs,
+      repeats: timing.repeats,
+      imagesPerS: runIds.length / sampleS,
+      n: runIds.length,
+      steps,
+      w,
+      load: loadAverage(),
+      env,
+      date: new Date().toISOString(),
+    });
+  }
+  for (const threads of o.torchThreads.split(",").map(Number)) {
+    const out = execFileSync(
+      "python3",
+      [
+        join(ROOT, "bench/sample_torch.py"),
+        dir,
+        "--threads",
+        String(threads),
+        "--batch",
+        String(batch),
+        "--steps",
+        String(steps),
+        "--w",
+        String(w),
+        "--n",
+        String(n),
+        "--repeats",
+        String(repeats),
+      ],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const py = JSON.parse(out) as {
+      torch: string;
+      threads: number;
+      msPerImageForward: number;
+      passMsMedian: number;
+      passMsMin: number;
+      repeats: number;
+      imagesPerS: number;
+      n: number;
+    };
+    const solver = unet.cellLayers[0]?.spec.cell.solver;
+    emit({
+      runId,
+      suite: "sample",
+      fixture,
+      backbone: unet.backbone,
+      implementation: "pytorch",
+      layerEngine: "trained",
+      engineSettings: { solver, dtype: "float32" },
+      threads: py.threads,
+      batch,
+      msPerImageForward: py.msPerImageForward,
+      passMsMedian: py.passMsMedian,
+      passMsMin: py.passMsMin,
+      repeats: py.repeats,
+      imagesPerS: py.imagesPerS,
+      n: py.n,
+      steps,
+      w,
+      load: loadAverage(),
+      env,
+      date: new Date().toISOString(),
+      torch: py.torch,
+    });
+  }
+}

@@ -1,0 +1,234 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PNG } from "pngjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededNoise } from "../../src/diffusion/index.js";
+import { parseSafetensors } from "../../src/trained/safetensors.js";
+import { writeSafetensors } from "../../src/trained/safetensorsWriter.js";
+import { buildOnce, cli, ROOT } from "./cli.js";
+
+/** The fixture the CLI tests sample from (the cellular one: its layers run on an engine). */
+const MODEL = join(ROOT, "test/fixtures/models/cellnn-mnist");
+/** The cheapest fixture (no cellular layers), where only the sampling wiring is tested. */
+const CONV = join(ROOT, "test/fixtures/models/conv-mnist");
+let dir: string;
+const at = (name: string) => join(dir, name);
+/** A small run: 2 classes × 2 samples, 3 DDIM steps. */
+const SMALL = ["--classes", "3,7", "--per-class", "2", "--steps", "3", "--batch", "3"];
+
+function readSamples(outDir: string) {
+  const { tensors, metadata } = parseSafetensors(readFileSync(join(outDir, "samples.safetensors")));
+  return { tensors, metadata };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "cellspice-sample-"));
+  await buildOnce();
+}, 120_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("cellspice sample", () => {
+  it("sample writes the grid, the samples class-major, the summary and the report", async () => {
+    const r = await cli(["sample", MODEL, ...SMALL, "--out-dir", at("run")]);
+    expect(r.code, r.stderr).toBe(0);
+    const { tensors } = readSamples(at("run"));
+    const x0 = tensors.get("x0");
+    expect(x0?.dtype).toBe("F32");
+    expect(x0?.shape).toEqual([4, 1, 28, 28]);
+    expect(tensors.get("classes")?.dtype).toBe("I64");
+    expect(Array.from(tensors.get("classes")?.data ?? [])).toEqual([3, 3, 7, 7]);
+    const png = PNG.sync.read(readFileSync(at("run/samples.png")));
+    expect([png.width, png.height]).toEqual([(2 * 30 + 2) * 2, (2 * 30 + 2) * 2]);
+    const summary = JSON.parse(readFileSync(at("run/summary.json"), "utf8"));
+    expect(summary.settings).toMatchObject({
+      classes: [3, 7],
+      perClass: 2,
+      sampler: "ddim",
+      steps: 3,
+      w: 2,
+      batch: 3,
+    });
+    expect(summary.settings.timesteps).toEqual([400, 200, 1]);
+    expect(summary.settings.noise).toMatchObject({ kind: "seeded", seed: 0 });
+    expect(summary.sets).toHaveLength(1);
+    expect(summary.sets[0].engine).toMatchObject({ engine: "trained" });
+    expect(
+      summary.sets[0].scores.agreement.perClass.map((p: { class: number }) => p.class),
+    ).toEqual([3, 7]);
+    // 4 samples × 3 steps × 2 (guidance)
+    expect(summary.sets[0].timing.imageForwards).toBe(24);
+    expect(readFileSync(at("run/report.html"), "utf8")).toContain('<img class="grid"');
+    expect(r.stdout).toContain(`report: ${at("run/report.html")}`);
+    // Progress on stderr, as plain lines (not a terminal here), ending with the count and rate.
+    expect(r.stderr).toMatch(/sampling \(trained\): 4\/4 images in \d+\.\d s/);
+    expect(existsSync(at("run/samples-ideal.png"))).toBe(false);
+  });
+
+  it("sample --noise FILE reproduces a run bit for bit (its own samples.safetensors holds x_T); -q is silent", async () => {
+    const first = await cli(["-q", "sample", CONV, ...SMALL, "--out-dir", at("conv")]);
+    expect(first.code, first.stderr).toBe(0);
+    const { tensors } = readSamples(at("conv"));
+    const ids = [3, 3, 7, 7].map((cls, k) => ({ cls, index: k % 2 }));
+    // The file's x_T is the seeded noise of the run (float32 draws, held exactly).
+    expect(Array.from(tensors.get("x_T")?.data ?? [])).toEqual(
+      Array.from(seededNoise(0, ids, 784).x_T(0, 4)),
+    );
+    const again = await cli([
+      "-q",
+      "sample",
+      CONV,
+      ...SMALL,
+      "--batch",
+      "1",
+      "--noise",
+      at("conv/samples.safetensors"),
+      "--out-dir",
+      at("again"),
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toBe("");
+    expect(first.stderr).toBe("");
+    expect(Array.from(readSamples(at("again")).tensors.get("x0")?.data ?? [])).toEqual(
+      Array.from(tensors.get("x0")?.data ?? []),
+    );
+    const summary = JSON.parse(readFileSync(at("again/summary.json"), "utf8"));
+    expect(summary.settings.noise).toMatchObject({
+      kind: "file",
+      file: at("conv/samples.safetensors"),
+    });
+    // Another seed, other images.
+    const other = await cli([
+      "-q",
+      "sample",
+      CONV,
+      ...SMALL,
+      "--seed",
+      "1",
+      "--out-dir",
+      at("other"),
+    ]);
+    expect(other.code, other.stderr).toBe(0);
+    expect(Array.from(readSamples(at("other")).tensors.get("x0")?.data ?? [])).not.toEqual(
+      Array.from(tensors.get("x0")?.data ?? []),
+    );
+  });
+
+  it("bad inputs exit 3 naming the option or field, and leave an existing out dir untouched", async () => {
+    mkdirSync(at("keep"));
+    writeFileSync(at("keep/samples.png"), "old");
+    writeFileSync(at("keep/mine.txt"), "mine");
+    await writeSafetensors(at("short.safetensors"), [
+      { name: "x_T", dtype: "F32", shape: [3, 1, 28, 28], data: new Float64Array(3 * 784) },
+    ]);
+    await writeSafetensors(at("f64.safetensors"), [
+      { name: "x_T", dtype: "F64", shape: [4, 1, 28, 28], data: new Float64Array(4 * 784) },
+    ]);
+    await writeSafetensors(at("noz.safetensors"), [
+      { name: "x_T", dtype: "F32", shape: [4, 1, 28, 28], data: new Float64Array(4 * 784) },
+    ]);
+    mkdirSync(at("empty-model"));
+    // [extra options, the field named, the problem stated]
+    const cases: [string[], string, RegExp][] = [
+      [["--classes", "3,12"], "--classes", /class 12 is not in the model/],
+      [["--classes", "3,3"], "--classes", /class 3 is given twice/],
+      [["--per-class", "0"], "--per-class", /got 0/],
+      [["--steps", "0"], "--steps", /got 0/],
+      [["--steps", "401"], "--steps", /valid: an integer in 1…400/],
+      [["--sampler", "ddpm", "--steps", "10"], "--steps", /valid: 400 \(n_T\)/],
+      [
+        ["--noise", at("short.safetensors")],
+        "x_T",
+        /has shape \[3,1,28,28\][\s\S]*valid: \[4,1,28,28\]/,
+      ],
+      [["--noise", at("f64.safetensors")], "x_T", /has dtype F64/],
+      [
+        ["--noise", at("noz.safetensors"), "--sampler", "ddpm", "--steps", "400"],
+        "z",
+        /z: is missing/,
+      ],
+      [["--noise", at("missing.safetensors")], "--noise", /cannot read/],
+      [["--w", "-1"], "--w", /got -1/],
+      [
+        ["--fid", "--data", at("nowhere")],
+        join(at("nowhere"), "t10k-images-idx3-ubyte"),
+        /not found/,
+      ],
+    ];
+    for (const [extra, field, problem] of cases) {
+      const r = await cli([
+        "sample",
+        MODEL,
+        "--classes",
+        "3,7",
+        "--per-class",
+        "2",
+        "--steps",
+        "3",
+        ...extra,
+        "--out-dir",
+        at("keep"),
+      ]);
+      expect(r.code, `${extra.join(" ")}: ${r.stderr}`).toBe(3);
+      expect(r.stderr, extra.join(" ")).toContain(`field: ${field}\n`);
+      expect(r.stderr, extra.join(" ")).toMatch(problem);
+    }
+    const r = await cli(["sample", at("empty-model"), "--out-dir", at("keep")]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(join(at("empty-model"), "manifest.json"));
+    expect(readFileSync(at("keep/samples.png"), "utf8")).toBe("old");
+    expect(readFileSync(at("keep/mine.txt"), "utf8")).toBe("mine");
+  });
+
+  // 400 network passes: minutes on a busy 2-core machine, so only with CELLSPICE_SLOW_TESTS=1
+  // (DDPM itself is tested in test/diffusion: the exact Gaussian chain and the golden chain).
+  it.runIf(process.env.CELLSPICE_SLOW_TESTS === "1")(
+    "sample --sampler ddpm with --noise (x_T and z) is deterministic and uses z",
+    async () => {
+      const n = 1 * 784;
+      const z = Float64Array.from({ length: 400 * n }, (_, i) => Math.sin(i));
+      const x_T = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+      const args = [
+        "sample",
+        MODEL,
+        "--classes",
+        "5",
+        "--per-class",
+        "1",
+        "--sampler",
+        "ddpm",
+        "--w",
+        "0",
+        "-q",
+      ];
+      await writeSafetensors(at("ddpm.safetensors"), [
+        { name: "x_T", dtype: "F32", shape: [1, 1, 28, 28], data: x_T },
+        { name: "z", dtype: "F32", shape: [400, 1, 1, 28, 28], data: z },
+      ]);
+      await writeSafetensors(at("ddpm-neg.safetensors"), [
+        { name: "x_T", dtype: "F32", shape: [1, 1, 28, 28], data: x_T },
+        { name: "z", dtype: "F32", shape: [400, 1, 1, 28, 28], data: z.map((v) => -v) },
+      ]);
+      const a = await cli([...args, "--noise", at("ddpm.safetensors"), "--out-dir", at("ddpm")]);
+      expect(a.code, a.stderr).toBe(0);
+      const summary = JSON.parse(readFileSync(at("ddpm/summary.json"), "utf8"));
+      expect(summary.settings).toMatchObject({ sampler: "ddpm", steps: 400 });
+      expect(summary.sets[0].timing.imageForwards).toBe(400);
+      const b = await cli([
+        ...args,
+        "--noise",
+        at("ddpm-neg.safetensors"),
+        "--out-dir",
+        at("ddpm-neg"),
+      ]);
+      expect(b.code, b.stderr).toBe(0);
+      const xa = readSamples(at("ddpm")).tensors.get("x0")?.data ?? [];
+      const xb = readSamples(at("ddpm-neg")).tensors.get("x0")?.data ?? [];
+      expect(Array.from(xa)).not.toEqual(Array.from(xb));
+    },
+    120_000,
+  );
+});
