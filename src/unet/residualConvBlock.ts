@@ -40,6 +40,8 @@ export function residualConvBlock(
   if (!residual) return x2;
   const skip = x.c === cOut ? x : x1;
   const out = new Float64Array(x2.data.length);
-  for (let q = 0; q < out.length; q++) out[q] = (skip.data[q] + x2.data[q]) / 1.414;
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: the reference's 1.414, not √2
+  const scale = 1.414;
+  for (let q = 0; q < out.length; q++) out[q] = (skip.data[q] + x2.data[q]) / scale;
   return { ...x2, data: out };
 }
