@@ -6,6 +6,8 @@
  * killed at any point loses nothing: the jobs stay queued, the workers go on, and a re-run
  * collects what finished meanwhile and waits for the rest.
  *
+ * One submitter per sweep (lease.ts): a second one for the same sweep is refused.
+ *
  * Failures: a job's own error is its result (the worker returns it; never retried); a worker
  * that dies is handled by BullMQ (the job's lock expires, another worker takes it over, at most
  * `maxStalledCount` times, see worker.ts); a job that failed that way, or whose pool thread
@@ -16,6 +18,7 @@ import type { Executor } from "../executor.js";
 import type { SweepJob } from "../jobKind.js";
 import type { JobOutcome } from "../outcome.js";
 import { connectRedis } from "./connection.js";
+import { takeLease } from "./lease.js";
 import { type BullJobData, type BullJobReturn, bullJobId, queueName, SWEEPS_KEY } from "./names.js";
 
 export interface RedisExecutorOptions {
@@ -43,7 +46,9 @@ export function redisExecutor(o: RedisExecutorOptions): Executor {
         // Connection errors: the link tracks them and stops the sweep after the grace period.
       });
       const pending = new Map(jobs.map((j) => [bullJobId(j.key), j]));
+      let lease: Awaited<ReturnType<typeof takeLease>> | undefined;
       try {
+        lease = await takeLease(link, sweepId);
         await link.guard(link.client.sadd(SWEEPS_KEY, sweepId));
         for (let at = 0; at < jobs.length; at += 500) {
           const chunk = jobs.slice(at, at + 500).map((job) => ({
@@ -68,6 +73,7 @@ export function redisExecutor(o: RedisExecutorOptions): Executor {
           await link.guard(queue.obliterate({ force: true }));
         }
       } finally {
+        await lease?.release();
         await Promise.race([queue.close(), sleep(1000)]);
         await link.close();
       }
