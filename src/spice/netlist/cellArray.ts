@@ -2,7 +2,12 @@ import type { CellArray } from "../../cells/spec.js";
 import { createCellSystem } from "../../cells/system.js";
 import { ValidationError } from "../../core/errors.js";
 import { formatSpiceNumber as num } from "../../core/spiceNumber.js";
-import { type CellCircuitContext, cellElements, inputSource } from "./cellCircuit.js";
+import {
+  type CellCircuitContext,
+  cellElements,
+  inputSource,
+  pwlExpression,
+} from "./cellCircuit.js";
 import { controlBlock } from "./control.js";
 import { memristorSubcircuit } from "./memristor.js";
 import { memristorElements } from "./memristorCell.js";
@@ -170,11 +175,10 @@ export function regionNetlist(
         for (const [i, j] of ringCells) {
           const node = nodeName("y", c, i, j);
           yield {
-            kind: "V",
-            name: `v${node}`,
+            kind: "BV",
+            name: `b${node}`,
             nodes: [node, "0"],
-            dc: 0,
-            pwl: { t: drive.t, v: drive.y(c, i, j) },
+            expr: pwlExpression(drive.t, drive.y(c, i, j)),
           };
         }
       }
@@ -221,7 +225,7 @@ export function regionNetlist(
         : [
             `tile: ${channels}x${region.rows}x${region.cols} cells at origin (row ${region.row0}, column ${region.col0}) of the ${array.rows}x${array.cols} layer; node names carry layer coordinates`,
             drive
-              ? `ring: ${ringCells.length} positions x ${channels} channels of outputs y driven by PWL sources (${drive.source}), ${drive.t.length} points each`
+              ? `ring: ${ringCells.length} positions x ${channels} channels of outputs y driven by behavioural pwl(time) sources (${drive.source}), ${drive.t.length} points each`
               : `ring: ${ringCells.length} positions x ${channels} channels of outputs y LEFT UNDRIVEN (a wrong boundary, for tests)`,
             `inputs: ${inputForm === "folded" ? "B*u+z folded into each cell's current source" : `u of the tile and its ring (${inputs.length} positions x ${inputChannels} channels) as sources`}`,
           ]),

@@ -14,8 +14,6 @@ export type Element =
       nodes: [string, string];
       dc: number;
       sin?: { amplitude: number; frequency: number };
-      /** Piecewise-linear waveform: times [s] and values [V], replacing dc during a transient. */
-      pwl?: { t: ArrayLike<number>; v: ArrayLike<number> };
     }
   | { kind: "I"; name: string; nodes: [string, string]; dc: number }
   /** Linear voltage-controlled current source: gain·V(control) flows from nodes[0] to nodes[1] inside the element, i.e. into nodes[1]. */
@@ -68,7 +66,6 @@ export function renderElement(e: Element): string {
     case "C":
       return `${e.name} ${e.nodes.join(" ")} ${num(e.value)}${e.ic === undefined ? "" : ` ic=${num(e.ic)}`}`;
     case "V":
-      if (e.pwl) return renderPwl(e.name, e.nodes, e.dc, e.pwl);
       return e.sin
         ? `${e.name} ${e.nodes.join(" ")} dc ${num(e.dc)} sin(${num(e.dc)} ${num(e.sin.amplitude)} ${num(e.sin.frequency)})`
         : `${e.name} ${e.nodes.join(" ")} dc ${num(e.dc)}`;
@@ -111,27 +108,8 @@ export function* netlistLines(n: Netlist | NetlistStream): Generator<string> {
   yield ".end";
 }
 
-/** A PWL voltage source, its (time, value) pairs continued on `+` lines. */
-function renderPwl(
-  name: string,
-  nodes: [string, string],
-  dc: number,
-  pwl: { t: ArrayLike<number>; v: ArrayLike<number> },
-): string {
-  if (pwl.t.length !== pwl.v.length || pwl.t.length === 0) {
-    throw new RangeError(
-      `${name}: PWL needs as many values as times (got ${pwl.t.length}, ${pwl.v.length})`,
-    );
-  }
-  const pairs: string[] = [];
-  for (let k = 0; k < pwl.t.length; k++) pairs.push(`${num(pwl.t[k])} ${num(pwl.v[k])}`);
-  const lines = wrap(`${name} ${nodes.join(" ")} dc ${num(dc)} pwl(`, pairs);
-  lines[lines.length - 1] += " )";
-  return lines.join("\n");
-}
-
 /** A long list of words as a card continued with `+` lines. */
-function wrap(card: string, words: string[], width = 100): string[] {
+export function wrap(card: string, words: string[], width = 100): string[] {
   const out: string[] = [];
   let line = card;
   for (const w of words) {
