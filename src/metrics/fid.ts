@@ -29,7 +29,7 @@ export interface FrechetTerms {
   readonly covarianceTerm: number;
   /** Tr (Σa Σb)^{1/2}. */
   readonly traceSqrt: number;
-  /** Features with zero variance in either set, left out of the square root. */
+  /** Features with zero variance in either set, left out of the square root (unless kept). */
   readonly zeroVarianceFeatures: number;
   /** Negative eigenvalues (rounding errors) set to 0 before their square root: how many, the lowest. */
   readonly clamped: { readonly count: number; readonly mostNegative: number };
@@ -40,8 +40,15 @@ export function frechetDistance(a: FeatureStats, b: FeatureStats): number {
   return frechetTerms(a, b).fid;
 }
 
-/** FID with its terms and what was clamped. */
-export function frechetTerms(a: FeatureStats, b: FeatureStats): FrechetTerms {
+/**
+ * FID with its terms and what was clamped. `keepZeroVariance: true` keeps zero-variance features
+ * in the square root (only to measure what leaving them out changes; docs/metrics.md).
+ */
+export function frechetTerms(
+  a: FeatureStats,
+  b: FeatureStats,
+  options: { keepZeroVariance?: boolean } = {},
+): FrechetTerms {
   const d = a.d;
   if (b.d !== d)
     throw new ValidationError("frechetDistance.b.d", `${b.d}`, `the dimension of a: ${d}`);
@@ -64,9 +71,11 @@ export function frechetTerms(a: FeatureStats, b: FeatureStats): FrechetTerms {
     traceTerm += a.sigma[i * d + i] + b.sigma[i * d + i];
   }
   const keep: number[] = [];
+  let zeroVarianceFeatures = 0;
   for (let i = 0; i < d; i++) {
     const dead = zeroRow(a.sigma, d, i, "a") || zeroRow(b.sigma, d, i, "b");
-    if (!dead) keep.push(i);
+    if (dead) zeroVarianceFeatures++;
+    if (!dead || options.keepZeroVariance) keep.push(i);
   }
   const clamp = { count: 0, mostNegative: 0 };
   const traceSqrt =
@@ -84,7 +93,7 @@ export function frechetTerms(a: FeatureStats, b: FeatureStats): FrechetTerms {
     meanTerm,
     covarianceTerm,
     traceSqrt,
-    zeroVarianceFeatures: d - keep.length,
+    zeroVarianceFeatures,
     clamped: clamp,
   };
 }

@@ -145,6 +145,9 @@ describe("frechetDistance", () => {
     expect(terms.zeroVarianceFeatures).toBe(3);
     expect(terms.fid).toBeCloseTo(diagonalFid(ma, va0, mb, vb0), 13);
     expect(terms.clamped.count).toBe(0);
+    const kept = frechetTerms(gaussian(ma, va0), gaussian(mb, vb0), { keepZeroVariance: true });
+    expect(kept.zeroVarianceFeatures).toBe(3);
+    expect(kept.fid).toBeCloseTo(terms.fid, 12);
   });
 
   it("frechetDistance(X, X) is 0 to rounding for the statistics of random features", () => {
