@@ -1,5 +1,5 @@
 import { ValidationError } from "../core/errors.js";
-import { padPlanes } from "./pad.js";
+import { conv2dInto } from "./conv2dKernel.js";
 import { checkParam, checkSize, checkTensor, type Tensor4, tensor4 } from "./tensor.js";
 
 export interface Conv2dOptions {
@@ -41,85 +41,6 @@ export function conv2d(
       `k ≤ min(H, W) + 2·padding`,
     );
   const y = tensor4(x.n, cOut, oh, ow);
-  const xp = new Float64Array(cIn * hp * wp);
-  const plane = oh * ow;
-  for (let b = 0; b < x.n; b++) {
-    padPlanes(x.data, b * cIn * x.h * x.w, cIn, x.h, x.w, p, xp);
-    for (let o = 0; o < cOut; o++) {
-      const out = y.data.subarray((b * cOut + o) * plane, (b * cOut + o + 1) * plane);
-      out.fill(bias === undefined ? 0 : bias[o]);
-      for (let c = 0; c < cIn; c++) {
-        const wAt = (o * cIn + c) * k * k;
-        const xAt = c * hp * wp;
-        if (k === 3) accumulate3(out, oh, ow, xp, xAt, wp, weight, wAt);
-        else accumulateK(out, oh, ow, xp, xAt, wp, weight, wAt, k);
-      }
-    }
-  }
+  conv2dInto(x.data, weight, bias, { n: x.n, cIn, h: x.h, w: x.w, cOut, k, p }, y.data);
   return y;
-}
-
-/** out[i,j] += Σ_{u,v<3} w[u,v]·xp[i+u, j+v], the 3×3 window held in registers. */
-function accumulate3(
-  out: Float64Array,
-  oh: number,
-  ow: number,
-  xp: Float64Array,
-  xAt: number,
-  wp: number,
-  w: Float64Array,
-  wAt: number,
-): void {
-  const w00 = w[wAt];
-  const w01 = w[wAt + 1];
-  const w02 = w[wAt + 2];
-  const w10 = w[wAt + 3];
-  const w11 = w[wAt + 4];
-  const w12 = w[wAt + 5];
-  const w20 = w[wAt + 6];
-  const w21 = w[wAt + 7];
-  const w22 = w[wAt + 8];
-  for (let i = 0; i < oh; i++) {
-    const r0 = xAt + i * wp;
-    const r1 = r0 + wp;
-    const r2 = r1 + wp;
-    const o = i * ow;
-    for (let j = 0; j < ow; j++) {
-      out[o + j] +=
-        w00 * xp[r0 + j] +
-        w01 * xp[r0 + j + 1] +
-        w02 * xp[r0 + j + 2] +
-        w10 * xp[r1 + j] +
-        w11 * xp[r1 + j + 1] +
-        w12 * xp[r1 + j + 2] +
-        w20 * xp[r2 + j] +
-        w21 * xp[r2 + j + 1] +
-        w22 * xp[r2 + j + 2];
-    }
-  }
-}
-
-/** out[i,j] += Σ_{u,v<k} w[u,v]·xp[i+u, j+v], one kernel tap at a time over a row. */
-function accumulateK(
-  out: Float64Array,
-  oh: number,
-  ow: number,
-  xp: Float64Array,
-  xAt: number,
-  wp: number,
-  w: Float64Array,
-  wAt: number,
-  k: number,
-): void {
-  for (let i = 0; i < oh; i++) {
-    const o = i * ow;
-    for (let u = 0; u < k; u++) {
-      const r = xAt + (i + u) * wp;
-      for (let v = 0; v < k; v++) {
-        const wv = w[wAt + u * k + v];
-        const s = r + v;
-        for (let j = 0; j < ow; j++) out[o + j] += wv * xp[s + j];
-      }
-    }
-  }
 }

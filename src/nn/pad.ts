@@ -1,15 +1,18 @@
+import type { Real } from "./real.js";
+
 /**
- * Copies channels `c0 … c0+count−1` of batch element `b` of an NCHW array into `out` with `p`
- * zero rows and columns on every side (out: count × (h+2p) × (w+2p), overwritten).
+ * Copies `count` consecutive h×w planes of `x`, starting at `offset` (one batch element of an
+ * NCHW array), into `out` with `p` zero rows and columns on every side
+ * (out: count × (h+2p) × (w+2p), overwritten).
  */
 export function padPlanes(
-  x: Float64Array,
+  x: Real,
   offset: number,
   count: number,
   h: number,
   w: number,
   p: number,
-  out: Float64Array,
+  out: Real,
 ): void {
   const wp = w + 2 * p;
   const hp = h + 2 * p;
