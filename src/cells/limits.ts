@@ -35,8 +35,8 @@ export const LIMIT_OPTIONS: Record<keyof SizeLimits, string> = {
   maxValues: "--max-values",
 };
 
-function raise(limit: keyof SizeLimits, value: number): string {
-  return `at most ${value} (raise it with ${LIMIT_OPTIONS[limit]} N, or limits.${limit} in the library)`;
+function raise(limit: keyof SizeLimits, value: number, unit: string): string {
+  return `at most ${value} ${unit} (raise it with ${LIMIT_OPTIONS[limit]} N, or limits.${limit} in the library)`;
 }
 
 /** Refuses C·H·W above the limit; call before allocating any field. */
@@ -52,7 +52,7 @@ export function checkCellCount(
     throw new ValidationError(
       `${prefix}rows`,
       `channels×rows×cols = ${channels}×${rows}×${cols} = ${cells} cells is too large`,
-      `${raise("maxCells", limits.maxCells)} cells`,
+      raise("maxCells", limits.maxCells, "cells"),
       { limit: limits.maxCells, cells },
     );
   }
@@ -70,7 +70,7 @@ export function checkPointCount(
     throw new ValidationError(
       field,
       `${what} is too many`,
-      `${raise("maxPoints", limits.maxPoints)} points`,
+      raise("maxPoints", limits.maxPoints, "points"),
       { limit: limits.maxPoints },
     );
   }
@@ -79,7 +79,7 @@ export function checkPointCount(
     throw new ValidationError(
       field,
       `${what} × ${cells} signals = ${values} values (${(values * 8e-9).toFixed(1)} GB) is too many`,
-      `${raise("maxValues", limits.maxValues)} values, or fewer points`,
+      `${raise("maxValues", limits.maxValues, "values")}, or fewer points`,
       { limit: limits.maxValues },
     );
   }

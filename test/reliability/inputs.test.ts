@@ -58,7 +58,7 @@ describe("size limits, checked before allocating", () => {
     expect(r.stderr).toMatch(
       /rows: channels×rows×cols = 1×100000×100000 = 10000000000 cells is too large/,
     );
-    expect(r.stderr).toMatch(/at most 250000 \(raise it with --max-cells N/);
+    expect(r.stderr).toMatch(/at most 250000 cells \(raise it with --max-cells N/);
   });
 
   it("2000×2000 → exit 3 at once; --max-cells lowers or raises the limit", async () => {
@@ -68,7 +68,7 @@ describe("size limits, checked before allocating", () => {
     const small = await simulate(EDGE_ARRAY, ["--max-cells", "4"]);
     expect(small.code).toBe(3);
     expect(small.stderr).toMatch(
-      /9 cells is too large[\s\S]*at most 4 \(raise it with --max-cells/,
+      /9 cells is too large[\s\S]*at most 4 cells \(raise it with --max-cells/,
     );
   });
 
