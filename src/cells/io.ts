@@ -245,7 +245,7 @@ function describeValue(v: unknown): string {
  */
 function checkNumericLeaves(v: unknown, path: string): void {
   if (Array.isArray(v)) {
-    v.forEach((x, k) => checkNumericLeaves(x, `${path}[${k}]`));
+    for (const [k, x] of v.entries()) checkNumericLeaves(x, `${path}[${k}]`);
     return;
   }
   if (typeof v !== "number" || !Number.isFinite(v)) {

@@ -64,8 +64,6 @@ function normal(line: string): string {
     .trim();
 }
 
-const isWildcard = (l: string) => l.trim() === "…" || l.trim() === "";
-
 /** Whether `actual` matches `expected`, `…` lines matching any run of lines. */
 function matches(expected: string[], actual: string[]): boolean {
   const e = expected.map(normal);
