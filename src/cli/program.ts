@@ -26,10 +26,12 @@ Exit codes:
   0  success (cosim/demo: every verdict passed)
   1  a co-simulation verdict failed
   2  usage error (wrong arguments or options)
-  3  invalid input (array, image or waveform file; the field and what is valid are printed)
+  3  invalid input (array, image or waveform file, a size over a limit such as --max-cells,
+     an unknown field; the field and what is valid are printed)
   4  simulation failure (solver or ngspice error; its class and details are printed)
   5  ngspice is not installed (set CELLSPICE_NGSPICE=/path/to/ngspice or install it)
-  130 interrupted while ngspice ran (ngspice is stopped)
+  129/130/143  stopped by SIGHUP / SIGINT (Ctrl-C) / SIGTERM, in any phase (ngspice
+     killed, temporary files removed, nothing half-written)
 
 Documentation: docs/cli.md`;
 
