@@ -253,7 +253,7 @@ async function writeRuns(
     if (wMin < model.wMin - 1e-6 || wMax > model.wMax + 1e-6) {
       warnings.push(
         `${run.engine}: w reached ${fmt(wMin)}…${fmt(wMax)}, outside the model's [${model.wMin}, ${model.wMax}]: ` +
-          `${model.name} is driven beyond its validity (a lower --amplitude, or the smooth model), so the results and the engines' agreement are not trustworthy`,
+          `${model.name} is driven beyond its validity (a lower --amplitude${model.name === "strachan-taox" ? ", or strachan-taox-smooth" : ""}), so the results and the engines' agreement are not trustworthy`,
       );
     }
     (summary.engines as Record<string, unknown>)[run.engine] = {
