@@ -7,7 +7,7 @@
  */
 import { hostname } from "node:os";
 import { ValidationError } from "../../core/errors.js";
-import type { RedisLink } from "./connection.js";
+import { type RedisLink, withTimeout } from "./connection.js";
 
 export interface Lease {
   release(): Promise<void>;
@@ -42,7 +42,9 @@ export async function takeLease(link: RedisLink, sweepId: string, ttlMs = 3000):
     async release() {
       clearInterval(renew);
       try {
-        if ((await link.client.get(key)) === me) await link.client.del(key);
+        // Bounded: with Redis gone, commands would wait for a reconnect that never comes.
+        if ((await withTimeout(link.client.get(key), 1000)) === me)
+          await withTimeout(link.client.del(key), 1000);
       } catch {
         // Redis gone: the lease lapses by itself.
       }
