@@ -5,7 +5,12 @@
  */
 import { workerData } from "node:worker_threads";
 import { setResourceSink } from "../core/liveResources.js";
-import { useSharedInterruptFlag } from "./interrupt.js";
+import {
+  deliverSignal,
+  type StopSignal,
+  setGraceSink,
+  useSharedInterruptFlag,
+} from "./interrupt.js";
 import { run } from "./program.js";
 import type { ThreadData, ThreadMessage } from "./supervisor.js";
 
@@ -14,6 +19,11 @@ const port = data.port as unknown as import("node:worker_threads").MessagePort;
 const post = (m: ThreadMessage) => port.postMessage(m);
 
 useSharedInterruptFlag(data.flag);
+setGraceSink((ms) => post({ type: "grace", ms }));
+port.on("message", (m: { type: "signal"; signal: StopSignal }) => {
+  if (m.type === "signal") deliverSignal(m.signal);
+});
+port.unref(); // listening must not keep the thread alive
 setResourceSink({
   track: (id, resource) => post({ type: "track", id, resource }),
   untrack: (id) => post({ type: "untrack", id }),

@@ -22,6 +22,13 @@
  *       }
  *     });
  *
+ * A task that must clean up after itself when stopped (release a lock, hand jobs back) asks for
+ * a grace period: `interruptible(task, { graceMs: 5000 })`. On the first signal the supervisor
+ * then aborts `signal` and waits up to graceMs for the command to end by itself (its exit code
+ * is still 128 + n), and stops it at once only after that or on a second signal. Without
+ * graceMs the supervisor stops the thread at once (the default: everything a command holds is
+ * tracked and cleaned by the supervisor).
+ *
  * `checkInterrupt()` is the synchronous form (throws InterruptedError when a signal came; cheap
  * enough to call between solver steps or batch elements, e.g. as a LayerEngine's
  * `checkInterrupt`). Under the supervisor neither is needed for the process to stop; they let
@@ -80,6 +87,29 @@ export function checkInterrupt(): void {
   if (s !== undefined) throw new InterruptedError(s);
 }
 
+/** Controllers of the interruptible tasks running now (aborted when a signal is delivered). */
+const active = new Set<AbortController>();
+
+/** Where the grace period of the running tasks is reported (the command thread sets it). */
+let graceSink: ((ms: number) => void) | undefined;
+const graces = new Map<AbortController, number>();
+
+/** Routes the grace period asked by running tasks to the supervisor (command thread only). */
+export function setGraceSink(sink: ((ms: number) => void) | undefined): void {
+  graceSink = sink;
+}
+
+function reportGrace(): void {
+  graceSink?.(Math.max(0, ...graces.values()));
+}
+
+/** A signal delivered by the supervisor: recorded, and every running task's signal aborted. */
+export function deliverSignal(signal: StopSignal): void {
+  raiseInterrupt(signal);
+  const s = interruptSignal() ?? signal;
+  for (const c of active) c.abort(new InterruptedError(s));
+}
+
 /** Yields to the event loop (so that an in-process signal handler can run), then checks. */
 export async function checkpoint(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
@@ -90,11 +120,20 @@ export async function checkpoint(): Promise<void> {
  * Runs `task` so that a stop signal ends it: `signal` is aborted with an InterruptedError and
  * the task's rejection is replaced by that InterruptedError. On the main thread (in-process
  * use) it installs SIGINT, SIGTERM and SIGHUP handlers for the task's duration; in the command
- * thread the supervisor handles the signals and stops the thread itself.
+ * thread the supervisor handles the signals, delivers them (deliverSignal) and stops the thread
+ * itself, at once or after `graceMs`.
  */
-export async function interruptible<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function interruptible<T>(
+  task: (signal: AbortSignal) => Promise<T>,
+  options: { graceMs?: number } = {},
+): Promise<T> {
   const controller = new AbortController();
   const handlers = isMainThread;
+  active.add(controller);
+  if (options.graceMs !== undefined && options.graceMs > 0) {
+    graces.set(controller, options.graceMs);
+    reportGrace();
+  }
   const onSignal = (sig: NodeJS.Signals) => {
     const stop = sig as StopSignal;
     if (controller.signal.aborted) process.exit(SIGNAL_EXIT_CODES[stop]);
@@ -113,5 +152,7 @@ export async function interruptible<T>(task: (signal: AbortSignal) => Promise<T>
     throw e;
   } finally {
     if (handlers) for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    active.delete(controller);
+    if (graces.delete(controller)) reportGrace();
   }
 }

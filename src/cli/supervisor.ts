@@ -16,6 +16,7 @@ import { raiseInterrupt, SIGNAL_EXIT_CODES, STOP_SIGNALS, type StopSignal } from
 export type ThreadMessage =
   | { type: "track"; id: number; resource: LiveResource }
   | { type: "untrack"; id: number }
+  | { type: "grace"; ms: number }
   | { type: "exit"; code: number };
 
 /** What the command thread receives as workerData. */
@@ -34,23 +35,43 @@ export function supervise(argv: readonly string[]): Promise<number> {
   const { port1, port2 } = new MessageChannel();
   const live = new Map<number, LiveResource>();
   let exitCode: number | undefined;
+  let graceMs = 0;
+  let stopping: StopSignal | undefined;
 
   const apply = (m: ThreadMessage) => {
     if (m.type === "track") live.set(m.id, m.resource);
     else if (m.type === "untrack") live.delete(m.id);
+    else if (m.type === "grace") graceMs = m.ms;
     else exitCode = m.code;
   };
   port1.on("message", apply);
+  const drain = () => {
+    // Messages posted before now but not yet delivered: read them now.
+    for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
+      apply(m.message as ThreadMessage);
+    }
+  };
 
   const onSignal = (sig: NodeJS.Signals) => {
     const stop = sig as StopSignal;
     raiseInterrupt(stop, flag);
-    // Messages posted before the signal but not yet delivered: read them now.
-    for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
-      apply(m.message as ThreadMessage);
+    drain();
+    if (stopping === undefined && graceMs > 0) {
+      // The command asked to stop by itself: deliver the signal, stop it hard after graceMs.
+      stopping = stop;
+      port1.postMessage({ type: "signal", signal: stop });
+      setTimeout(() => hardStop(stop), graceMs).unref();
+      return;
     }
+    hardStop(stopping ?? stop);
+  };
+  /** Stops the thread (if it still runs), cleans what it left, exits 128 + n. */
+  const hardStop = (stop: StopSignal, endedByItself = false) => {
+    drain();
     void worker.terminate();
     const { groups, paths } = cleanUp([...live.values()]);
+    // A command that stopped by itself within its grace has said so already.
+    if (endedByItself && groups + paths === 0) process.exit(SIGNAL_EXIT_CODES[stop]);
     const what = [
       groups > 0 ? `stopped ${groups} ngspice process group${groups > 1 ? "s" : ""}` : "",
       paths > 0 ? `removed ${paths} temporary path${paths > 1 ? "s" : ""}` : "",
@@ -79,9 +100,8 @@ export function supervise(argv: readonly string[]): Promise<number> {
       exitCode = EXIT.internal;
     });
     worker.on("exit", (code) => {
-      for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
-        apply(m.message as ThreadMessage);
-      }
+      drain();
+      if (stopping !== undefined) hardStop(stopping, true); // ended by itself within its grace
       port1.close();
       for (const s of STOP_SIGNALS) process.off(s, onSignal);
       // Anything still tracked after a normal end was leaked by a bug: clean it all the same.

@@ -2,11 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   checkInterrupt,
   checkpoint,
+  deliverSignal,
   InterruptedError,
   interruptible,
   interruptSignal,
   raiseInterrupt,
   resetInterrupt,
+  setGraceSink,
 } from "../../src/cli/interrupt.js";
 import { liveResources, setResourceSink, track } from "../../src/core/liveResources.js";
 
@@ -48,6 +50,28 @@ describe("interrupt (in-process)", () => {
         throw new Error("own failure");
       }),
     ).rejects.toThrow("own failure");
+  });
+});
+
+describe("interrupt (as the command thread sees it)", () => {
+  it("interruptible(task, { graceMs }) reports its grace while it runs; deliverSignal aborts it", async () => {
+    const graces: number[] = [];
+    setGraceSink((ms) => graces.push(ms));
+    try {
+      const stopped = interruptible(
+        (signal) =>
+          new Promise<never>((_, reject) => {
+            signal.addEventListener("abort", () => reject(new Error("cleaned up, then stopped")));
+          }),
+        { graceMs: 5000 },
+      );
+      expect(graces).toEqual([5000]);
+      deliverSignal("SIGTERM");
+      await expect(stopped).rejects.toMatchObject({ name: "InterruptedError", exitCode: 143 });
+      expect(graces).toEqual([5000, 0]);
+    } finally {
+      setGraceSink(undefined);
+    }
   });
 });
 
