@@ -13,3 +13,4 @@ export * from "./solvers/index.js";
 export * from "./spice/index.js";
 export * from "./spice/netlist/index.js";
 export * from "./trained/index.js";
+export * from "./metrics/index.js";
