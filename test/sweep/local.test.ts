@@ -7,6 +7,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readRows } from "../../src/sweep/rowsFile.js";
 import { buildOnce, cli } from "../cli/cli.js";
 import { count, results, rowLines, start, waitFor } from "./processes.js";
 import { freePort } from "./redisServer.js";
@@ -91,6 +92,28 @@ describe("cellspice sweep (in-process, pool)", () => {
     for (const old of before) expect(after.find((l) => l.key === old.key)).toEqual(old);
 
     expect(results(rows)).toEqual(await undisturbedResults(dir, "slower", SLOWER));
+  });
+
+  it("reports a running sweep in --status, and stops at once on SIGINT keeping whole rows", async () => {
+    const rows = join(dir, "interrupted.jsonl");
+    const long = writeSpec(dir, "long", { ...SLOWER, replicates: 20 }); // 40 jobs, ~15 s
+    const run = start(["sweep", long, "--workers", "1", "-o", rows]);
+    await waitFor(() => {
+      try {
+        return readFileSync(rows, "utf8").includes("\n");
+      } catch {
+        return false;
+      }
+    }, "a first row");
+    const status = await cli(["sweep", long, "--status", "-o", rows]);
+    expect(status.stdout).toMatch(new RegExp(`state\\s+running \\(pid ${run.pid} on `));
+    run.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    expect(run.output()).toMatch(/interrupted by SIGINT/);
+    const kept = readRows(rows);
+    expect(kept.torn).toBe(false);
+    expect(kept.lines.size).toBeGreaterThanOrEqual(1);
+    expect(kept.lines.size).toBeLessThan(40);
   });
 
   it("refuses a spec with an unknown field or an empty grid with exit 3 naming the field", async () => {
