@@ -25,8 +25,9 @@ import {
 import { EXIT, UsageError } from "../exitCodes.js";
 import { guardInputs, readArrayFile } from "../files.js";
 import { integerList, nonNegativeInteger, positiveNumber } from "../options.js";
+import { addLayerOptions, cosimModelLayer, isModelDir, type LayerFlags } from "./cosimLayer.js";
 
-interface Flags extends NgspiceFlags, SolverFlags {
+interface Flags extends NgspiceFlags, SolverFlags, LayerFlags {
   outDir?: string;
   maxAbs?: number;
   rms?: number;
@@ -55,7 +56,10 @@ export function registerCosim(program: Command): void {
     .description(
       "run an array in ngspice and in cellspice, compare the waveforms, write a report; exit 1 if the verdict fails",
     )
-    .argument("<array.json>", "array file (cellspice-array format)")
+    .argument(
+      "<array.json|MODEL_DIR>",
+      "array file (cellspice-array format), or a trained model directory with --layer (tile by tile, docs/export.md)",
+    )
     .option(
       "--out-dir <dir>",
       "directory for cosim.json, report.html, circuit.cir and the SVG figures (default: out/cosim/<array name>)",
@@ -103,6 +107,7 @@ export function registerCosim(program: Command): void {
   addTransientOptions(cmd);
   addNgspiceOptions(cmd);
   addSolverOptions(cmd);
+  addLayerOptions(cmd);
   cmd.addHelpText(
     "after",
     `
@@ -116,6 +121,7 @@ Example:
   );
   cmd.action(
     act<Flags>(async ([file], flags, ctx) => {
+      if (isModelDir(file)) return cosimModelLayer(file, flags, ctx);
       const { array, simulation } = await readArrayFile(file, sizeLimits(flags));
       const dir = flags.outDir ?? join("out", "cosim", array.name.replace(/[^\w.-]+/g, "_"));
       guardInputs(

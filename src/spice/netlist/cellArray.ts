@@ -16,7 +16,6 @@ import { nodeName, voltageVector } from "./nodeNames.js";
 import {
   type CellRegion,
   checkRegion,
-  inRegion,
   isWholeArray,
   ringPositions,
   wholeRegion,

@@ -1,0 +1,201 @@
+import { existsSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { basename, join } from "node:path";
+import type { Command } from "commander";
+import { ValidationError } from "../../core/errors.js";
+import type { SwitchingTolerance } from "../../cosim/cosim.js";
+import { cellLocation } from "../../cosim/cosim.js";
+import { cosimLayer } from "../../cosim/layerCosim.js";
+import type { Tolerances } from "../../cosim/metrics.js";
+import { parseTileSize, tileRegions } from "../../cosim/tiles.js";
+import { writeLayerCosim } from "../../report/layerCosim.js";
+import type { CliContext } from "../context.js";
+import { EXIT, FileError } from "../exitCodes.js";
+import { interruptible } from "../interrupt.js";
+import { positiveInteger } from "../options.js";
+import { createProgress } from "../progress.js";
+import { fmt, formatTable } from "../table.js";
+import { packageVersion } from "../version.js";
+import { ensureWritableDir } from "./export.js";
+import { layerOnInput, readModel, selectLayers } from "./layerInput.js";
+
+/** The flags `cosim MODEL_DIR` reads (the rest of cosim's options apply as for an array file). */
+export interface LayerFlags {
+  layer?: string;
+  tile?: string;
+  jobs?: number;
+  input?: string;
+  outDir?: string;
+  T?: number;
+  points?: number;
+  maxStep?: number;
+  inputForm?: "sources" | "folded";
+  templateForm?: "vccs" | "behavioral";
+  timeout?: number;
+  maxAbs?: number;
+  rms?: number;
+  finalRel?: number;
+  outputMaxAbs?: number;
+  switchThreshold?: number;
+  switchDelta?: number;
+}
+
+/**
+ * [choice] Defaults of a layer co-simulation, chosen so that a trained layer's tiles run in
+ * seconds: 4×4-cell tiles (every channel), ngspice's step capped at 1e-2 τ (`--input-form folded`
+ * halves the transconductances again). Measured on up1.block1 of the CellNN
+ * fixture: a 3×3 tile agrees with cellspice to 1.7e-5 at 1e-2 τ (1.2e-5 at 3e-3 τ), far inside
+ * the 1e-4 tolerance (docs/export.md).
+ */
+export const LAYER_DEFAULTS = {
+  tile: "4x4",
+  maxStep: 1e-2,
+  inputForm: "folded",
+  points: 200,
+} as const;
+
+/** Whether a cosim argument is a model directory (holds manifest.json) rather than an array file. */
+export function isModelDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory() && existsSync(join(path, "manifest.json"));
+  } catch {
+    return false;
+  }
+}
+
+/** Adds the options only `cosim MODEL_DIR` uses. */
+export function addLayerOptions(cmd: Command): Command {
+  return cmd
+    .option("--layer <name>", "MODEL_DIR: the cellular layer to co-simulate")
+    .option(
+      "--tile <RxC>",
+      `MODEL_DIR: tile size in cells, every channel (default ${LAYER_DEFAULTS.tile}; smaller last tiles where it does not divide)`,
+    )
+    .option(
+      "--jobs <n>",
+      "MODEL_DIR: ngspice processes at a time (default: the number of cores)",
+      positiveInteger,
+    )
+    .option("--input <golden|FILE>", "MODEL_DIR: the layer's input (default golden)");
+}
+
+/** `cellspice cosim MODEL_DIR --layer NAME`: every tile in ngspice against cellspice's whole layer. */
+export async function cosimModelLayer(
+  dir: string,
+  flags: LayerFlags,
+  ctx: CliContext,
+): Promise<void> {
+  const exp = readModel(dir);
+  const names = exp.manifest.cell_layers.map((l) => l.name).join(", ");
+  if (flags.layer === undefined || flags.layer === "all") {
+    throw new ValidationError(
+      "--layer",
+      flags.layer === undefined
+        ? "missing: a model directory needs a layer"
+        : "all: one layer at a time",
+      `${names} (scripts/cosim-all-layers.sh runs every layer)`,
+    );
+  }
+  const [layer] = selectLayers(exp, flags.layer);
+  const array = layerOnInput(exp, layer, flags.input ?? "golden");
+  const tile = parseTileSize(flags.tile ?? LAYER_DEFAULTS.tile);
+  const regions = tileRegions(array, tile);
+  const model = basename(dir.replace(/[\\/]+$/, ""));
+  const outDir = flags.outDir ?? join("out", "cosim", model, layer);
+  ensureWritableDir(outDir);
+  const T = flags.T ?? exp.manifest.cell_layers.find((l) => l.name === layer)!.cell.T;
+  const jobs = flags.jobs ?? availableParallelism();
+  const tolerances: Partial<Tolerances> = {};
+  if (flags.maxAbs !== undefined) tolerances.maxAbs = flags.maxAbs;
+  if (flags.rms !== undefined) tolerances.rms = flags.rms;
+  if (flags.finalRel !== undefined) tolerances.finalRelative = flags.finalRel;
+  if (flags.outputMaxAbs !== undefined) tolerances.outputMaxAbs = flags.outputMaxAbs;
+  const switching: Partial<SwitchingTolerance> = {};
+  if (flags.switchThreshold !== undefined) switching.threshold = flags.switchThreshold;
+  if (flags.switchDelta !== undefined) switching.maxDelta = flags.switchDelta;
+  ctx.progress(
+    `co-simulating ${model} ${layer}: ${array.channels}×${array.rows}×${array.cols} cells${array.memristor ? ` with ${array.memristor.model.name} memristors (sensing ${array.memristor.voltage})` : ""}, ${regions.length} tiles of ${tile.rows}×${tile.cols}, ${jobs} ngspice at a time`,
+  );
+  const progress = createProgress({
+    label: "tiles",
+    total: regions.length,
+    unit: "tiles",
+    quiet: ctx.quiet,
+  });
+  let result: Awaited<ReturnType<typeof cosimLayer>>;
+  try {
+    result = await interruptible((signal) =>
+      cosimLayer(array, {
+        T,
+        tile,
+        jobs,
+        points: flags.points ?? LAYER_DEFAULTS.points,
+        tolerances,
+        switching,
+        signal,
+        ngspice: {
+          maxStep: flags.maxStep ?? LAYER_DEFAULTS.maxStep,
+          inputForm: flags.inputForm,
+          templateForm: flags.templateForm,
+          timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+        },
+        onTile: (e) => {
+          if (e.tile) progress.tick();
+        },
+      }),
+    );
+    progress.done();
+  } catch (e) {
+    progress.fail();
+    throw e;
+  }
+  let files: Awaited<ReturnType<typeof writeLayerCosim>>;
+  try {
+    files = await writeLayerCosim(outDir, result, { cellspiceVersion: packageVersion() });
+  } catch (e) {
+    throw new FileError(outDir, "write", (e as Error).message);
+  }
+  ctx.out(layerVerdictTable(result));
+  ctx.out(`report: ${files.report}\nsummary: ${files.summary}`);
+  if (!result.verdict.pass) process.exitCode = EXIT.verdictFailed;
+}
+
+/** The verdict lines of a layer co-simulation: the layer, then the failing tiles and cells. */
+export function layerVerdictTable(r: Awaited<ReturnType<typeof cosimLayer>>): string {
+  const a = r.array;
+  const o = r.overall;
+  const t = r.verdict.tolerances;
+  const failing = r.tiles.filter((x) => !x.pass);
+  const lines = [
+    `${a.name}: ${a.channels}×${a.rows}×${a.cols} cells in ${r.tiles.length} tiles of ${r.tileSize.rows}×${r.tileSize.cols}, T = ${r.T} τ: ${r.verdict.pass ? "PASS" : "FAIL"}`,
+    formatTable(
+      ["metric", "value", "tolerance"],
+      [
+        ["max |Δx|", fmt(o.maxAbs), fmt(t.maxAbs)],
+        ["RMS Δx", fmt(o.rms), fmt(t.rms)],
+        ["final relative", fmt(o.finalRelative), fmt(t.finalRelative)],
+        ["max |Δy|", fmt(o.outputMaxAbs), fmt(t.outputMaxAbs)],
+        ...(r.memristor
+          ? [
+              [
+                "switching |Δt|",
+                `${fmt(r.memristor.switching.maxDelta)} τ`,
+                `${fmt(r.memristor.switching.tolerance.maxDelta)} τ`,
+              ],
+            ]
+          : []),
+      ],
+    ),
+    `tiles: ${r.tiles.length - failing.length} pass, ${failing.length} fail; cellspice ${(r.cellspiceWallTimeMs / 1000).toFixed(2)} s, ngspice ${(r.ngspiceWallTimeMs.sum / 1000).toFixed(1)} s over all tiles (${(r.ngspiceWallTimeMs.elapsed / 1000).toFixed(1)} s elapsed, ${r.jobs} at a time)`,
+  ];
+  for (const tile of failing.slice(0, 10)) {
+    const cells = tile.failingCells.slice(0, 5).map((p) => {
+      const c = cellLocation(a, p);
+      return `(${c.channel}, ${c.row}, ${c.col})`;
+    });
+    lines.push(
+      `FAIL tile ${tile.name} (rows ${tile.region.row0}-${tile.region.row0 + tile.region.rows - 1}, columns ${tile.region.col0}-${tile.region.col0 + tile.region.cols - 1}): max |Δx| ${fmt(tile.maxAbs)}, ${tile.failingCells.length} failing cells ${cells.join(", ")}${tile.failingCells.length > 5 ? ", …" : ""}`,
+    );
+  }
+  return lines.join("\n");
+}
