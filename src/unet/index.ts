@@ -1,3 +1,5 @@
+export * from "./cellArray.js";
+export * from "./engines/batch.js";
 export * from "./engines/cell.js";
 export * from "./engines/trained.js";
 export * from "./forward.js";

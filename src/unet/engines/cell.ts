@@ -3,7 +3,7 @@ import { defaultMethod } from "../../engines/typescript.js";
 import { solve } from "../../solvers/solve.js";
 import type { SolverMethod } from "../../solvers/types.js";
 import type { LayerEngine } from "../layerEngine.js";
-import { runBatch } from "./batch.js";
+import { runBatch, type SolveElement } from "./batch.js";
 
 export interface CellEngineOptions {
   /** Relative tolerance of the adaptive solver (default 1e-6). */
@@ -48,18 +48,35 @@ export function cellEngine(options: CellEngineOptions = {}): LayerEngine {
       precision: "float64",
     }),
     run: (layer, u, shape, runOptions = {}) =>
-      runBatch(layer, u, shape, runOptions, (system, y0, array) => {
-        const T = layer.spec.cell.T;
-        const r = solve(system, {
-          method: options.method ?? defaultMethod(array),
-          t0: 0,
-          t1: T,
-          y0,
-          tEval: [T],
-          rtol,
-          atol,
-        });
-        return r.y.subarray(r.y.length - r.dim);
-      }),
+      runBatch(
+        layer,
+        u,
+        shape,
+        runOptions,
+        continuousCell(layer.spec.cell.T, { rtol, atol, method: options.method }),
+      ),
+  };
+}
+
+/**
+ * The cell engine's integration of one element over [0, T]: `method` (default per array:
+ * `defaultMethod`) at rtol/atol, the state at T. Exported so that another engine (the hardware
+ * circuit engine) can integrate its own arrays by exactly the same code.
+ */
+export function continuousCell(
+  T: number,
+  o: { rtol: number; atol: number; method?: CellEngineOptions["method"] },
+): SolveElement {
+  return (system, y0, array) => {
+    const r = solve(system, {
+      method: o.method ?? defaultMethod(array),
+      t0: 0,
+      t1: T,
+      y0,
+      tEval: [T],
+      rtol: o.rtol,
+      atol: o.atol,
+    });
+    return r.y.subarray(r.y.length - r.dim);
   };
 }
