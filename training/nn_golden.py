@@ -68,11 +68,13 @@ CASES: list[tuple[str, str, dict]] = [
 
 
 def special_points() -> torch.Tensor:
-    """Arguments for erf/GELU: a dense grid, both sides of the series/fraction switch at 2.25,
-    tails out to where erfc underflows, tiny values and exact zero."""
+    """Arguments for erf/GELU: a dense grid, both sides of the switches of src/nn/erf.ts (the
+    Taylor centres k/16, the continued fraction from 6 on), tails out to where erfc underflows,
+    tiny values and exact zero."""
     grid = torch.linspace(-8, 8, 401, dtype=D)
     tails = torch.logspace(-0.3, 1.45, 120, dtype=D)  # 0.5 … 28
-    switch = torch.tensor([2.25 - 2**-40, 2.25, 2.25 + 2**-40, 2.2, 2.3], dtype=D)
+    edges = torch.tensor([1 / 16, 0.5, 1.0, 2.25, 6.0], dtype=D)
+    switch = torch.cat((edges - 2**-40, edges, edges + 2**-40, torch.tensor([1 / 32, 6 - 1 / 32], dtype=D)))
     tiny = torch.tensor([0.0, 1e-300, 1e-20, 1e-8, 1e-3], dtype=D)
     pos = torch.cat((tails, switch, tiny[1:]))
     return torch.cat((grid, pos, -pos, tiny[:1]))
