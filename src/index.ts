@@ -4,7 +4,9 @@
  */
 export * from "./cells/index.js";
 export * from "./core/errors.js";
+export * from "./core/longTimeout.js";
 export * from "./core/spiceNumber.js";
+export * from "./core/unknownFields.js";
 export * from "./cosim/index.js";
 export * from "./devices/index.js";
 export * from "./engines/index.js";

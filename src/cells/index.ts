@@ -4,6 +4,7 @@ export * from "./image.js";
 export * from "./io.js";
 export * from "./jacobian.js";
 export * from "./library.js";
+export * from "./limits.js";
 export * from "./output.js";
 export * from "./random.js";
 export * from "./spec.js";
