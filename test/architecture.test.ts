@@ -10,18 +10,30 @@ import { describe, expect, it } from "vitest";
 const ALLOWED: Record<string, string[]> = {
   core: [],
   devices: ["core"],
-  cells: ["core", "devices"],
+  cells: ["core", "devices", "kernels"],
+  kernels: ["core"],
   solvers: ["core"],
-  nn: ["core"],
+  nn: ["core", "kernels"],
   spice: ["core", "devices", "cells"],
   engines: ["core", "devices", "cells", "solvers", "spice"],
   cosim: ["core", "devices", "cells", "solvers", "spice", "engines"],
   // The trained-model side: export reader → UNet forward → samplers / metrics → hardware → sweeps.
   trained: ["core", "devices", "cells", "solvers", "engines"],
-  unet: ["core", "devices", "cells", "solvers", "engines", "nn", "trained"],
+  unet: ["core", "devices", "cells", "solvers", "engines", "nn", "trained", "kernels"],
   diffusion: ["core"],
   metrics: ["core", "nn", "trained"],
-  hardware: ["core", "devices", "cells", "solvers", "spice", "engines", "cosim", "trained", "unet"],
+  hardware: [
+    "core",
+    "devices",
+    "cells",
+    "solvers",
+    "spice",
+    "engines",
+    "cosim",
+    "trained",
+    "unet",
+    "kernels",
+  ],
   plot: ["core"],
   report: [
     "core",
@@ -40,6 +52,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   sweep: [
     "core",
+    "kernels",
     "devices",
     "cells",
     "solvers",
@@ -57,6 +70,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   bench: [
     "core",
+    "kernels",
     "devices",
     "cells",
     "solvers",
@@ -73,6 +87,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   cli: [
     "core",
+    "kernels",
     "devices",
     "cells",
     "solvers",
