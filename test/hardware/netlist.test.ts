@@ -50,7 +50,7 @@ describe("mapped netlist against ngspice", () => {
     const r = await cosimMapped(m, u, {
       editNetlist: (n) => {
         const e = n.elements.find((x) => x.name === "ix_7_1_2");
-        if (!e || e.kind !== "I") throw new Error("no bias source of cell (7, 1, 2)");
+        if (e?.kind !== "I") throw new Error("no bias source of cell (7, 1, 2)");
         e.dc += (0.05 * m.scales.Vs) / m.scales.R; // its offset current off by 5 % of the bias unit
       },
     });
