@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
@@ -6,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededNoise } from "../../src/diffusion/index.js";
 import { parseSafetensors } from "../../src/trained/safetensors.js";
 import { writeSafetensors } from "../../src/trained/safetensorsWriter.js";
-import { buildOnce, cli, ROOT } from "./cli.js";
+import { buildOnce, cli, MAIN, ROOT } from "./cli.js";
 
 /** The fixture the CLI tests sample from (the cellular one: its layers run on an engine). */
 const MODEL = join(ROOT, "test/fixtures/models/cellnn-mnist");
@@ -181,6 +190,45 @@ describe("cellspice sample", () => {
     expect(r.stderr).toContain(join(at("empty-model"), "manifest.json"));
     expect(readFileSync(at("keep/samples.png"), "utf8")).toBe("old");
     expect(readFileSync(at("keep/mine.txt"), "utf8")).toBe("mine");
+  });
+
+  it("Ctrl-C while sampling exits 130 at once and leaves the out dir as it was", async () => {
+    mkdirSync(at("int"));
+    writeFileSync(at("int/samples.png"), "old");
+    const child = spawn(
+      process.execPath,
+      [
+        MAIN,
+        "sample",
+        MODEL,
+        "--classes",
+        "3",
+        "--per-class",
+        "2",
+        "--steps",
+        "50",
+        "--out-dir",
+        at("int"),
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    const code = await new Promise<number | null>((done) => {
+      child.stderr.on("data", (d) => {
+        stderr += String(d);
+        // The sampling loop has started (its first message): interrupt it there.
+        if (stderr.includes("sampling 2 images") && !child.killed)
+          setTimeout(() => child.kill("SIGINT"), 300);
+      });
+      child.on("exit", (c) => done(c));
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain("interrupted by SIGINT");
+    expect(readdirSync(at("int"))).toEqual(["samples.png"]);
+    expect(readFileSync(at("int/samples.png"), "utf8")).toBe("old");
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp"))).toEqual([]);
   });
 
   // 400 network passes: minutes on a busy 2-core machine, so only with CELLSPICE_SLOW_TESTS=1
