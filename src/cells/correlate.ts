@@ -1,3 +1,6 @@
+import { activeKernel } from "../kernels/choice.js";
+import { stage3x3 } from "../kernels/simdStage.js";
+import { taps3x3Simd } from "../kernels/taps3x3Simd.js";
 import type { Template } from "./template.js";
 
 /**
@@ -91,11 +94,9 @@ function axpyShifted(
 const DENSE_TAPS_PER_OUTPUT = 3;
 
 /**
- * The 3×3 path. Output channels go in blocks of four: each input value is loaded once and used
- * for the four outputs' nine taps (36 multiply-adds per load of three new values, the 3×3
- * window sliding along the row in registers), which is what makes it several times faster than
- * the generic path (docs/performance.md). Remaining channels go one at a time; a block with
- * few non-zero coefficients takes the row-axpy of the generic path.
+ * The 3×3 path, on the kernel that CELLSPICE_KERNEL selects (src/kernels kernelKind: WebAssembly
+ * SIMD where available, else the TypeScript reference). Both give the same bits: the SIMD
+ * kernels compute two columns per instruction in the reference's order of operations.
  */
 export function correlateAdd3x3(
   t: Template,
@@ -105,11 +106,94 @@ export function correlateAdd3x3(
   cols: number,
   out: Float64Array,
 ): void {
+  if (cols >= 2 && activeKernel() === "wasm") correlateAdd3x3Simd(t, padded, pad, rows, cols, out);
+  else correlateAdd3x3Scalar(t, padded, pad, rows, cols, out);
+}
+
+/** The 3×3 path on the WebAssembly SIMD kernels: operands copied into the module's memory. */
+export function correlateAdd3x3Simd(
+  t: Template,
+  padded: Float64Array,
+  pad: number,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+): void {
+  const stage = stage3x3(t.data.length, padded.length, out.length);
+  stage.coef.set(t.data);
+  stage.padded.set(padded);
+  stage.out.set(out);
+  sweep3x3(t, stage.coef, stage.padded, pad, rows, cols, stage.out, SIMD_TAPS);
+  out.set(stage.out);
+}
+
+/**
+ * The scalar reference of the 3×3 path. Output channels go in blocks of four: each input value
+ * is loaded once and used for the four outputs' nine taps (36 multiply-adds per load of three
+ * new values, the 3×3 window sliding along the row in registers), which is what makes it
+ * several times faster than the generic path (docs/performance.md). Remaining channels go one
+ * at a time; a block with few non-zero coefficients takes the row-axpy of the generic path.
+ */
+export function correlateAdd3x3Scalar(
+  t: Template,
+  padded: Float64Array,
+  pad: number,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+): void {
+  sweep3x3(t, t.data, padded, pad, rows, cols, out, SCALAR_TAPS);
+}
+
+/** The dense kernels one 3×3 sweep applies: four output channels at once, or one. */
+interface DenseTaps {
+  block4: typeof taps3x3Block4;
+  single: typeof taps3x3Single;
+}
+
+const SCALAR_TAPS: DenseTaps = { block4: taps3x3Block4, single: taps3x3Single };
+
+/** The WebAssembly kernels behind the same signatures; the arrays are views of its memory. */
+const SIMD_TAPS: DenseTaps = {
+  block4: (data, q, stride, P, inBase, pad, pc, out, outBase, planeOut, rows, cols) =>
+    taps3x3Simd()!.taps4(
+      data.byteOffset + 8 * q,
+      8 * stride,
+      P.byteOffset + 8 * (inBase + (pad - 1) * pc + (pad - 1)),
+      8 * pc,
+      out.byteOffset + 8 * outBase,
+      8 * planeOut,
+      rows,
+      cols,
+    ),
+  single: (data, q, P, inBase, pad, pc, out, outBase, rows, cols) =>
+    taps3x3Simd()!.taps1(
+      data.byteOffset + 8 * q,
+      0,
+      P.byteOffset + 8 * (inBase + (pad - 1) * pc + (pad - 1)),
+      8 * pc,
+      out.byteOffset + 8 * outBase,
+      0,
+      rows,
+      cols,
+    ),
+};
+
+/** The blocking and the dense/sparse choice of the 3×3 path, with `data` the coefficients. */
+function sweep3x3(
+  t: Template,
+  data: Float64Array,
+  padded: Float64Array,
+  pad: number,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+  dense: DenseTaps,
+): void {
   const pc = cols + 2 * pad;
   const planeIn = (rows + 2 * pad) * pc;
   const planeOut = rows * cols;
   const C = t.inChannels;
-  const data = t.data;
   let o = 0;
   for (; o + 4 <= t.outChannels; o += 4) {
     for (let c = 0; c < C; c++) {
@@ -130,7 +214,7 @@ export function correlateAdd3x3(
             cols,
           );
       } else {
-        taps3x3Block4(
+        dense.block4(
           data,
           (o * C + c) * 9,
           C * 9,
@@ -154,7 +238,7 @@ export function correlateAdd3x3(
       if (nz === 0) continue;
       if (nz < DENSE_TAPS_PER_OUTPUT)
         taps3x3Sparse(data, q, padded, c * planeIn, pad, pc, out, o * planeOut, rows, cols);
-      else taps3x3Single(data, q, padded, c * planeIn, pad, pc, out, o * planeOut, rows, cols);
+      else dense.single(data, q, padded, c * planeIn, pad, pc, out, o * planeOut, rows, cols);
     }
   }
 }

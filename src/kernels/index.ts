@@ -1,0 +1,4 @@
+export * from "./choice.js";
+export * from "./simdStage.js";
+export * from "./taps3x3Simd.js";
+export * from "./wasmBinary.js";

@@ -1,0 +1,115 @@
+/**
+ * A minimal WebAssembly binary writer: just what the kernels of this module need (one function
+ * type, functions with i32 parameters, one exported memory). The kernels are generated as
+ * bytes at load time from TypeScript, so there is no .wasm file to build or keep in step with
+ * its source, and nothing beyond Node is needed (WebAssembly core spec 2.0, binary format §5;
+ * fixed-width SIMD opcodes from the SIMD proposal, merged into 2.0).
+ */
+
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+/** Signed LEB128 of a 32-bit integer. */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+const utf8 = (s: string): number[] => [
+  ...uleb(s.length),
+  ...Array.from(s, (ch) => ch.charCodeAt(0)),
+];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/** Opcodes used by the kernels (core and 0xfd-prefixed SIMD). */
+export const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  if: [0x04, 0x40],
+  end: [0x0b],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (n: number) => [0x41, ...sleb(n)],
+  i32Add: [0x6a],
+  i32Mul: [0x6c],
+  i32LtS: [0x48],
+  i32GtS: [0x4a],
+  i32GeS: [0x4e],
+  /** v128.load with an 8-byte alignment hint (unaligned addresses are allowed). */
+  v128Load: (offset: number) => [0xfd, ...uleb(0x00), 3, ...uleb(offset)],
+  v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 3, ...uleb(offset)],
+  v128Load64Splat: (offset: number) => [0xfd, ...uleb(0x0a), 3, ...uleb(offset)],
+  /** Stores lane `lane` of an f64x2 (8 bytes). */
+  v128Store64Lane: (offset: number, lane: number) => [
+    0xfd,
+    ...uleb(0x5b),
+    3,
+    ...uleb(offset),
+    lane,
+  ],
+  f64x2Add: [0xfd, ...uleb(0xf0)],
+  f64x2Mul: [0xfd, ...uleb(0xf2)],
+} as const;
+
+export interface WasmFunction {
+  readonly name: string;
+  /** Number of i32 parameters (every function here returns nothing). */
+  readonly params: number;
+  /** Local declarations after the parameters: [count, type] pairs. */
+  readonly locals: ReadonlyArray<readonly [number, number]>;
+  /** The body's instructions, without the final `end`. */
+  readonly body: number[];
+}
+
+/**
+ * A module of functions taking only i32 parameters, with one memory (`initialPages` of 64 KiB,
+ * growable) exported as "memory" and each function exported under its name.
+ */
+export function wasmModule(
+  functions: readonly WasmFunction[],
+  initialPages: number,
+): Uint8Array<ArrayBuffer> {
+  const arities = [...new Set(functions.map((f) => f.params))];
+  const types = arities.map((n) => [0x60, ...vec(Array.from({ length: n }, () => [I32])), 0]);
+  const funcs = functions.map((f) => uleb(arities.indexOf(f.params)));
+  const exports = [
+    [...utf8("memory"), 0x02, ...uleb(0)],
+    ...functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)]),
+  ];
+  const codes = functions.map((f) => {
+    const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body, ...op.end];
+    return [...uleb(body.length), ...body];
+  });
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec(types)),
+    ...section(3, vec(funcs)),
+    ...section(5, vec([[0x00, ...uleb(initialPages)]])),
+    ...section(7, vec(exports)),
+    ...section(10, vec(codes)),
+  ]);
+}
