@@ -5,11 +5,15 @@
  * torch.set_num_threads(1) and (2)). Rows go to bench/results/sample.jsonl; docs/performance.md
  * ("Sampling") has the table.
  *
- *     flock /tmp/cellspice-cpu.lock npx tsx bench/sample.ts [--fixtures cellnn-mnist,mcellnn-mnist]
- *         [--engines trained,cell] [--batch 64] [--n 20] [--steps 25] [--w 2] [--torch-threads 1,2]
+ *     flock /tmp/cellspice-cpu.lock npx tsx bench/sample.ts \
+ *         [--cases cellnn-mnist:trained:64,cellnn-mnist:cell:8,mcellnn-mnist:trained:16]
+ *         [--n 10] [--steps 10] [--w 2] [--torch-threads 1,2] [--repeats 3]
  *
- * An image-forward is one image through the network: a guided pass over a batch of B samples is
- * 2B image-forwards. cellspice runs on one JavaScript thread.
+ * A case is fixture:engine:batch. An image-forward is one image through the network: a guided
+ * pass over a batch of B samples is 2B image-forwards. Each case times the guided pass (one
+ * warm-up, then `repeats`) and, when `n` > 0, a DDIM run of n samples (`steps` steps) in
+ * batches of B; PyTorch does the same for every fixture and batch of the cases. cellspice runs on
+ * one JavaScript thread.
  */
 import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync } from "node:fs";
@@ -52,8 +56,8 @@ interface SampleBenchRow {
   passMsMedian: number;
   passMsMin: number;
   repeats: number;
-  /** Images per second of a DDIM run of `n` samples, `steps` steps, guidance w. */
-  imagesPerS: number;
+  /** Images per second of a DDIM run of `n` samples, `steps` steps, guidance w (null: not run). */
+  imagesPerS: number | null;
   n: number;
   steps: number;
   w: number;
@@ -64,20 +68,20 @@ interface SampleBenchRow {
 }
 
 const program = new Command("bench-sample")
-  .option("--fixtures <list>", "fixtures under test/fixtures/models", "cellnn-mnist,mcellnn-mnist")
-  .option("--engines <list>", "cellspice layer engines", "trained,cell")
-  .option("--batch <n>", "samples per guided pass", "64")
-  .option("--n <n>", "samples of the timed DDIM run", "20")
-  .option("--steps <n>", "DDIM steps of the timed run", "25")
+  .option(
+    "--cases <list>",
+    "fixture:engine:batch, comma-separated",
+    "cellnn-mnist:trained:64,cellnn-mnist:cell:8,mcellnn-mnist:trained:16",
+  )
+  .option("--n <n>", "samples of the timed DDIM run (0: none)", "10")
+  .option("--steps <n>", "DDIM steps of the timed run", "10")
   .option("--w <w>", "guidance weight", "2")
   .option("--torch-threads <list>", "PyTorch thread counts", "1,2")
   .option("--repeats <n>", "timed guided passes after one warm-up", "3")
   .option("--dry", "print the rows, do not append them");
 program.parse();
 const o = program.opts<{
-  fixtures: string;
-  engines: string;
-  batch: string;
+  cases: string;
   n: string;
   steps: string;
   w: string;
@@ -85,18 +89,23 @@ const o = program.opts<{
   repeats: string;
   dry?: boolean;
 }>();
-const batch = Number(o.batch);
 const n = Number(o.n);
 const steps = Number(o.steps);
 const w = Number(o.w);
 const repeats = Number(o.repeats);
 const runId = new Date().toISOString();
 const env = benchEnvironment(`npx tsx bench/sample.ts ${process.argv.slice(2).join(" ")}`.trim());
+const cases = o.cases.split(",").map((c) => {
+  const [fixture, engine, batch] = c.split(":");
+  if (!fixture || !["trained", "cell"].includes(engine) || !(Number(batch) >= 1))
+    throw new Error(`case ${c}: expected fixture:trained|cell:batch`);
+  return { fixture, engine, batch: Number(batch) };
+});
 
 function emit(row: SampleBenchRow): void {
   const line = JSON.stringify(row);
   process.stdout.write(
-    `${row.fixture}  ${row.implementation}/${row.layerEngine}  threads ${row.threads}  batch ${row.batch}: ${row.msPerImageForward.toFixed(2)} ms per image-forward, ${row.imagesPerS.toFixed(2)} images/s (load ${row.load.toFixed(2)})\n`,
+    `${row.fixture}  ${row.implementation}/${row.layerEngine}  threads ${row.threads}  batch ${row.batch}: ${row.msPerImageForward.toFixed(2)} ms per image-forward, ${row.imagesPerS == null || Number.isNaN(row.imagesPerS) ? "-" : row.imagesPerS.toFixed(2)} images/s (load ${row.load.toFixed(2)})\n`,
   );
   if (!o.dry) {
     mkdirSync(dirname(RESULTS), { recursive: true });
@@ -104,14 +113,19 @@ function emit(row: SampleBenchRow): void {
   }
 }
 
-for (const fixture of o.fixtures.split(",")) {
+const torchDone = new Set<string>();
+for (const { fixture, engine: name, batch } of cases) {
   const dir = join(ROOT, "test/fixtures/models", fixture);
   const unet = loadUnet(dir, { golden: false });
   const schedule = ddpmSchedule(unet.nT, unet.betas);
   const image = { channels: unet.inChannels, rows: unet.imageSize, cols: unet.imageSize };
   const pixels = image.channels * image.rows * image.cols;
   const classes = Array.from({ length: unet.nClasses }, (_, c) => c);
-  for (const name of o.engines.split(",")) {
+  const perClass = Math.ceil(n / unet.nClasses);
+  const runIds = classes.flatMap((cls) =>
+    Array.from({ length: perClass }, (_, index) => ({ cls, index })),
+  );
+  {
     const engine: LayerEngine = name === "cell" ? cellEngine() : trainedEngine();
     const network = (x: Float64Array, c: Int32Array, t: Float64Array, drop: Float64Array) =>
       unetForward(unet, x, c, t, drop, engine);
@@ -126,24 +140,23 @@ for (const fixture of o.fixtures.split(",")) {
       minTotalMs: 0,
     });
     const perPass = batch * (w === 0 ? 1 : 2);
-    const perClass = Math.ceil(n / unet.nClasses);
-    const runIds = classes.flatMap((cls) =>
-      Array.from({ length: perClass }, (_, index) => ({ cls, index })),
-    );
-    const start = performance.now();
-    await drawSamples({
-      sampler: ddimSong2021,
-      network,
-      schedule,
-      classes,
-      perClass,
-      image,
-      w,
-      steps,
-      noise: seededNoise(0, runIds, pixels),
-      batch,
-    });
-    const sampleS = (performance.now() - start) / 1000;
+    let sampleS = Number.NaN;
+    if (n > 0) {
+      const start = performance.now();
+      await drawSamples({
+        sampler: ddimSong2021,
+        network,
+        schedule,
+        classes,
+        perClass,
+        image,
+        w,
+        steps,
+        noise: seededNoise(0, runIds, pixels),
+        batch,
+      });
+      sampleS = (performance.now() - start) / 1000;
+    }
     emit({
       runId,
       suite: "sample",
@@ -158,8 +171,8 @@ for (const fixture of o.fixtures.split(",")) {
       passMsMedian: timing.medianMs,
       passMsMin: timing.minMs,
       repeats: timing.repeats,
-      imagesPerS: runIds.length / sampleS,
-      n: runIds.length,
+      imagesPerS: n > 0 ? runIds.length / sampleS : null,
+      n: n > 0 ? runIds.length : 0,
       steps,
       w,
       load: loadAverage(),
@@ -167,6 +180,8 @@ for (const fixture of o.fixtures.split(",")) {
       date: new Date().toISOString(),
     });
   }
+  if (torchDone.has(`${fixture}:${batch}`)) continue;
+  torchDone.add(`${fixture}:${batch}`);
   for (const threads of o.torchThreads.split(",").map(Number)) {
     const out = execFileSync(
       "python3",
@@ -182,7 +197,7 @@ for (const fixture of o.fixtures.split(",")) {
         "--w",
         String(w),
         "--n",
-        String(n),
+        String(n > 0 ? runIds.length : 0),
         "--repeats",
         String(repeats),
       ],

@@ -62,7 +62,7 @@ def main() -> None:
             cc = torch.arange(done, done + k) % arch["n_classes"]
             ddim_song2021(guided_eps(model, cc, args.w, sched.n_T), sched, torch.randn(k, *shape, generator=g), steps=args.steps)
             done += k
-        sample_s = time.perf_counter() - t0
+        sample_s = time.perf_counter() - t0 if args.n > 0 else None
     json.dump(
         {
             "torch": torch.__version__,
@@ -73,7 +73,7 @@ def main() -> None:
             "passMsMin": 1000 * min(times),
             "repeats": args.repeats,
             "sampleS": sample_s,
-            "imagesPerS": args.n / sample_s,
+            "imagesPerS": args.n / sample_s if sample_s else None,
             "n": args.n,
             "steps": args.steps,
             "w": args.w,
