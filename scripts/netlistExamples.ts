@@ -7,9 +7,9 @@ import { parseTextImage } from "../src/cells/image.js";
 import { classicArray, classicTemplate } from "../src/cells/library.js";
 import { createMemristor } from "../src/devices/registry.js";
 import { arrayNetlist } from "../src/spice/netlist/cellArray.js";
+import { controlBlock, rawFileFor } from "../src/spice/netlist/control.js";
 import { memristorSubcircuit } from "../src/spice/netlist/memristor.js";
 import { memristorDriveNetlist } from "../src/spice/netlist/memristorDrive.js";
-import { controlBlock, rawFileFor } from "../src/spice/netlist/control.js";
 import { type Netlist, renderNetlist } from "../src/spice/netlist/model.js";
 
 const image = (rows: string[]) => parseTextImage(rows.join("\n"));
