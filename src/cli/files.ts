@@ -1,5 +1,6 @@
-import { readFileSync, realpathSync } from "node:fs";
+import { constants, openSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { Socket } from "node:net";
 import { resolve } from "node:path";
 import { type ArrayDocument, parseArrayJson } from "../cells/io.js";
 import type { SizeLimits } from "../cells/limits.js";
@@ -7,13 +8,32 @@ import { attachSource } from "./errorMessage.js";
 import { FileError, UsageError } from "./exitCodes.js";
 import { errnoReason, writeOutputFile } from "./outputPath.js";
 
-/** The text of a file; FileError (exit 3) when it cannot be read. */
+/**
+ * The text of a file; FileError (exit 3) when it cannot be read. A FIFO (`<(…)`, `mkfifo`) is
+ * read on the event loop, never in the thread pool: a pool thread blocked in open() waiting for
+ * a writer would keep the process from exiting, so an interrupt could not end it.
+ */
 export async function readText(path: string): Promise<string> {
   try {
+    if (statSync(path).isFIFO()) return await readFifo(path);
     return await readFile(path, "utf8");
   } catch (e) {
     throw new FileError(path, "read", reason(e));
   }
+}
+
+function readFifo(path: string): Promise<string> {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const socket = new Socket({ fd, readable: true, writable: false });
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      socket.destroy();
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+  });
 }
 
 /** Reads and validates an array file (docs/array-format.md); errors name the file and field. */
@@ -60,8 +80,13 @@ export function guardInputs(outputs: readonly string[], inputs: readonly string[
 /** Synchronous read for small option files (images). */
 export function readTextSync(path: string): string {
   try {
+    // A synchronous read of a FIFO would block the thread itself until a writer comes.
+    if (statSync(path).isFIFO()) {
+      throw new FileError(path, "read", "it is a FIFO: give a regular file");
+    }
     return readFileSync(path, "utf8");
   } catch (e) {
+    if (e instanceof FileError) throw e;
     throw new FileError(path, "read", reason(e));
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Real SIGINT, SIGTERM and SIGHUP sent to the real CLI's process group in each phase of a run:
- * while ngspice runs, while cellspice's own solver runs (a long synchronous solve), and while
- * the output is being written. Each must end the run at once with 128 + the signal's number,
+ * while the input is read, while ngspice runs, while cellspice's own solver runs (a long
+ * synchronous solve), and while the output is being written. Each must end the run at once with 128 + the signal's number,
  * leave no process and no temporary file, and leave the user's existing files unchanged.
  */
 import { execFileSync } from "node:child_process";
@@ -79,6 +79,16 @@ describe.each(SIGNALS)("%s", (sig) => {
     expect(run.stderr()).toContain(`cellspice: interrupted by ${sig}`);
     expect(run.stderr()).not.toMatch(/done in/);
     await expectClean({ [output]: OLD });
+  });
+
+  it(`while the input is read (a FIFO nobody writes) → exit ${CODES[sig]}`, async () => {
+    const fifo = join(box.work, `in-${sig}`);
+    execFileSync("mkfifo", [fifo]);
+    const run = start(box, ["simulate", fifo]);
+    await new Promise((r) => setTimeout(r, 1000)); // started, blocked waiting for a writer
+    const end = await interrupt(run, sig);
+    expect(end).toEqual({ code: CODES[sig], signal: null });
+    await expectClean({});
   });
 
   it(`while the output is written (a FIFO nobody reads) → exit ${CODES[sig]}`, async () => {
