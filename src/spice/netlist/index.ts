@@ -5,6 +5,8 @@ export * from "./memristor.js";
 export * from "./memristorCell.js";
 export * from "./memristorDrive.js";
 export * from "./model.js";
+export * from "./nodeMap.js";
 export * from "./nodeNames.js";
 export * from "./region.js";
 export * from "./topology.js";
+export * from "./writeFile.js";
