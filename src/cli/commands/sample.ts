@@ -1,21 +1,6 @@
-import { readFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { ValidationError } from "../../core/errors.js";
-import {
-  type DrawnSamples,
-  ddimSong2021,
-  ddimTimesteps,
-  ddpmHo2020,
-  ddpmSchedule,
-  drawSamples,
-  MAX_PER_CLASS,
-  type NoiseSource,
-  type Schedule,
-  seededNoise,
-  suppliedNoise,
-} from "../../diffusion/index.js";
+import { ddimTimesteps, ddpmSchedule, MAX_PER_CLASS } from "../../diffusion/index.js";
 import { circuitEngine } from "../../hardware/index.js";
 import { loadLenet, type MnistReference, mnistDir, mnistReference } from "../../metrics/index.js";
 import { loadHardwareProfile } from "../../report/hardwareProfile.js";
@@ -26,24 +11,20 @@ import {
 } from "../../report/sampleOutputs.js";
 import { pixelRmse, scoreSamples } from "../../report/sampleScores.js";
 import type { SampleRunRecord, SampleSetRecord } from "../../report/sampleSummary.js";
-import { parseSafetensors } from "../../trained/safetensors.js";
-import {
-  cellEngine,
-  type LayerEngine,
-  loadUnet,
-  trainedEngine,
-  type Unet,
-  unetForward,
-} from "../../unet/index.js";
+import { cellEngine, type LayerEngine, loadUnet, trainedEngine } from "../../unet/index.js";
 import { act } from "../action.js";
-import type { CliContext } from "../context.js";
-import { attachSource } from "../errorMessage.js";
 import { guardInputs } from "../files.js";
-import { checkInterrupt, interruptible } from "../interrupt.js";
 import { writeOutputDirectory } from "../outputPath.js";
-import { createProgress } from "../progress.js";
 import { formatTable } from "../table.js";
 import { packageVersion } from "../version.js";
+import {
+  defaultClassifier,
+  integerOption,
+  numberOption,
+  parseClasses,
+  runNoise,
+} from "./sampleOptions.js";
+import { sampleSet } from "./sampleRun.js";
 
 interface Flags {
   classes?: string;
@@ -63,164 +44,6 @@ interface Flags {
   classifier?: string;
   rtol?: string;
   atol?: string;
-}
-
-/** The LeNet-5 weights committed with cellspice (training/classifier.py). */
-function defaultClassifier(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let k = 0; k < 6; k++, dir = dirname(dir)) {
-    const p = join(dir, "test", "fixtures", "models", "lenet-mnist.safetensors");
-    try {
-      readFileSync(join(dir, "package.json"));
-      return p;
-    } catch {
-      // not the package root: one directory up
-    }
-  }
-  return "lenet-mnist.safetensors";
-}
-
-/** "0-9", "3", "0,3,5", "1-3,7" → the classes in the order given; each once, each < nClasses. */
-export function parseClasses(text: string, nClasses: number): number[] {
-  const valid = `classes 0…${nClasses - 1} of the model, each once: e.g. 0-${nClasses - 1}, 3 or 0,3,5`;
-  const out: number[] = [];
-  for (const part of text.split(",").map((s) => s.trim())) {
-    const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
-    if (!m) throw new ValidationError("--classes", `cannot read ${JSON.stringify(part)}`, valid);
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) throw new ValidationError("--classes", `range ${part} runs backwards`, valid);
-    for (let c = a; c <= b; c++) {
-      if (c >= nClasses)
-        throw new ValidationError("--classes", `class ${c} is not in the model`, valid);
-      if (out.includes(c))
-        throw new ValidationError("--classes", `class ${c} is given twice`, valid);
-      out.push(c);
-    }
-  }
-  return out;
-}
-
-/** An integer option value, or ValidationError (exit 3) naming the option. */
-function integerOption(
-  option: string,
-  text: string,
-  lo: number,
-  hi: number,
-  valid?: string,
-): number {
-  const x = Number(text);
-  if (!(/^\s*-?\d+\s*$/.test(text) && x >= lo && x <= hi))
-    throw new ValidationError(option, `got ${text}`, valid ?? `an integer in ${lo}…${hi}`);
-  return x;
-}
-
-function numberOption(
-  option: string,
-  text: string,
-  valid: string,
-  ok: (x: number) => boolean,
-): number {
-  const x = Number(text);
-  if (text.trim() === "" || !Number.isFinite(x) || !ok(x))
-    throw new ValidationError(option, `got ${text}`, valid);
-  return x;
-}
-
-/** The noise of the run: seeded (docs/sampling.md), or read from --noise FILE. */
-function runNoise(
-  flags: Flags,
-  seed: number,
-  classes: number[],
-  perClass: number,
-  unet: Unet,
-  zSteps: number,
-): NoiseSource {
-  const pixels = unet.inChannels * unet.imageSize * unet.imageSize;
-  const ids = classes.flatMap((cls) =>
-    Array.from({ length: perClass }, (_, index) => ({ cls, index })),
-  );
-  if (!flags.noise) return seededNoise(seed, ids, pixels);
-  const file = flags.noise;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new ValidationError(
-      "--noise",
-      `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? e})`,
-      "a safetensors file with x_T (N×C×H×W F32) and, for ddpm, z (steps×N×C×H×W F32)",
-    );
-  }
-  try {
-    const { tensors } = parseSafetensors(bytes, file);
-    const shape = {
-      batch: ids.length,
-      channels: unet.inChannels,
-      rows: unet.imageSize,
-      cols: unet.imageSize,
-    };
-    const noise = suppliedNoise({ x_T: tensors.get("x_T"), z: tensors.get("z") }, shape, zSteps);
-    return { ...noise, describe: () => ({ ...noise.describe(), file: resolve(file) }) };
-  } catch (e) {
-    throw attachSource(e, file);
-  }
-}
-
-/** One set of samples drawn with one layer engine, with its scores and timing. */
-async function sampleSet(
-  name: string,
-  engine: LayerEngine,
-  run: {
-    unet: Unet;
-    schedule: Schedule;
-    sampler: "ddim" | "ddpm";
-    steps: number;
-    w: number;
-    batch: number;
-    classes: number[];
-    perClass: number;
-    noise: NoiseSource;
-  },
-  ctx: CliContext,
-): Promise<{ images: DrawnSamples; seconds: number; forwards: number }> {
-  const { unet } = run;
-  const n = run.classes.length * run.perClass;
-  const progress = createProgress({
-    label: `sampling (${name})`,
-    total: n,
-    unit: "images",
-    quiet: ctx.quiet,
-  });
-  const start = performance.now();
-  try {
-    const images = await interruptible(async () =>
-      drawSamples({
-        sampler: run.sampler === "ddim" ? ddimSong2021 : ddpmHo2020,
-        network: (x, c, t, drop) => unetForward(unet, x, c, t, drop, engine, { checkInterrupt }),
-        schedule: run.schedule,
-        classes: run.classes,
-        perClass: run.perClass,
-        image: { channels: unet.inChannels, rows: unet.imageSize, cols: unet.imageSize },
-        w: run.w,
-        steps: run.steps,
-        noise: run.noise,
-        batch: run.batch,
-        checkInterrupt,
-        onStep: (_start, count, info) => progress.tick(count / info.steps),
-      }),
-    );
-    progress.done();
-    const passes = run.w === 0 ? 1 : 2;
-    return {
-      images,
-      seconds: (performance.now() - start) / 1000,
-      forwards: n * run.steps * passes,
-    };
-  } catch (e) {
-    progress.fail();
-    throw e;
-  }
 }
 
 /** `cellspice sample MODEL_DIR`: class-conditional samples of a trained diffusion UNet. */
@@ -372,7 +195,7 @@ Example:
         [flags.noise, flags.hardware].filter((f): f is string => f !== undefined),
       );
       const noise = runNoise(
-        flags,
+        flags.noise,
         seed,
         classes,
         perClass,
