@@ -68,6 +68,7 @@ export const ARRAY_FIELDS = {
   scales: ["tau", "Vs", "R"],
   memristor: ["model", "params", "w0", "voltage"],
   simulation: ["T", "method", "dt", "rtol", "atol", "points"],
+  classicOptions: ["threshold", "D"],
 } as const;
 
 export interface ReadArrayOptions {
@@ -118,6 +119,18 @@ export function arrayFromObject(doc: unknown, options: ReadArrayOptions = {}): A
       `got ${JSON.stringify(d.version)}`,
       String(ARRAY_FORMAT_VERSION),
     );
+  }
+  if (d.classicOptions !== undefined) {
+    const o = objectField(d.classicOptions, "classicOptions", ARRAY_FIELDS.classicOptions);
+    for (const key of ARRAY_FIELDS.classicOptions) {
+      if (o[key] !== undefined && !(typeof o[key] === "number" && Number.isFinite(o[key]))) {
+        throw new ValidationError(
+          `classicOptions.${key}`,
+          `got ${describeValue(o[key])}`,
+          "a finite number",
+        );
+      }
+    }
   }
   const classic =
     d.classic === undefined

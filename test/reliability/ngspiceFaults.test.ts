@@ -4,7 +4,9 @@
  * exit code, that the message names the cause, that no process of the run is left, that the
  * private TMPDIR is empty and that the user's existing output file is unchanged.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeStaleWorkDirs } from "../../src/spice/runner.js";
@@ -167,5 +169,26 @@ printf '\\000\\000\\000\\000\\000\\000\\370\\177' | dd of="$raw" bs=1 seek=$((si
     const fake = box.script("hung-version", "sleep 1000");
     await expect(ngspiceVersion(fake, 300)).rejects.toThrow(/printed no version within 0.3 s/);
     expect(await eventually(() => markedProcesses(box).length === 0)).toBe(true);
+  });
+});
+
+describe("removeStaleWorkDirs(dir)", () => {
+  it("removes the run directories of dead processes only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellspice-stale-"));
+    try {
+      const dead = spawnSync("true").pid as number; // has exited: its pid names no process now
+      const names = [
+        `cellspice-ngspice-${dead}-0a1b2c`,
+        `cellspice-ngspice-${process.pid}-0a1b2c`, // this process
+        "cellspice-ngspice-1-0a1b2c", // init: alive
+        "cellspice-ngspice-abcdef", // an old-style name without a pid: never touched
+        "unrelated",
+      ];
+      for (const n of names) mkdirSync(join(dir, n));
+      expect(await removeStaleWorkDirs(dir)).toEqual([names[0]]);
+      expect(readdirSync(dir).sort()).toEqual(names.slice(1).sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
