@@ -16,3 +16,4 @@ export * from "./spice/index.js";
 export * from "./spice/netlist/index.js";
 export * from "./trained/index.js";
 export * from "./metrics/index.js";
+export * from "./diffusion/index.js";

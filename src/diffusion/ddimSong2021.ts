@@ -1,5 +1,6 @@
 import { ValidationError } from "../core/errors.js";
-import { pause, predict, type Sampler, sampleSize } from "./sampler.js";
+import { pause, predict } from "./networkPass.js";
+import { type Sampler, sampleSize } from "./sampler.js";
 import { ddimTimesteps } from "./timesteps.js";
 
 /**

@@ -1,5 +1,6 @@
 import { ValidationError } from "../core/errors.js";
-import { pause, predict, type Sampler, sampleSize } from "./sampler.js";
+import { pause, predict } from "./networkPass.js";
+import { type Sampler, sampleSize } from "./sampler.js";
 
 /**
  * Ancestral sampling: Ho, Jain & Abbeel 2020, Algorithm 2 with σ_t² = β_t, for t = T…1:
