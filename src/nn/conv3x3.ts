@@ -7,8 +7,8 @@ import type { Real } from "./real.js";
  *
  * Output channels go four at a time: their 36 weights sit in locals, the 3×3 input window slides
  * along the row (three new loads per output column, shared by the four outputs), so each column
- * costs 3 input loads, 4 read-modify-writes and 72 flops. Measured 2.3× faster than one output
- * and a fresh 9-load window per column (docs/nn.md). The sum for each output is written in one
+ * costs 3 input loads, 4 read-modify-writes and 72 flops; docs/nn.md compares it with the
+ * generic tap-by-tap path (convK.ts). The sum for each output is written in one
  * fixed order, so every path gives the same bits.
  */
 export function correlate3x3(
