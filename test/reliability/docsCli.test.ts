@@ -7,7 +7,7 @@
  * run instead of failing: the documented numbers are generated, never typed.
  */
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOnce, MAIN, ROOT } from "../cli/cli.js";
@@ -21,6 +21,8 @@ const DOC = join(ROOT, "docs", "cli.md");
 const SKIP = [
   ...(process.env.CELLSPICE_DOCS_ALL === "1" ? [] : [/^cellspice demo/]),
   /^cellspice plot out\/taox/,
+  // Sampling 20 images takes about a minute and prints its rate: run with CELLSPICE_DOCS_ALL=1.
+  ...(process.env.CELLSPICE_DOCS_ALL === "1" ? [] : [/^cellspice sample /]),
 ];
 const UPDATE = process.env.CELLSPICE_UPDATE_DOCS === "1";
 
@@ -112,6 +114,9 @@ beforeAll(async () => {
   );
   box.file("typo.json", JSON.stringify({ ...EDGE_ARRAY, scales: { tua: 1e-3 } }));
   box.file("huge.json", JSON.stringify({ ...EDGE_ARRAY, rows: 2000, cols: 2000, input: 0 }));
+  // The trained-model examples name the repository's fixtures by their relative path.
+  mkdirSync(join(box.work, "test"), { recursive: true });
+  symlinkSync(join(ROOT, "test", "fixtures"), join(box.work, "test", "fixtures"));
   await shell("cellspice templates edge --image square.txt -o edge.json");
 }, 300_000);
 afterAll(() => box.remove());
