@@ -99,20 +99,36 @@ function conductance(P: V1, w: number, v: number): number {
   );
 }
 
+/** R(L, s) = ½(e^{cap(L+s)} − e^{cap(L−s)}). */
+function cappedRate(l: number, s: number, eMax: number): number {
+  return 0.5 * (Math.exp(softCap(l + s, eMax)) - Math.exp(softCap(l - s, eMax)));
+}
+
+/** The parameter-only logarithms of the rate, computed once per model (same values as inline). */
+interface RateConstants {
+  eMax: number;
+  logOff: number;
+  logOn: number;
+}
+
+function rateConstants(P: V1): RateConstants {
+  return {
+    eMax: Math.log(2 * P.rate_cap),
+    logOff: Math.log(P.tau * P.A_off),
+    logOn: Math.log(P.tau * P.B_on),
+  };
+}
+
 /** τ·dw/dt, per unit of normalised cell time. */
-function normalisedRate(P: V1, w: number, v: number): number {
+function normalisedRate(P: V1, K: RateConstants, w: number, v: number): number {
   const wc = clampW(P, w);
   const p = conductance(P, w, v) * v * v;
-  const eMax = Math.log(2 * P.rate_cap);
   const thetaOn = logSigmoid(P.k_theta * v);
   const xw = P.x_off / wc;
   const wx = wc / P.x_on;
-  const lOff =
-    Math.log(P.tau * P.A_off) - xw * xw + 1 / (1 + P.beta * p) + (thetaOn - P.k_theta * v);
-  const lOn = Math.log(P.tau * P.B_on) - wx * wx + p / P.sigma_p + thetaOn;
-  const rate = (l: number, s: number) =>
-    0.5 * (Math.exp(softCap(l + s, eMax)) - Math.exp(softCap(l - s, eMax)));
-  return rate(lOff, v / P.sigma_off) + rate(lOn, v / P.sigma_on);
+  const lOff = K.logOff - xw * xw + 1 / (1 + P.beta * p) + (thetaOn - P.k_theta * v);
+  const lOn = K.logOn - wx * wx + p / P.sigma_p + thetaOn;
+  return cappedRate(lOff, v / P.sigma_off, K.eMax) + cappedRate(lOn, v / P.sigma_on, K.eMax);
 }
 
 export function createStrachanSmoothV1(
@@ -120,6 +136,7 @@ export function createStrachanSmoothV1(
 ): MemristorModel {
   const params = resolveParams(SMOOTH_V1_PARAMS, overrides, "memristor.params");
   const P = params as unknown as V1;
+  const K = rateConstants(P);
   const h = 1e-7;
   return {
     name: STRACHAN_SMOOTH_V1_NAME,
@@ -127,12 +144,12 @@ export function createStrachanSmoothV1(
     wMin: 0,
     wMax: 1,
     current: (w, v) => conductance(P, w, v) * v,
-    stateRate: (w, v) => normalisedRate(P, w, v) / P.tau,
+    stateRate: (w, v) => normalisedRate(P, K, w, v) / P.tau,
     // Central differences: this model serves parity with trained layers, where explicit fixed-step
     // solvers (the training preset) never ask for a Jacobian; implicit solvers still get one.
     partials: (w, v, out) => {
       const i = (ww: number, vv: number) => conductance(P, ww, vv) * vv;
-      const g = (ww: number, vv: number) => normalisedRate(P, ww, vv) / P.tau;
+      const g = (ww: number, vv: number) => normalisedRate(P, K, ww, vv) / P.tau;
       out[0] = (i(w + h, v) - i(w - h, v)) / (2 * h);
       out[1] = (i(w, v + h) - i(w, v - h)) / (2 * h);
       out[2] = (g(w + h, v) - g(w - h, v)) / (2 * h);
