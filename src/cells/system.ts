@@ -87,6 +87,7 @@ export function createCellSystem(array: CellArray): CellSystem {
   const output = array.output;
   const { tau, Vs, R } = array.scales;
   const currentScale = R / Vs;
+  const pair = new Float64Array(2); // current and rate of one device (currentAndRate)
   const useOutput = voltage === "y";
   let pattern: JacobianPattern | undefined;
   return {
@@ -99,8 +100,14 @@ export function createCellSystem(array: CellArray): CellSystem {
       for (let k = 0; k < n; k++) {
         const w = state[n + k];
         const v = Vs * (useOutput ? applyOutput(output, state[k]) : state[k]);
-        dsdt[k] -= currentScale * model.current(w, v);
-        dsdt[n + k] = tau * model.stateRate(w, v);
+        if (model.currentAndRate) {
+          model.currentAndRate(w, v, pair);
+          dsdt[k] -= currentScale * pair[0];
+          dsdt[n + k] = tau * pair[1];
+        } else {
+          dsdt[k] -= currentScale * model.current(w, v);
+          dsdt[n + k] = tau * model.stateRate(w, v);
+        }
       }
     },
     jacobian: (_t, state): CsrMatrix => {

@@ -121,8 +121,13 @@ function rateConstants(P: V1): RateConstants {
 
 /** τ·dw/dt, per unit of normalised cell time. */
 function normalisedRate(P: V1, K: RateConstants, w: number, v: number): number {
+  return rateAtConductance(P, K, w, v, conductance(P, w, v));
+}
+
+/** τ·dw/dt given the conductance G = conductance(P, w, v). */
+function rateAtConductance(P: V1, K: RateConstants, w: number, v: number, G: number): number {
   const wc = clampW(P, w);
-  const p = conductance(P, w, v) * v * v;
+  const p = G * v * v;
   const thetaOn = logSigmoid(P.k_theta * v);
   const xw = P.x_off / wc;
   const wx = wc / P.x_on;
@@ -145,6 +150,11 @@ export function createStrachanSmoothV1(
     wMax: 1,
     current: (w, v) => conductance(P, w, v) * v,
     stateRate: (w, v) => normalisedRate(P, K, w, v) / P.tau,
+    currentAndRate: (w, v, out) => {
+      const G = conductance(P, w, v);
+      out[0] = G * v;
+      out[1] = rateAtConductance(P, K, w, v, G) / P.tau;
+    },
     // Central differences: this model serves parity with trained layers, where explicit fixed-step
     // solvers (the training preset) never ask for a Jacobian; implicit solvers still get one.
     partials: (w, v, out) => {

@@ -14,6 +14,12 @@ export interface MemristorModel {
   current(w: number, v: number): number;
   stateRate(w: number, v: number): number;
   /**
+   * Optional: current(w, v) into out[0] and stateRate(w, v) into out[1] in one call, with the
+   * same values, for models whose two share work (the conductance). Right-hand sides use it when
+   * a model has it.
+   */
+  currentAndRate?(w: number, v: number, out: Float64Array): void;
+  /**
    * Partial derivatives at (w, v), written into out as
    * [∂i/∂w, ∂i/∂v, ∂(dw/dt)/∂w, ∂(dw/dt)/∂v]; used by implicit solvers' Jacobians.
    */

@@ -83,6 +83,7 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
   const { models, voltage } = memristor;
   const { tau, Vs, R } = layer.scales;
   const currentScale = R / Vs;
+  const pair = new Float64Array(2); // current and rate of one device (currentAndRate)
   const useOutput = voltage === "y";
   return {
     layer,
@@ -96,8 +97,14 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
         const x = state[k];
         const v = Vs * (useOutput ? alpha * x + beta * (x > L ? L : x < -L ? -L : x) : x);
         const model = models[k];
-        dsdt[k] -= currentScale * model.current(w, v);
-        dsdt[n + k] = tau * model.stateRate(w, v);
+        if (model.currentAndRate) {
+          model.currentAndRate(w, v, pair);
+          dsdt[k] -= currentScale * pair[0];
+          dsdt[n + k] = tau * pair[1];
+        } else {
+          dsdt[k] -= currentScale * model.current(w, v);
+          dsdt[n + k] = tau * model.stateRate(w, v);
+        }
       }
     },
     initialState: () => {
