@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { randomStream } from "../../src/core/counterRandom.js";
-import { ValidationError } from "../../src/core/errors.js";
 import {
   type FeatureStats,
   featureStats,
@@ -9,6 +8,7 @@ import {
   symmetricEigen,
 } from "../../src/metrics/index.js";
 import { expectAllClose } from "../support/assert.js";
+import { validationErrorOf as errorOf } from "../support/validationError.js";
 
 /** A seeded random orthogonal d × d matrix (Gram–Schmidt of Gaussian columns), row-major. */
 function rotation(d: number, seed: number): Float64Array {
@@ -47,16 +47,6 @@ function diagonalFid(ma: number[], va: number[], mb: number[], vb: number[]): nu
   for (let i = 0; i < ma.length; i++)
     s += (ma[i] - mb[i]) ** 2 + (Math.sqrt(va[i]) - Math.sqrt(vb[i])) ** 2;
   return s;
-}
-
-function errorOf(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error("expected a ValidationError");
 }
 
 describe("featureStats", () => {

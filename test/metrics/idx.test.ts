@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/core/errors.js";
 import { loadMnist, mnistDir, parseIdx, readIdx } from "../../src/metrics/index.js";
+import { validationErrorOf as errorOf } from "../support/validationError.js";
 import { testMnistDir } from "./mnistData.js";
 
 /** An IDX file of unsigned bytes with the given dims and values. */
@@ -16,16 +16,6 @@ function idxBytes(dims: number[], values: number[], magic = [0, 0, 8]): Uint8Arr
   for (const [k, d] of dims.entries()) view.setUint32(4 + 4 * k, d);
   out.set(values, 4 + 4 * dims.length);
   return out;
-}
-
-function errorOf(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error("expected a ValidationError");
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "cellspice-idx-"));

@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { randomStream } from "../../src/core/counterRandom.js";
-import { ValidationError } from "../../src/core/errors.js";
 import { kernelInceptionDistance, mmdUnbiased } from "../../src/metrics/index.js";
+import { validationErrorOf as errorOf } from "../support/validationError.js";
 
 function normals(n: number, d: number, seed: number, shift = 0): Float64Array {
   const g = randomStream(seed, "kid-test");
   const x = new Float64Array(n * d);
   for (let k = 0; k < x.length; k++) x[k] = g.normal(k) + shift;
   return x;
-}
-
-function errorOf(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error("expected a ValidationError");
 }
 
 describe("mmdUnbiased", () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/core/errors.js";
 import { loadLenet, loadMnist } from "../../src/metrics/index.js";
 import { parseSafetensors, type Tensor } from "../../src/trained/safetensors.js";
+import { validationErrorOf as errorOf } from "../support/validationError.js";
 import { FIXTURES, LENET_PATH, testMnistDir } from "./mnistData.js";
 import { safetensorsBytes } from "./safetensorsBytes.js";
 
@@ -25,16 +25,6 @@ function maxRelative(a: ArrayLike<number>, b: number[]): number {
     if (!(e <= m)) m = e; // NaN propagates
   }
   return m;
-}
-
-function errorOf(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error("expected a ValidationError");
 }
 
 const weights = (): Map<string, Tensor> => parseSafetensors(readFileSync(LENET_PATH)).tensors;

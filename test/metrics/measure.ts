@@ -8,11 +8,11 @@
  */
 import { randomStream } from "../../src/core/counterRandom.js";
 import {
+  LENET_FEATURES as D,
   featureStats,
   frechetTerms,
   type KidOptions,
   kernelInceptionDistance,
-  LENET_FEATURES as D,
   loadLenet,
   loadMnist,
   mnistDir,
