@@ -4,33 +4,9 @@ import { createCellSystem } from "../../src/cells/system.js";
 import { ValidationError } from "../../src/core/errors.js";
 import { simulateTypescript } from "../../src/engines/typescript.js";
 import { solve } from "../../src/solvers/solve.js";
+import { EDGE_3X3_DOCUMENT } from "../support/arrays.js";
 
-const EDGE = {
-  format: "cellspice-array",
-  version: 1,
-  name: "edge-3x3",
-  rows: 3,
-  cols: 3,
-  templates: {
-    A: [
-      [0, 0, 0],
-      [0, 1, 0],
-      [0, 0, 0],
-    ],
-    B: [
-      [-1, -1, -1],
-      [-1, 8, -1],
-      [-1, -1, -1],
-    ],
-    z: [-1],
-  },
-  boundary: { kind: "fixed", y: 0, u: -1 },
-  input: [
-    [-1, -1, -1],
-    [-1, 1, -1],
-    [-1, -1, -1],
-  ],
-};
+const EDGE = EDGE_3X3_DOCUMENT;
 
 /** Expects a ValidationError whose field and message match. */
 function expectInvalid(doc: unknown, field: string | RegExp, valid: RegExp): ValidationError {

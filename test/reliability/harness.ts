@@ -18,6 +18,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MAIN } from "../cli/cli.js";
+import { EDGE_3X3_DOCUMENT } from "../support/arrays.js";
 
 export interface Sandbox {
   /** Private root: `work/` is the cwd, `tmp/` is TMPDIR, `bin/` holds fake executables. */
@@ -159,30 +160,8 @@ ${body}`,
 
 /** The smallest valid array file: a 3×3 edge-detection array. */
 export const EDGE_ARRAY = {
-  format: "cellspice-array",
-  version: 1,
+  ...EDGE_3X3_DOCUMENT,
   name: "edge",
-  rows: 3,
-  cols: 3,
-  templates: {
-    A: [
-      [0, 0, 0],
-      [0, 1, 0],
-      [0, 0, 0],
-    ],
-    B: [
-      [-1, -1, -1],
-      [-1, 8, -1],
-      [-1, -1, -1],
-    ],
-    z: [-1],
-  },
-  boundary: { kind: "fixed", y: 0, u: -1 },
-  input: [
-    [-1, -1, -1],
-    [-1, 1, -1],
-    [-1, -1, -1],
-  ],
   initialState: "zero",
   simulation: { T: 2 },
 };

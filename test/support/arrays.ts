@@ -1,1 +1,29 @@
 export { randomArray } from "../../src/cells/random.js";
+
+/** A 3×3 EDGE array file (the classic template on one black pixel), as users write it. */
+export const EDGE_3X3_DOCUMENT = {
+  format: "cellspice-array",
+  version: 1,
+  name: "edge-3x3",
+  rows: 3,
+  cols: 3,
+  templates: {
+    A: [
+      [0, 0, 0],
+      [0, 1, 0],
+      [0, 0, 0],
+    ],
+    B: [
+      [-1, -1, -1],
+      [-1, 8, -1],
+      [-1, -1, -1],
+    ],
+    z: [-1],
+  },
+  boundary: { kind: "fixed", y: 0, u: -1 },
+  input: [
+    [-1, -1, -1],
+    [-1, 1, -1],
+    [-1, -1, -1],
+  ],
+};
