@@ -66,7 +66,7 @@ export function exampleFiles(): Record<string, string> {
   // Every example runs by hand: `ngspice -b FILE` writes FILE's .raw beside it (control.ts).
   const byHand = (path: string, n: Netlist) =>
     renderNetlist({ ...n, control: controlBlock(rawFileFor(path)) });
-  for (const name of ["strachan-taox", "strachan-taox-smooth"]) {
+  for (const name of ["strachan-taox", "strachan-taox-smooth", "strachan-taox-smooth-v1"]) {
     const model = createMemristor(name);
     const base = name.replace("strachan-", "").replace("taox", "taox-strachan");
     files[`models/${base}.lib`] =

@@ -2,6 +2,7 @@ import { ValidationError } from "../../core/errors.js";
 import { formatSpiceNumber as num } from "../../core/spiceNumber.js";
 import { STRACHAN_NAME } from "../../devices/strachan.js";
 import { STRACHAN_SMOOTH_NAME } from "../../devices/strachanSmooth.js";
+import { STRACHAN_SMOOTH_V1_NAME } from "../../devices/strachanSmoothV1.js";
 import type { MemristorModel } from "../../devices/types.js";
 import type { Subcircuit } from "./model.js";
 
@@ -17,8 +18,9 @@ import type { Subcircuit } from "./model.js";
  * A 1 TΩ leak from w to ground gives the state node the DC path ngspice's topology needs; it
  * changes dw/dt by at most w/1e12 per second.
  *
- * The expressions mirror src/devices/strachan.ts and strachanSmooth.ts term by term;
- * test/spice/memristor.test.ts checks both against ngspice.
+ * The expressions mirror the equations in the header comments of src/devices/strachan.ts,
+ * strachanSmooth.ts and strachanSmoothV1.ts term by term; test/spice/netlist.test.ts and
+ * test/spice/memristorV1.test.ts check each against ngspice.
  */
 export function memristorSubcircuit(model: MemristorModel): Subcircuit {
   const subckt = SUBCIRCUITS[model.name];
@@ -87,6 +89,11 @@ const SUBCIRCUITS: Record<string, { name: string; title: string; body: string[] 
     title: "Strachan TaOx memristor, smooth bounded form (docs/memristor.md)",
     body: smoothBody(),
   },
+  [STRACHAN_SMOOTH_V1_NAME]: {
+    name: "taox_strachan_smooth_v1",
+    title: "Strachan TaOx memristor, the smooth form of the trained UNets (training/memristor.py)",
+    body: smoothV1Body(),
+  },
 };
 
 /**
@@ -140,6 +147,50 @@ function smoothBody(): string[] {
     `btd td 0 v=(v(w)-{w_min})/{delta_w}+(${vPos}/{v_w})*(${vPos}/{v_w})`,
     `bm p n i=1e-6*${g}*${V}`,
     `bw 0 w i=(${on}+${off})*${smoothStep("v(tu)")}*${smoothStep("v(td)")}`,
+  ];
+}
+
+/**
+ * `strachan-taox-smooth-v1` (src/devices/strachanSmoothV1.ts), whose rate is set in normalised
+ * cell time: with ŵ = clamp(w, w_min, 1), |v|_ρ = v·tanh(ρv/2), σ the logistic,
+ *
+ *   G = G_m·ŵ + a·(1 − ŵ)·exp(b·√(|v|_ρ + ε)),   i = G·v,   p = G·v²
+ *   L_off = ln(τ·A_off) − (x_off/ŵ)² + 1/(1 + β·p) + ln σ(−k·v)
+ *   L_on  = ln(τ·B_on)  − (ŵ/x_on)²  + p/σ_p       + ln σ(k·v)
+ *   dw/dt = [R(L_off, v/σ_off) + R(L_on, v/σ_on)]/τ,   R(L, s) = ½(e^{cap(L+s)} − e^{cap(L−s)})
+ *   cap(E) = E_max − softplus(E_max − E),   E_max = ln(2·rate_cap)
+ *
+ * The subcircuit's time is physical (seconds), so the state current is the normalised rate
+ * divided by the subcircuit parameter `tau` [s] (the layer's τ; the default is the model's).
+ * The soft cap is written e^{cap(E)} = 1/(e^{−E} + 1/(2·rate_cap)): one exp per term whose
+ * derivative stays finite, as in smoothBody; ln σ(±kv) = −softplus(∓kv). The state is not
+ * windowed (as in the model): w may leave [w_min, 1] while G and the rates read the clamped ŵ.
+ *
+ * Nodes: vv = v(p,n); g = 1e6·G [µS] read clamped to [0, 3e7]; q = p/σ_p read clamped to
+ * [0, 1e8]. The voltage clamp at ±10 V and the clamps of g and q act only outside the physical
+ * range (|v| ≤ 1.5 V gives G ≤ 0.03 S, p/σ_p ≤ 2e3), at Newton trial points, where they keep
+ * every exp and product finite.
+ */
+function smoothV1Body(): string[] {
+  const v = "min(max(v(vv),-1e1),1e1)";
+  const w = "min(max(v(w),{w_min}),1)";
+  const x = `(${v}*tanh({rho/2}*${v}))`;
+  const G = `{g_m}*${w}+{a}*(1-${w})*exp({b}*sqrt(${x}+{eps}))`;
+  const g = "min(max(v(g),0),3e7)";
+  const ps = "min(max(v(q),0),1e8)";
+  const kv = `{k_theta}*${v}`;
+  // −L_on and −L_off
+  const nlOn = `({-ln(tau*b_on)}+(${w}/{x_on})*(${w}/{x_on})-${ps}+${softplus(`-${kv}`)})`;
+  const nlOff = `({-ln(tau*a_off)}+({x_off}/${w})*({x_off}/${w})-1/(1+{beta*sigma_p}*${ps})+${softplus(kv)})`;
+  // R(L, s) with −L given: ½(1/(e^{−L−s} + c) − 1/(e^{−L+s} + c)), c = 1/(2·rate_cap)
+  const rate = (nl: string, sigma: string) =>
+    `0.5*(1/(exp(${nl}-${v}/{${sigma}})+{0.5/rate_cap})-1/(exp(${nl}+${v}/{${sigma}})+{0.5/rate_cap}))`;
+  return [
+    `bvv vv 0 v=${V}`,
+    `bg g 0 v=1e6*(${G})`,
+    `bq q 0 v=${g}*{1e-6/sigma_p}*${v}*${v}`,
+    `bm p n i=1e-6*${g}*${V}`,
+    `bw 0 w i={1/tau}*(${rate(nlOff, "sigma_off")}+${rate(nlOn, "sigma_on")})`,
   ];
 }
 
