@@ -1,7 +1,7 @@
 import type { CellArray } from "../cells/spec.js";
 import type { ArrayTrajectory } from "../engines/trajectory.js";
 import { type NetlistOptions, type RingDrive, regionNetlist } from "../spice/netlist/cellArray.js";
-import { renderNetlist } from "../spice/netlist/model.js";
+import { type NetlistStream, renderNetlist } from "../spice/netlist/model.js";
 import type { CellRegion } from "../spice/netlist/region.js";
 import { checkTopology } from "../spice/netlist/topology.js";
 import { runNgspice } from "../spice/runner.js";
@@ -11,6 +11,11 @@ import { tileCells } from "./tiles.js";
 export interface TileRunOptions extends NetlistOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Changes the structured netlist before it runs (fault injection in tests: a wrong
+   * per-instance value must fail, naming its cell); its elements are a stream to wrap.
+   */
+  editNetlist?: (netlist: NetlistStream) => void;
 }
 
 /** One tile as ngspice computed it, resampled onto the layer's report grid. */
@@ -51,6 +56,7 @@ export async function runTile(
   o: TileRunOptions,
 ): Promise<TileRun> {
   const built = regionNetlist(array, o, region, ring);
+  o.editNetlist?.(built.netlist);
   checkTopology(built.netlist);
   const text = renderNetlist(built.netlist);
   const result = await runNgspice(text, {
