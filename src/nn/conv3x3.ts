@@ -8,8 +8,11 @@ import type { Real } from "./real.js";
  * Output channels go four at a time: their 36 weights sit in locals, the 3×3 input window slides
  * along the row (three new loads per output column, shared by the four outputs), so each column
  * costs 3 input loads, 4 read-modify-writes and 72 flops; docs/nn.md compares it with the
- * generic tap-by-tap path (convK.ts). The sum for each output is written in one
- * fixed order, so every path gives the same bits.
+ * generic tap-by-tap path (convK.ts). The reference of the WebAssembly SIMD path
+ * (conv3x3Simd.ts): each output adds, per input channel in ascending order, the window's sum in
+ * the SIMD kernels' order y + (((w0·x00 + w1·x01) + w2·x02) + ((w3·x10 + w4·x11) + w5·x12)) +
+ * ((w6·x20 + w7·x21) + w8·x22), so both paths, and any blocking of the channels, give the same
+ * bits.
  */
 export function correlate3x3(
   xp: Real,
@@ -87,13 +90,29 @@ export function correlate3x3(
           const c1 = xp[r1 + j + 2];
           const c2 = xp[r2 + j + 2];
           y[d0 + j] +=
-            p0 * a0 + p1 * b0 + p2 * c0 + p3 * a1 + p4 * b1 + p5 * c1 + p6 * a2 + p7 * b2 + p8 * c2;
+            p0 * a0 +
+            p1 * b0 +
+            p2 * c0 +
+            (p3 * a1 + p4 * b1 + p5 * c1) +
+            (p6 * a2 + p7 * b2 + p8 * c2);
           y[d1 + j] +=
-            q0 * a0 + q1 * b0 + q2 * c0 + q3 * a1 + q4 * b1 + q5 * c1 + q6 * a2 + q7 * b2 + q8 * c2;
+            q0 * a0 +
+            q1 * b0 +
+            q2 * c0 +
+            (q3 * a1 + q4 * b1 + q5 * c1) +
+            (q6 * a2 + q7 * b2 + q8 * c2);
           y[d2 + j] +=
-            t0 * a0 + t1 * b0 + t2 * c0 + t3 * a1 + t4 * b1 + t5 * c1 + t6 * a2 + t7 * b2 + t8 * c2;
+            t0 * a0 +
+            t1 * b0 +
+            t2 * c0 +
+            (t3 * a1 + t4 * b1 + t5 * c1) +
+            (t6 * a2 + t7 * b2 + t8 * c2);
           y[d3 + j] +=
-            s0 * a0 + s1 * b0 + s2 * c0 + s3 * a1 + s4 * b1 + s5 * c1 + s6 * a2 + s7 * b2 + s8 * c2;
+            s0 * a0 +
+            s1 * b0 +
+            s2 * c0 +
+            (s3 * a1 + s4 * b1 + s5 * c1) +
+            (s6 * a2 + s7 * b2 + s8 * c2);
           a0 = b0;
           a1 = b1;
           a2 = b2;
@@ -148,7 +167,11 @@ function correlateOne3x3(
         const c1 = xp[r1 + j + 2];
         const c2 = xp[r2 + j + 2];
         y[d0 + j] +=
-          p0 * a0 + p1 * b0 + p2 * c0 + p3 * a1 + p4 * b1 + p5 * c1 + p6 * a2 + p7 * b2 + p8 * c2;
+          p0 * a0 +
+          p1 * b0 +
+          p2 * c0 +
+          (p3 * a1 + p4 * b1 + p5 * c1) +
+          (p6 * a2 + p7 * b2 + p8 * c2);
         a0 = b0;
         a1 = b1;
         a2 = b2;

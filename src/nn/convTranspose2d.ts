@@ -1,3 +1,4 @@
+import { convTranspose2dInto } from "./convTranspose2dKernel.js";
 import { checkParam, checkSize, checkTensor, type Tensor4, tensor4 } from "./tensor.js";
 
 export interface ConvTranspose2dOptions {
@@ -11,7 +12,9 @@ export interface ConvTranspose2dOptions {
  * Transposed convolution with stride = kernel = k and no padding, as
  * torch.nn.ConvTranspose2d(C_in, C_out, k, k): every input pixel paints its own k×k output block,
  * y[b,o, i·k+u, j·k+v] = bias[o] + Σ_c x[b,c,i,j] · W[c,o,u,v], so the output is Hk × Wk.
- * `weight` is in PyTorch's layout C_in×C_out×k×k; `bias` C_out or absent.
+ * `weight` is in PyTorch's layout C_in×C_out×k×k; `bias` C_out or absent. The kernel is a small
+ * GEMM (convTranspose2dKernel.ts), the same bits as the plain loops of
+ * convTranspose2dReference.ts.
  */
 export function convTranspose2d(
   x: Tensor4,
@@ -26,30 +29,7 @@ export function convTranspose2d(
   const cIn = x.c;
   checkParam(op, "weight", weight, cIn * cOut * k * k, `C_in×C_out×k×k = ${cIn}×${cOut}×${k}×${k}`);
   if (bias !== undefined) checkParam(op, "bias", bias, cOut, `C_out = ${cOut}`);
-  const { h, w } = x;
-  const oh = h * k;
-  const ow = w * k;
-  const y = tensor4(x.n, cOut, oh, ow);
-  const plane = oh * ow;
-  for (let b = 0; b < x.n; b++) {
-    for (let o = 0; o < cOut; o++) {
-      const yAt = (b * cOut + o) * plane;
-      y.data.fill(bias === undefined ? 0 : bias[o], yAt, yAt + plane);
-      for (let c = 0; c < cIn; c++) {
-        const xAt = (b * cIn + c) * h * w;
-        const wAt = (c * cOut + o) * k * k;
-        for (let u = 0; u < k; u++) {
-          for (let v = 0; v < k; v++) {
-            const wv = weight[wAt + u * k + v];
-            for (let i = 0; i < h; i++) {
-              const dst = yAt + (i * k + u) * ow + v;
-              const src = xAt + i * w;
-              for (let j = 0; j < w; j++) y.data[dst + j * k] += wv * x.data[src + j];
-            }
-          }
-        }
-      }
-    }
-  }
+  const y = tensor4(x.n, cOut, x.h * k, x.w * k);
+  convTranspose2dInto(x.data, weight, bias, { n: x.n, cIn, h: x.h, w: x.w, cOut, k }, y.data);
   return y;
 }

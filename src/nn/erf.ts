@@ -31,6 +31,19 @@ const ERFC_ZERO = 27.3;
 const STRIDE = 2 + TERMS;
 const TABLE = taylorTable();
 
+/**
+ * The Taylor table behind erf and erfc, for loops that evaluate them inline (geluInPlace): per
+ * centre z_k = k/steps, k = 0 … limit·steps, `table[k·stride]` = erf z_k, `table[k·stride + 1]`
+ * = erfc z_k, then the `terms` coefficients dₙ of erf(z_k + h) − erf z_k = h·Σ dₙhⁿ.
+ */
+export const ERF_TAYLOR = {
+  table: TABLE,
+  stride: STRIDE,
+  terms: TERMS,
+  steps: STEPS,
+  limit: TAYLOR_LIMIT,
+} as const;
+
 /** erf x. */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;

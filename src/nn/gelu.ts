@@ -1,10 +1,10 @@
-import { erf, erfc } from "./erf.js";
+import { ERF_TAYLOR, erf, erfc } from "./erf.js";
 import type { Tensor4 } from "./tensor.js";
 
 /**
  * GELU in PyTorch's exact form (torch.nn.GELU(), approximate = "none"):
  * GELU(x) = x·Φ(x) = x·½·(1 + erf(x/√2)). For x < 0 it is evaluated as x·½·erfc(|x|/√2), the same
- * value without the cancellation of 1 + erf in the left tail.
+ * value without the cancellation of 1 + erf in the left tail. The reference of geluInPlace.
  */
 export function geluScalar(x: number): number {
   if (x === Number.NEGATIVE_INFINITY) return -0; // the limit; x·½·erfc(∞) would be −∞·0 = NaN
@@ -12,9 +12,49 @@ export function geluScalar(x: number): number {
   return x >= 0 ? 0.5 * x * (1 + erf(z)) : 0.5 * x * erfc(-z);
 }
 
-/** GELU of every element, in place. */
+const { table: T, stride: S, steps: STEPS, limit: LIMIT } = ERF_TAYLOR;
+if (ERF_TAYLOR.terms !== 16) throw new Error("geluInPlace unrolls 16 Taylor terms");
+
+/**
+ * GELU of every element, in place: geluScalar's arithmetic, bit for bit, with erf/erfc inlined
+ * and the sign choices (centre below or above |x|/√2, erf or erfc, 1 + e or e) made by
+ * arithmetic on a 0/1 flag instead of branches, so that consecutive elements of mixed sign do not
+ * stall the pipeline (docs/nn.md: the cost per element); |x|/√2 ≥ 6 and NaN go to geluScalar.
+ */
 export function geluInPlace(data: Float64Array): void {
-  for (let q = 0; q < data.length; q++) data[q] = geluScalar(data[q]);
+  for (let q = 0; q < data.length; q++) {
+    const x = data[q];
+    const a = Math.abs(x * Math.SQRT1_2);
+    if (!(a < LIMIT)) {
+      data[q] = geluScalar(x);
+      continue;
+    }
+    const f = a * STEPS;
+    const below = Math.floor(f);
+    const neg = (x < 0 ? 1 : 0) as number;
+    const k = below + (neg & (f > below ? 1 : 0));
+    const h = a - k / STEPS;
+    const at = k * S + 2;
+    let s = T[at + 15];
+    s = s * h + T[at + 14];
+    s = s * h + T[at + 13];
+    s = s * h + T[at + 12];
+    s = s * h + T[at + 11];
+    s = s * h + T[at + 10];
+    s = s * h + T[at + 9];
+    s = s * h + T[at + 8];
+    s = s * h + T[at + 7];
+    s = s * h + T[at + 6];
+    s = s * h + T[at + 5];
+    s = s * h + T[at + 4];
+    s = s * h + T[at + 3];
+    s = s * h + T[at + 2];
+    s = s * h + T[at + 1];
+    s = s * h + T[at];
+    // erf z = T[k·S] + s·h (x ≥ 0), erfc |z| = T[k·S + 1] − s·h (x < 0)
+    const e = T[k * S + neg] + (1 - 2 * neg) * (s * h);
+    data[q] = 0.5 * x * (1 - neg + e);
+  }
 }
 
 /** GELU of every element, as a new array or tensor of the same shape. */

@@ -3,7 +3,7 @@ import type { Real } from "./real.js";
 /**
  * Copies `count` consecutive h×w planes of `x`, starting at `offset` (one batch element of an
  * NCHW array), into `out` with `p` zero rows and columns on every side
- * (out: count × (h+2p) × (w+2p), overwritten).
+ * (out: count × (h+2p) × (w+2p) from `outOffset`, overwritten). Plain loops, no views created.
  */
 export function padPlanes(
   x: Real,
@@ -13,14 +13,18 @@ export function padPlanes(
   w: number,
   p: number,
   out: Real,
+  outOffset = 0,
 ): void {
   const wp = w + 2 * p;
-  const hp = h + 2 * p;
-  out.fill(0, 0, count * hp * wp);
+  let d = outOffset;
+  let s = offset;
   for (let c = 0; c < count; c++) {
+    for (let q = 0; q < p * wp; q++) out[d++] = 0;
     for (let i = 0; i < h; i++) {
-      const src = offset + (c * h + i) * w;
-      out.set(x.subarray(src, src + w), (c * hp + i + p) * wp + p);
+      for (let q = 0; q < p; q++) out[d++] = 0;
+      for (let j = 0; j < w; j++) out[d++] = x[s++];
+      for (let q = 0; q < p; q++) out[d++] = 0;
     }
+    for (let q = 0; q < p * wp; q++) out[d++] = 0;
   }
 }

@@ -1,4 +1,4 @@
-import { batchNorm2dEval } from "../nn/batchNorm2d.js";
+import { batchNorm2dEvalInPlace } from "../nn/batchNorm2d.js";
 import { conv2d } from "../nn/conv2d.js";
 import { geluInPlace } from "../nn/gelu.js";
 import type { Tensor4 } from "../nn/tensor.js";
@@ -25,23 +25,23 @@ export function residualConvBlock(
       k: 3,
       padding: 1,
     });
-    const z = batchNorm2dEval(y, {
+    batchNorm2dEvalInPlace(y, {
       weight: weight(unet, `${p}.1.weight`),
       bias: weight(unet, `${p}.1.bias`),
       runningMean: weight(unet, `${p}.1.running_mean`),
       runningVar: weight(unet, `${p}.1.running_var`),
       eps: 1e-5,
     });
-    geluInPlace(z.data);
-    return z;
+    geluInPlace(y.data);
+    return y;
   };
   const x1 = stage(x, "conv1");
   const x2 = stage(x1, "conv2");
   if (!residual) return x2;
   const skip = x.c === cOut ? x : x1;
-  const out = new Float64Array(x2.data.length);
+  const out = x2.data; // x2 is this block's own tensor: the sum is written over it
   // biome-ignore lint/suspicious/noApproximativeNumericConstant: the reference's 1.414, not √2
   const scale = 1.414;
-  for (let q = 0; q < out.length; q++) out[q] = (skip.data[q] + x2.data[q]) / scale;
-  return { ...x2, data: out };
+  for (let q = 0; q < out.length; q++) out[q] = (skip.data[q] + out[q]) / scale;
+  return x2;
 }

@@ -1,0 +1,153 @@
+import type { ConvTransposeShape } from "./convTransposeShape.js";
+
+/**
+ * The unchecked kernel of convTranspose2d (stride = kernel = k) as a small GEMM: every input
+ * pixel's C_in values times W (C_in × C_out·k·k) give its C_out k×k output blocks. Each output
+ * starts at its bias and adds the channels in ascending order, as the plain loops of
+ * convTranspose2dReference.ts, so the result is the same bits.
+ *
+ * k = 2 (the UNet's upsampling) keeps two neighbouring pixels' 2×2 blocks of one output channel
+ * in eight locals over the channel loop (two input and four weight loads per eight
+ * multiply-adds, the weights repacked C_out×C_in×k×k so that they are read in order); any other
+ * k (up0's H/4 × H/4 from a 1×1 map) accumulates a pixel's C_out·k·k outputs as one contiguous
+ * row per channel and then places them. One scratch array per call.
+ */
+export function convTranspose2dInto(
+  x: Float64Array,
+  weight: Float64Array,
+  bias: Float64Array | undefined,
+  s: ConvTransposeShape,
+  y: Float64Array,
+): void {
+  if (s.k === 2) blocked2(x, weight, bias, s, y);
+  else pixelRows(x, weight, bias, s, y);
+}
+
+function blocked2(
+  x: Float64Array,
+  weight: Float64Array,
+  bias: Float64Array | undefined,
+  s: ConvTransposeShape,
+  y: Float64Array,
+): void {
+  const { cIn, cOut, h, w } = s;
+  const P = h * w;
+  const ow = 2 * w;
+  const plane = 4 * P;
+  const packed = new Float64Array(weight.length);
+  for (let o = 0; o < cOut; o++)
+    for (let c = 0; c < cIn; c++)
+      packed.set(weight.subarray((c * cOut + o) * 4, (c * cOut + o + 1) * 4), (o * cIn + c) * 4);
+  for (let b = 0; b < s.n; b++) {
+    const xAt = b * cIn * P;
+    for (let o = 0; o < cOut; o++) {
+      const beta = bias === undefined ? 0 : bias[o];
+      const wAt = o * cIn * 4;
+      const yAt = (b * cOut + o) * plane;
+      for (let i = 0; i < h; i++) {
+        const r0 = yAt + 2 * i * ow;
+        const r1 = r0 + ow;
+        let j = 0;
+        for (; j + 1 < w; j += 2) {
+          let a0 = beta;
+          let a1 = beta;
+          let a2 = beta;
+          let a3 = beta;
+          let b0 = beta;
+          let b1 = beta;
+          let b2 = beta;
+          let b3 = beta;
+          let q = xAt + i * w + j;
+          let r = wAt;
+          for (let c = 0; c < cIn; c++) {
+            const xa = x[q];
+            const xb = x[q + 1];
+            const w0 = packed[r];
+            const w1 = packed[r + 1];
+            const w2 = packed[r + 2];
+            const w3 = packed[r + 3];
+            a0 += xa * w0;
+            a1 += xa * w1;
+            a2 += xa * w2;
+            a3 += xa * w3;
+            b0 += xb * w0;
+            b1 += xb * w1;
+            b2 += xb * w2;
+            b3 += xb * w3;
+            q += P;
+            r += 4;
+          }
+          const d = 2 * j;
+          y[r0 + d] = a0;
+          y[r0 + d + 1] = a1;
+          y[r0 + d + 2] = b0;
+          y[r0 + d + 3] = b1;
+          y[r1 + d] = a2;
+          y[r1 + d + 1] = a3;
+          y[r1 + d + 2] = b2;
+          y[r1 + d + 3] = b3;
+        }
+        if (j < w) {
+          let a0 = beta;
+          let a1 = beta;
+          let a2 = beta;
+          let a3 = beta;
+          let q = xAt + i * w + j;
+          let r = wAt;
+          for (let c = 0; c < cIn; c++) {
+            const xa = x[q];
+            a0 += xa * packed[r];
+            a1 += xa * packed[r + 1];
+            a2 += xa * packed[r + 2];
+            a3 += xa * packed[r + 3];
+            q += P;
+            r += 4;
+          }
+          const d = 2 * j;
+          y[r0 + d] = a0;
+          y[r0 + d + 1] = a1;
+          y[r1 + d] = a2;
+          y[r1 + d + 1] = a3;
+        }
+      }
+    }
+  }
+}
+
+function pixelRows(
+  x: Float64Array,
+  weight: Float64Array,
+  bias: Float64Array | undefined,
+  s: ConvTransposeShape,
+  y: Float64Array,
+): void {
+  const { cIn, cOut, h, w, k } = s;
+  const P = h * w;
+  const kk = k * k;
+  const M = cOut * kk;
+  const ow = w * k;
+  const plane = h * k * ow;
+  const start = new Float64Array(M);
+  if (bias !== undefined) for (let o = 0; o < cOut; o++) start.fill(bias[o], o * kk, (o + 1) * kk);
+  const t = new Float64Array(M);
+  for (let b = 0; b < s.n; b++) {
+    const xAt = b * cIn * P;
+    const yAt = b * cOut * plane;
+    for (let p = 0; p < P; p++) {
+      t.set(start);
+      for (let c = 0; c < cIn; c++) {
+        const xv = x[xAt + c * P + p];
+        const wAt = c * M;
+        for (let m = 0; m < M; m++) t[m] += xv * weight[wAt + m];
+      }
+      const i = (p / w) | 0;
+      const j = p - i * w;
+      for (let o = 0; o < cOut; o++)
+        for (let u = 0; u < k; u++) {
+          const dst = yAt + o * plane + (i * k + u) * ow + j * k;
+          const src = o * kk + u * k;
+          for (let v = 0; v < k; v++) y[dst + v] = t[src + v];
+        }
+    }
+  }
+}
