@@ -11,7 +11,16 @@ import {
 } from "../../report/sampleOutputs.js";
 import { pixelRmse, scoreSamples } from "../../report/sampleScores.js";
 import type { SampleRunRecord, SampleSetRecord } from "../../report/sampleSummary.js";
-import { cellEngine, type LayerEngine, loadUnet, trainedEngine } from "../../unet/index.js";
+import {
+  cellEngine,
+  type EngineSpec,
+  type LayerEngine,
+  loadUnet,
+  MAX_THREADS,
+  type ParallelEngine,
+  parallelEngine,
+  trainedEngine,
+} from "../../unet/index.js";
 import { act } from "../action.js";
 import { guardInputs } from "../files.js";
 import { writeOutputDirectory } from "../outputPath.js";
@@ -36,6 +45,7 @@ interface Flags {
   seed: string;
   noise?: string;
   batch: string;
+  threads: string;
   data?: string;
   fid?: boolean;
   outDir?: string;
@@ -45,6 +55,15 @@ interface Flags {
   rtol?: string;
   atol?: string;
 }
+
+/**
+ * The hardware circuit engine's module, as worker threads import it (--threads with --hardware):
+ * the compiled .js beside this file, or the .ts source when running under tsx.
+ */
+const CIRCUIT_MODULE = new URL(
+  `../../hardware/circuitEngine.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`,
+  import.meta.url,
+).href;
 
 /** `cellspice sample MODEL_DIR`: class-conditional samples of a trained diffusion UNet. */
 export function registerSample(program: Command): void {
@@ -92,6 +111,11 @@ export function registerSample(program: Command): void {
       "take x_T (N×C×H×W F32, the run's order) and, for ddpm, z (n_T×N×C×H×W F32) from this safetensors file",
     )
     .option("--batch <n>", "samples per network batch (twice that many images with guidance)", "32")
+    .option(
+      "--threads <n>",
+      "worker threads that share each cellular layer's batch (same samples, bit for bit, at any count; docs/sampling.md)",
+      "1",
+    )
     .option(
       "--fid",
       "also FID and KID against the MNIST test set (needs --data or $CELLSPICE_MNIST)",
@@ -168,9 +192,30 @@ Example:
             ? undefined
             : numberOption("--atol", flags.atol, "a number > 0", (x) => x > 0),
       };
+      const threads = integerOption(
+        "--threads",
+        flags.threads,
+        1,
+        MAX_THREADS,
+        `an integer in 1…${MAX_THREADS}`,
+      );
+      /** The engine of `spec`: in this thread with --threads 1, else on worker threads. */
+      const parallel: ParallelEngine[] = [];
+      const threaded = (spec: EngineSpec, here: () => LayerEngine): LayerEngine => {
+        if (threads === 1) return here();
+        const e = parallelEngine(spec, { threads });
+        parallel.push(e);
+        return e;
+      };
       const engineName = flags.engine ?? (flags.hardware ? "cell" : "trained");
       const engines: { name: string; engine: LayerEngine }[] = [
-        { name: engineName, engine: engineName === "cell" ? cellEngine(tol) : trainedEngine() },
+        {
+          name: engineName,
+          engine:
+            engineName === "cell"
+              ? threaded({ kind: "cell", options: tol }, () => cellEngine(tol))
+              : threaded({ kind: "trained" }, () => trainedEngine()),
+        },
       ];
       let hardware: { profile: string; mismatchSeed: number | string } | undefined;
       if (flags.hardware) {
@@ -184,9 +229,18 @@ Example:
         );
         hardware = { profile: resolve(flags.hardware), mismatchSeed };
         engines[0] = { name: `ideal (${engineName})`, engine: engines[0].engine };
+        const circuit = { mismatchSeed, ...tol };
         engines.push({
           name: "faithful (circuit)",
-          engine: circuitEngine(profile, { mismatchSeed, ...tol }),
+          engine: threaded(
+            {
+              kind: "module",
+              module: CIRCUIT_MODULE,
+              export: "circuitEngine",
+              args: [profile, circuit],
+            },
+            () => circuitEngine(profile, circuit),
+          ),
         });
       }
       const outDir = flags.outDir ?? join("out", "sample", basename(resolve(modelDir)));
@@ -220,21 +274,25 @@ Example:
       const run = { unet, schedule, sampler, steps, w, batch, classes, perClass, noise };
       const sets: SampleSetRecord[] = [];
       const images: SampleImages[] = [];
-      for (const { name, engine } of engines) {
-        const r = await sampleSet(name, engine, run, ctx);
-        const scores = scoreSamples(r.images.x0, r.images.labels, lenet, reference, seed);
-        images.push({ name, ...r.images });
-        sets.push({
-          name,
-          engine: engine.describe(),
-          scores,
-          timing: {
-            sampleS: r.seconds,
-            imagesPerS: n / r.seconds,
-            imageForwards: r.forwards,
-            msPerImageForward: (1000 * r.seconds) / r.forwards,
-          },
-        });
+      try {
+        for (const { name, engine } of engines) {
+          const r = await sampleSet(name, engine, run, ctx);
+          const scores = scoreSamples(r.images.x0, r.images.labels, lenet, reference, seed);
+          images.push({ name, ...r.images });
+          sets.push({
+            name,
+            engine: engine.describe(),
+            scores,
+            timing: {
+              sampleS: r.seconds,
+              imagesPerS: n / r.seconds,
+              imageForwards: r.forwards,
+              msPerImageForward: (1000 * r.seconds) / r.forwards,
+            },
+          });
+        }
+      } finally {
+        await Promise.all(parallel.map((e) => e.close()));
       }
       const record: SampleRunRecord = {
         format: "cellspice-sample-summary",
