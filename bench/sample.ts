@@ -7,13 +7,14 @@
  *
  *     flock /tmp/cellspice-cpu.lock npx tsx bench/sample.ts \
  *         [--cases cellnn-mnist:trained:64,cellnn-mnist:cell:8,mcellnn-mnist:trained:16]
- *         [--n 10] [--steps 10] [--w 2] [--torch-threads 1,2] [--repeats 3]
+ *         [--n 10] [--steps 10] [--w 2] [--threads 1] [--torch-threads 1,2] [--repeats 3]
  *
  * A case is fixture:engine:batch. An image-forward is one image through the network: a guided
  * pass over a batch of B samples is 2B image-forwards. Each case times the guided pass (one
  * warm-up, then `repeats`) and, when `n` > 0, a DDIM run of n samples (`steps` steps) in
  * batches of B; PyTorch does the same for every fixture and batch of the cases. cellspice runs on
- * one JavaScript thread.
+ * one JavaScript thread, or with `--threads N` (a list such as 1,2 runs each) its cellular layers'
+ * batches on N worker threads (parallelEngine, src/unet/engines/parallel.ts; 1: in-process).
  */
 import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync } from "node:fs";
@@ -33,6 +34,8 @@ import {
   cellEngine,
   type LayerEngine,
   loadUnet,
+  type ParallelEngine,
+  parallelEngine,
   trainedEngine,
   unetForward,
 } from "../src/unet/index.js";
@@ -76,6 +79,7 @@ const program = new Command("bench-sample")
   .option("--n <n>", "samples of the timed DDIM run (0: none)", "10")
   .option("--steps <n>", "DDIM steps of the timed run", "10")
   .option("--w <w>", "guidance weight", "2")
+  .option("--threads <list>", "cellspice worker threads per case (1: in-process)", "1")
   .option("--torch-threads <list>", "PyTorch thread counts", "1,2")
   .option("--repeats <n>", "timed guided passes after one warm-up", "3")
   .option("--dry", "print the rows, do not append them");
@@ -85,6 +89,7 @@ const o = program.opts<{
   n: string;
   steps: string;
   w: string;
+  threads: string;
   torchThreads: string;
   repeats: string;
   dry?: boolean;
@@ -93,6 +98,10 @@ const n = Number(o.n);
 const steps = Number(o.steps);
 const w = Number(o.w);
 const repeats = Number(o.repeats);
+const threadCounts = o.threads.split(",").map(Number);
+for (const t of threadCounts)
+  if (!(Number.isInteger(t) && t >= 1))
+    throw new Error(`--threads ${o.threads}: expected integers ≥ 1`);
 const runId = new Date().toISOString();
 const env = benchEnvironment(`npx tsx bench/sample.ts ${process.argv.slice(2).join(" ")}`.trim());
 const cases = o.cases.split(",").map((c) => {
@@ -125,8 +134,12 @@ for (const { fixture, engine: name, batch } of cases) {
   const runIds = classes.flatMap((cls) =>
     Array.from({ length: perClass }, (_, index) => ({ cls, index })),
   );
-  {
-    const engine: LayerEngine = name === "cell" ? cellEngine() : trainedEngine();
+  for (const threads of threadCounts) {
+    const parallel: ParallelEngine | undefined =
+      threads === 1
+        ? undefined
+        : parallelEngine(name === "cell" ? { kind: "cell" } : { kind: "trained" }, { threads });
+    const engine: LayerEngine = parallel ?? (name === "cell" ? cellEngine() : trainedEngine());
     const network = (x: Float64Array, c: Int32Array, t: Float64Array, drop: Float64Array) =>
       unetForward(unet, x, c, t, drop, engine);
     const ids = Array.from({ length: batch }, (_, k) => ({ cls: k % unet.nClasses, index: k }));
@@ -157,6 +170,7 @@ for (const { fixture, engine: name, batch } of cases) {
       });
       sampleS = (performance.now() - start) / 1000;
     }
+    await parallel?.close();
     emit({
       runId,
       suite: "sample",
@@ -165,7 +179,7 @@ for (const { fixture, engine: name, batch } of cases) {
       implementation: "cellspice",
       layerEngine: engine.name,
       engineSettings: engine.describe(),
-      threads: 1,
+      threads,
       batch,
       msPerImageForward: timing.medianMs / perPass,
       passMsMedian: timing.medianMs,
