@@ -16,6 +16,7 @@ set -u
 cd "$(dirname "$0")/.."
 TILE=${TILE:-4x4}
 JOBS=${JOBS:-$(nproc)}
+TIMEOUT=${TIMEOUT:-3600} # seconds one ngspice tile may run (an M-CellNN 7x7 tile takes minutes)
 MODELS=${MODELS:-"cellnn-mnist mcellnn-mnist"}
 LAYERS=${LAYERS:-"init_conv down1.block down2.block up1.block1 up1.block2 up2.block1 up2.block2"}
 OUT=out/cosim-all
@@ -36,7 +37,7 @@ for run in $RUNS; do
   rm -f "$OUT/$model/$layer/layer-cosim.json"
   start=$(date +%s.%N)
   node "$OUT/dist/src/cli/main.js" cosim "test/fixtures/models/$model" --layer "$layer" \
-    --tile "$TILE" --jobs "$JOBS" --out-dir "$OUT/$model/$layer" \
+    --tile "$TILE" --jobs "$JOBS" --timeout "$TIMEOUT" --out-dir "$OUT/$model/$layer" \
     >"$OUT/$model-$layer.txt" 2>"$OUT/$model-$layer.err"
   code=$?
   end=$(date +%s.%N)
