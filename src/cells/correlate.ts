@@ -1,6 +1,6 @@
 import { activeKernel } from "../kernels/choice.js";
 import { stage3x3 } from "../kernels/simdStage.js";
-import { taps3x3Simd } from "../kernels/taps3x3Simd.js";
+import { type Taps3x3Simd, taps3x3Simd } from "../kernels/taps3x3Simd.js";
 import type { Template } from "./template.js";
 
 /**
@@ -123,7 +123,8 @@ export function correlateAdd3x3Simd(
   stage.coef.set(t.data);
   stage.padded.set(padded);
   stage.out.set(out);
-  sweep3x3(t, stage.coef, stage.padded, pad, rows, cols, stage.out, SIMD_TAPS);
+  sharedSimdTaps ??= simdTaps(taps3x3Simd()!);
+  sweep3x3(t, stage.coef, stage.padded, pad, rows, cols, stage.out, sharedSimdTaps);
   out.set(stage.out);
 }
 
@@ -153,31 +154,68 @@ interface DenseTaps {
 
 const SCALAR_TAPS: DenseTaps = { block4: taps3x3Block4, single: taps3x3Single };
 
-/** The WebAssembly kernels behind the same signatures; the arrays are views of its memory. */
-const SIMD_TAPS: DenseTaps = {
-  block4: (data, q, stride, P, inBase, pad, pc, out, outBase, planeOut, rows, cols) =>
-    taps3x3Simd()!.taps4(
-      data.byteOffset + 8 * q,
-      8 * stride,
-      P.byteOffset + 8 * (inBase + (pad - 1) * pc + (pad - 1)),
-      8 * pc,
-      out.byteOffset + 8 * outBase,
-      8 * planeOut,
-      rows,
-      cols,
-    ),
-  single: (data, q, P, inBase, pad, pc, out, outBase, rows, cols) =>
-    taps3x3Simd()!.taps1(
-      data.byteOffset + 8 * q,
-      0,
-      P.byteOffset + 8 * (inBase + (pad - 1) * pc + (pad - 1)),
-      8 * pc,
-      out.byteOffset + 8 * outBase,
-      0,
-      rows,
-      cols,
-    ),
-};
+/**
+ * The WebAssembly kernels of one instance behind the same signatures; the arrays must be views
+ * of that instance's memory.
+ */
+function simdTaps(simd: Taps3x3Simd): DenseTaps {
+  return {
+    block4: (data, q, stride, P, inBase, pad, pc, out, outBase, planeOut, rows, cols) =>
+      simd.taps4(
+        data.byteOffset + 8 * q,
+        8 * stride,
+        P.byteOffset + 8 * (inBase + (pad - 1) * pc + (pad - 1)),
+        8 * pc,
+        out.byteOffset + 8 * outBase,
+        8 * planeOut,
+        rows,
+        cols,
+      ),
+    single: (data, q, P, inBase, pad, pc, out, outBase, rows, cols) =>
+      simd.taps1(
+        data.byteOffset + 8 * q,
+        0,
+        P.byteOffset + 8 * (inBase + (pad - 1) * pc + (pad - 1)),
+        8 * pc,
+        out.byteOffset + 8 * outBase,
+        0,
+        rows,
+        cols,
+      ),
+  };
+}
+
+let sharedSimdTaps: DenseTaps | undefined;
+const instanceTaps = new WeakMap<Taps3x3Simd, DenseTaps>();
+
+/**
+ * The 3×3 path on operands that already live in the memory of `simd` (an instance of
+ * newTaps3x3Simd): coefficients `coef` (t's layout), `padded` and `out` are views of its
+ * memory, laid out with 16 bytes of slack after each (kernelRegions). Nothing is copied. With
+ * `simd` null, or fewer than two columns, the scalar reference on the same arrays. Same bits
+ * as correlateAdd3x3Scalar either way.
+ */
+export function correlateAdd3x3InModule(
+  simd: Taps3x3Simd | null,
+  t: Template,
+  coef: Float64Array,
+  padded: Float64Array,
+  pad: number,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+): void {
+  if (simd === null || cols < 2) {
+    sweep3x3(t, coef, padded, pad, rows, cols, out, SCALAR_TAPS);
+    return;
+  }
+  let taps = instanceTaps.get(simd);
+  if (taps === undefined) {
+    taps = simdTaps(simd);
+    instanceTaps.set(simd, taps);
+  }
+  sweep3x3(t, coef, padded, pad, rows, cols, out, taps);
+}
 
 /** The blocking and the dense/sparse choice of the 3×3 path, with `data` the coefficients. */
 function sweep3x3(

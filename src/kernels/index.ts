@@ -1,4 +1,6 @@
 export * from "./choice.js";
+export * from "./peakSimd.js";
 export * from "./simdStage.js";
 export * from "./taps3x3Simd.js";
 export * from "./wasmBinary.js";
+export * from "./workspace.js";

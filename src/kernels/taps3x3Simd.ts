@@ -129,24 +129,36 @@ export interface Taps3x3Simd {
   readonly taps4: Taps;
 }
 
+let compiled: WebAssembly.Module | null | undefined;
 let instance: Taps3x3Simd | null | undefined;
 
 /**
- * The compiled kernels, or null where this engine has no WebAssembly SIMD (the module does not
- * validate). Compiled once, on first use.
+ * A new instance of the kernels with a memory of its own (a caller that keeps its operands in
+ * the module's memory across calls, so that nobody else's stage3x3 overwrites them), or null
+ * where this engine has no WebAssembly SIMD. The module is compiled once.
  */
-export function taps3x3Simd(): Taps3x3Simd | null {
-  if (instance !== undefined) return instance;
-  const bytes = taps3x3SimdModule();
-  if (typeof WebAssembly === "undefined" || !WebAssembly.validate(bytes)) {
-    instance = null;
-    return instance;
+export function newTaps3x3Simd(): Taps3x3Simd | null {
+  if (compiled === undefined) {
+    const bytes = taps3x3SimdModule();
+    compiled =
+      typeof WebAssembly === "undefined" || !WebAssembly.validate(bytes)
+        ? null
+        : new WebAssembly.Module(bytes);
   }
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
-  instance = {
+  if (compiled === null) return null;
+  const exports = new WebAssembly.Instance(compiled).exports;
+  return {
     memory: exports.memory as WebAssembly.Memory,
     taps1: exports.taps1 as Taps,
     taps4: exports.taps4 as Taps,
   };
+}
+
+/**
+ * The shared instance of the kernels (the one stage3x3 lays operands out in), or null where
+ * this engine has no WebAssembly SIMD. Instantiated once, on first use.
+ */
+export function taps3x3Simd(): Taps3x3Simd | null {
+  if (instance === undefined) instance = newTaps3x3Simd();
   return instance;
 }

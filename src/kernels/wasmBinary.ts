@@ -55,6 +55,7 @@ export const op = {
   tee: (i: number) => [0x22, ...uleb(i)],
   i32: (n: number) => [0x41, ...sleb(n)],
   i32Add: [0x6a],
+  i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32LtS: [0x48],
   i32GtS: [0x4a],
@@ -73,6 +74,8 @@ export const op = {
   ],
   f64x2Add: [0xfd, ...uleb(0xf0)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],
+  f32x4Add: [0xfd, ...uleb(0xe4)],
+  f32x4Mul: [0xfd, ...uleb(0xe6)],
 } as const;
 
 export interface WasmFunction {

@@ -6,8 +6,17 @@ import type { OdeSystem } from "../../solvers/types.js";
 import { batchElementArray } from "../cellArray.js";
 import type { BatchShape, LayerResult, LayerRunOptions, TrainedCellLayer } from "../layerEngine.js";
 
-/** Integrates one batch element's system from its initial state to T; returns the final state. */
-export type SolveElement = (system: OdeSystem, y0: Float64Array, array: CellArray) => Float64Array;
+/**
+ * Integrates one batch element's system from its initial state to T; returns the final state.
+ * `element` gives the unwatched cell system and the interrupt check, for a solver that does
+ * not go through `system.rhs` (the trained engine's fused path).
+ */
+export type SolveElement = (
+  system: OdeSystem,
+  y0: Float64Array,
+  array: CellArray,
+  element: { cellSystem: CellSystem; checkInterrupt?: () => void },
+) => Float64Array;
 
 /**
  * A layer on a batch, element by element (they are independent arrays): each element is the
@@ -56,7 +65,10 @@ export function runBatch(
           jacobian: system.jacobian ? (t, s) => system.jacobian!(t, s) : undefined,
         }
       : system;
-    const state = solveElement(watched, system.initialState(), array);
+    const state = solveElement(watched, system.initialState(), array, {
+      cellSystem: system,
+      checkInterrupt: check,
+    });
     const xT = state.subarray(0, n);
     applyOutputInto(array.output, xT, y.subarray(k * n, (k + 1) * n));
     x?.set(xT, k * n);
