@@ -1,7 +1,8 @@
 /**
- * conv2d of the fixtures' sizes in float64 and float32, and the 3×3 register kernel against the
- * generic tap-by-tap path, each variant in a fresh Node process (so that V8 specialises the
- * kernels for one storage type, as a program using only one would):
+ * conv2d of the fixtures' sizes: float64 as conv2dInto runs it (3×3 on the WebAssembly SIMD
+ * taps where available), float64 on the scalar TypeScript kernels, float32 storage (scalar), and
+ * 3×3 forced through the generic tap-by-tap path, each variant in a fresh Node process (so that
+ * V8 specialises the kernels for one storage type, as a program using only one would):
  *
  *     flock /tmp/cellspice-cpu.lock npx tsx test/nn/convBench.ts [--quick]
  *
@@ -14,12 +15,13 @@ import { fileURLToPath } from "node:url";
 import { benchEnvironment, loadAverage } from "../../src/bench/environment.js";
 import { timeRepeated } from "../../src/bench/measure.js";
 import { seededRandom } from "../../src/core/random.js";
-import { type ConvShape, conv2dInto } from "../../src/nn/conv2dKernel.js";
+import { activeKernel } from "../../src/kernels/choice.js";
+import { type ConvShape, conv2dInto, conv2dScalar } from "../../src/nn/conv2dKernel.js";
 import { correlateK } from "../../src/nn/convK.js";
 import { padPlanes } from "../../src/nn/pad.js";
 import type { Real } from "../../src/nn/real.js";
 
-type Variant = "f64" | "f32" | "f64-generic";
+type Variant = "f64" | "f64-scalar" | "f32" | "f64-generic";
 
 /** The UNet's digital convolutions at batch 64 (n_feat 16, 28×28) and LeNet's second conv. */
 const CASES: { name: string; shape: ConvShape }[] = [
@@ -32,7 +34,7 @@ const CASES: { name: string; shape: ConvShape }[] = [
     shape: { n: 64, cIn: 6, h: 14, w: 14, cOut: 16, k: 5, p: 0 },
   },
 ];
-const VARIANTS: Variant[] = ["f64", "f32", "f64-generic"];
+const VARIANTS: Variant[] = ["f64-scalar", "f64", "f32", "f64-generic"];
 
 interface Measured {
   medianMs: number;
@@ -40,6 +42,8 @@ interface Measured {
   repeats: number;
   warmups: number;
   load: number;
+  /** What conv2dInto ran: "wasm" (SIMD taps) or "scalar". */
+  kernel: string;
 }
 
 /** Runs one case in this process (the child's side). */
@@ -60,14 +64,16 @@ async function measure(shape: ConvShape, variant: Variant, quick: boolean): Prom
   const run =
     variant === "f64-generic"
       ? () => genericConv(x, weight, bias, shape, y)
-      : () => conv2dInto(x, weight, bias, shape, y);
+      : variant === "f64-scalar"
+        ? () => conv2dScalar(x, weight, bias, shape, y)
+        : () => conv2dInto(x, weight, bias, shape, y);
   const { timing } = await timeRepeated(run, {
     warmups: 2,
     minRepeats: quick ? 3 : 5,
     maxRepeats: 50,
     minTotalMs: quick ? 300 : 1500,
   });
-  return { ...timing, load: loadAverage() };
+  return { ...timing, load: loadAverage(), kernel: variant === "f64" ? activeKernel() : "scalar" };
 }
 
 /** conv2dInto with the 3×3 case forced through the generic tap-by-tap kernel. */
@@ -113,7 +119,7 @@ async function main(): Promise<void> {
   const runId = new Date().toISOString();
   const out = fileURLToPath(new URL("../../bench/results/nn.jsonl", import.meta.url));
   mkdirSync(fileURLToPath(new URL("../../bench/results/", import.meta.url)), { recursive: true });
-  console.log("case                           variant       median ms   GFLOP/s  f64/f32  load");
+  console.log("case                           variant       median ms   GFLOP/s  ×scalar  load");
   for (let i = 0; i < CASES.length; i++) {
     const { name, shape } = CASES[i];
     const flop = 2 * shape.n * shape.cOut * shape.cIn * shape.k * shape.k * shape.h * shape.w;
@@ -123,8 +129,8 @@ async function main(): Promise<void> {
       const m = await runChild(i, variant, quick);
       byVariant[variant] = m;
       const gflops = flop / (m.medianMs * 1e6);
-      const ratio =
-        variant === "f32" && byVariant.f64 ? (byVariant.f64.medianMs / m.medianMs).toFixed(2) : "";
+      const base = byVariant["f64-scalar"];
+      const ratio = base ? (base.medianMs / m.medianMs).toFixed(2) : "";
       console.log(
         `${name.padEnd(30)} ${variant.padEnd(12)} ${m.medianMs.toFixed(2).padStart(10)} ${gflops.toFixed(2).padStart(9)} ${ratio.padStart(8)} ${m.load.toFixed(2).padStart(5)}`,
       );
@@ -133,6 +139,7 @@ async function main(): Promise<void> {
         suite: "nn-conv2d",
         case: name,
         variant,
+        kernel: m.kernel,
         ...shape,
         flop,
         gflops,
