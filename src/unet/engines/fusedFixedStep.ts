@@ -25,8 +25,9 @@ let own: Taps3x3Simd | null | undefined;
  *   - one pass per right-hand side writes f(x) into the padded buffer's interior, −x + (B ⋆ u + z)
  *     into the stage and, for an M-CellNN, the memristor's current and rate (model.currentAndRate);
  *     then the border, the correlation, and the current subtracted;
- *   - the stage arguments y + h·Σ a_ij·k_j and the step y + h·Σ b_i·k_i are formed per component
- *     in the solver's order (y, then each term in turn), with no report or interpolation work.
+ *   - the stage arguments y + h·Σ a_ij·k_j and the step y + h·Σ b_i·k_i are formed in one pass
+ *     per component, in the solver's order (y, then each term in turn; zero a_ij skipped as
+ *     the solver skips them), with no report or interpolation work.
  *
  * `system` supplies B ⋆ u + z and the initial state exactly as the reference computes them.
  * `check` runs before every right-hand side, as runBatch's watched system does. Returns the
@@ -120,21 +121,22 @@ export function fusedFixedStep(
     rhs(y, k[0]);
     for (let i = 1; i < s; i++) {
       const ai = tableau.a[i];
-      yStage.set(y);
-      for (let j = 0; j < i; j++) {
-        const cj = h * ai[j];
-        if (cj === 0) continue;
-        const kj = k[j];
-        for (let m = 0; m < dim; m++) yStage[m] += cj * kj[m];
-      }
+      const terms: number[] = [];
+      for (let j = 0; j < i; j++) if (h * ai[j] !== 0) terms.push(j);
+      combine(
+        yStage,
+        y,
+        terms.map((j) => h * ai[j]),
+        terms.map((j) => k[j]),
+      );
       rhs(yStage, k[i]);
     }
-    yNew.set(y);
-    for (let i = 0; i < s; i++) {
-      const ci = h * tableau.b[i];
-      const ki = k[i];
-      for (let m = 0; m < dim; m++) yNew[m] += ci * ki[m];
-    }
+    combine(
+      yNew,
+      y,
+      tableau.b.map((b) => h * b),
+      k,
+    );
     for (let m = 0; m < dim; m++)
       if (!Number.isFinite(yNew[m]))
         throw solverFailure(
@@ -149,4 +151,34 @@ export function fusedFixedStep(
     [y, yNew] = [yNew, y];
   }
   return y;
+}
+
+/**
+ * out[m] = (((y[m] + c_0·k_0[m]) + c_1·k_1[m]) + …) in one pass: the reference's `set` and one
+ * axpy per term, in the same order, so the same bits. Up to four terms take an unrolled loop.
+ */
+function combine(out: Float64Array, y: Float64Array, c: number[], k: Float64Array[]): void {
+  const n = out.length;
+  switch (c.length) {
+    case 0:
+      out.set(y);
+      return;
+    case 1: {
+      const [c0, k0] = [c[0], k[0]];
+      for (let m = 0; m < n; m++) out[m] = y[m] + c0 * k0[m];
+      return;
+    }
+    case 4: {
+      const [c0, c1, c2, c3] = c;
+      const [k0, k1, k2, k3] = k;
+      for (let m = 0; m < n; m++) out[m] = y[m] + c0 * k0[m] + c1 * k1[m] + c2 * k2[m] + c3 * k3[m];
+      return;
+    }
+    default:
+      out.set(y);
+      for (let j = 0; j < c.length; j++) {
+        const [cj, kj] = [c[j], k[j]];
+        for (let m = 0; m < n; m++) out[m] += cj * kj[m];
+      }
+  }
 }
