@@ -1,14 +1,16 @@
 /**
  * The cost of one memristor evaluation, currentAndRate(w, v, out), in ns per call: the
  * `strachan-taox-smooth-v1` model (fast evaluation, src/devices/smoothV1Eval.ts) against its
- * term-by-term reference (src/devices/strachanSmoothV1Reference.ts), the other registered models,
- * and one Math.exp as the unit. Runs the compiled code in dist/ (build first); each
+ * term-by-term reference (src/devices/strachanSmoothV1Reference.ts), `strachan-taox-smooth`
+ * likewise (strachanSmooth.ts against strachanSmoothReference.ts: current and rate as two
+ * calls, as before it had currentAndRate), the original model, and one Math.exp as the unit. Runs the compiled code in dist/ (build first); each
  * implementation is timed in a child process of its own, so that every call site stays
  * monomorphic as in the cells' right-hand side. Rows go to bench/results/memristor.jsonl
  * (suite "memristor-eval"); docs/memristor.md ("Cost of one evaluation") has the table.
  *
  *     npm run build && flock /tmp/cellspice-cpu.lock npx tsx bench/memristor-eval.ts \
- *         [--impls v1-fast,v1-reference,smooth,original,exp] [--points 4096] [--passes 50]
+ *         [--impls v1-fast,v1-reference,smooth,smooth-reference,original,exp] [--points 4096]
+ *         [--passes 50]
  *
  * The (w, v) points are drawn uniformly from w ∈ [0.05, 0.6], v ∈ [−1.2, 1.2] V (both branches,
  * the range an M-CellNN cell's memristor sees at V_s = 0.5 V), the same for every implementation.
@@ -25,7 +27,7 @@ import { randomStream } from "../src/core/counterRandom.js";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = join(ROOT, "bench/results/memristor.jsonl");
 const DEVICES = join(ROOT, "dist/src/devices");
-const IMPLS = ["v1-fast", "v1-reference", "smooth", "original", "exp"];
+const IMPLS = ["v1-fast", "v1-reference", "smooth", "smooth-reference", "original", "exp"];
 
 const o = new Command()
   .option("--impls <list>", "implementations", IMPLS.join(","))
@@ -49,6 +51,16 @@ async function evaluator(impl: string): Promise<Eval> {
   if (impl === "v1-reference") {
     const { createStrachanSmoothV1Reference } = await load("strachanSmoothV1Reference.js");
     return pairOf(createStrachanSmoothV1Reference());
+  }
+  if (impl === "smooth-reference") {
+    const { smoothConstants, smoothCurrent } = await load("strachanSmooth.js");
+    const { smoothStateRateReference } = await load("strachanSmoothReference.js");
+    const { createMemristor } = await load("registry.js");
+    const K = smoothConstants(createMemristor("strachan-taox-smooth").params);
+    return (w, v, out) => {
+      out[0] = smoothCurrent(K, w, v);
+      out[1] = smoothStateRateReference(K, w, v);
+    };
   }
   if (impl === "smooth" || impl === "original") {
     const { createMemristor } = await load("registry.js");

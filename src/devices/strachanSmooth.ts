@@ -16,6 +16,8 @@
  *
  * Without cap and windows, e^{Λ_on}·h = B_on·sinh(v/σ_on)·exp(−(w/x_on)²)·exp(p/σ_p)·σ(kv): the
  * original ON term with θ(v) replaced by the logistic σ(kv) (likewise OFF with σ(−kv)).
+ * The rate is evaluated with e^{cap(Λ)} = 1/(e^{−Λ} + 1/r_max) and one shared e^{−k|v|}
+ * (rateAtPower); strachanSmoothReference.ts keeps the term-by-term form as its oracle.
  */
 
 import { ValidationError } from "../core/errors.js";
@@ -39,10 +41,18 @@ export interface SmoothConstants extends StrachanSmoothParams {
   readonly lnA_off: number;
   readonly lnB_on: number;
   readonly M: number;
+  /** 1/r_max = e^{−M}. */
+  readonly invR_max: number;
 }
 
 export function smoothConstants(P: StrachanSmoothParams): SmoothConstants {
-  return { ...P, lnA_off: Math.log(P.A_off), lnB_on: Math.log(P.B_on), M: Math.log(P.r_max) };
+  return {
+    ...P,
+    lnA_off: Math.log(P.A_off),
+    lnB_on: Math.log(P.B_on),
+    M: Math.log(P.r_max),
+    invR_max: 1 / P.r_max,
+  };
 }
 
 function clampW(K: SmoothConstants, w: number): number {
@@ -58,7 +68,8 @@ export function smoothRoot(K: SmoothConstants, v: number): number {
 /** G(w, v) [S] of the smooth model. */
 export function smoothConductance(K: SmoothConstants, w: number, v: number): number {
   const wc = clampW(K, w);
-  return K.G_m * wc + K.a * (1 - wc) * Math.exp(K.b * smoothRoot(K, v));
+  const c = K.a * (1 - wc); // 0 at w_c = 1 or a = 0: skipped, never 0·∞ (|v| ≳ 1e3 V)
+  return c === 0 ? K.G_m * wc : K.G_m * wc + c * Math.exp(K.b * smoothRoot(K, v));
 }
 
 /** i(w, v) = G·v [A]. */
@@ -87,30 +98,81 @@ export function boundaryWindow(K: SmoothConstants, w: number, v: number, out: Fl
   out[2] = (2 * dUp * vn * sDn + 2 * sUp * dDn * vp) / K.v_w;
 }
 
+/** Where a log-rate or window summand is clamped: beyond, e^{−Λ} is 0 or ∞ and S(t) 0 or 1. */
+const BIG = 1e300;
+
+/**
+ * W(w, v) as boundaryWindow computes it, each summand of t_up and t_down clamped to ±1e300 so that
+ * extreme (w, v) (|w| or |v| ≳ 1e150·δ_w) give no ∞ − ∞; S(t) saturates long before.
+ */
 function windowValue(K: SmoothConstants, w: number, v: number): number {
   const vn = v < 0 ? v / K.v_w : 0;
   const vp = v > 0 ? v / K.v_w : 0;
   return (
-    smoothStep((K.w_max - w) / K.delta_w + vn * vn) *
-    smoothStep((w - K.w_min) / K.delta_w + vp * vp)
+    smoothStep(clampBig((K.w_max - w) / K.delta_w) + clampBig(vn * vn)) *
+    smoothStep(clampBig((w - K.w_min) / K.delta_w) + clampBig(vp * vp))
   );
+}
+
+function clampBig(x: number): number {
+  return x > BIG ? BIG : x < -BIG ? -BIG : x;
+}
+
+/**
+ * dw/dt at (w, v) given p = G·v², with e^{cap(Λ)} = r_max/(1 + e^{M−Λ}) = 1/(e^{−Λ} + 1/r_max)
+ * and softplus(∓kv) = max(∓kv, 0) + ln(1 + z), z = e^{−k|v|}, so e^{−Λ} = e^{−Λ′}·(1 + z) with
+ * the integer part max(∓kv, 0) left in Λ′: 2 exps, 1 shared exp and the 2 expm1 of h instead of
+ * 4 softplus (exp and log1p each), 2 exps and 2 expm1 (strachanSmoothReference.ts). Finite for
+ * every finite (w, v): the summands that can exceed the doubles ((w_c/x_on)², (x_off/w_c)², p/σ_p,
+ * p in β·p, |v|/σ) are clamped at 1e300, where e^{−Λ′} is 0 or ∞ anyway, so Λ′ is finite, the
+ * denominator lies in (0, ∞] and each term in [−r_max/2, r_max/2].
+ */
+function rateAtPower(K: SmoothConstants, w: number, v: number, p: number): number {
+  const W = windowValue(K, w, v);
+  if (W === 0) return 0;
+  const wc = clampW(K, w);
+  const vr = v > BIG ? BIG : v < -BIG ? -BIG : v;
+  const pc = p < BIG ? p : BIG;
+  const av = Math.abs(vr);
+  const kv = K.k_theta * vr;
+  const q = 1 + Math.exp(-Math.abs(kv));
+  const wx = wc / K.x_on;
+  const xw = K.x_off / wc;
+  const wx2 = wx * wx;
+  const xw2 = xw * xw;
+  const pOn = pc / K.sigma_p;
+  const lamOn =
+    K.lnB_on +
+    av / K.sigma_on -
+    (wx2 < BIG ? wx2 : BIG) +
+    (pOn < BIG ? pOn : BIG) +
+    (kv < 0 ? kv : 0);
+  const lamOff =
+    K.lnA_off +
+    av / K.sigma_off -
+    (xw2 < BIG ? xw2 : BIG) +
+    1 / (1 + K.beta * pc) -
+    (kv > 0 ? kv : 0);
+  const on = sinhFactor(vr / K.sigma_on) / (Math.exp(-lamOn) * q + K.invR_max);
+  const off = sinhFactor(vr / K.sigma_off) / (Math.exp(-lamOff) * q + K.invR_max);
+  return (on + off) * W;
 }
 
 /** dw/dt(w, v) [1/s] of the smooth model. */
 export function smoothStateRate(K: SmoothConstants, w: number, v: number): number {
-  const W = windowValue(K, w, v);
-  if (W === 0) return 0;
-  const wc = clampW(K, w);
-  const p = smoothConductance(K, w, v) * v * v;
-  const av = Math.abs(v);
-  const kv = K.k_theta * v;
-  const wx = wc / K.x_on;
-  const xw = K.x_off / wc;
-  const lamOn = K.lnB_on + av / K.sigma_on - wx * wx + p / K.sigma_p - softplus(-kv);
-  const lamOff = K.lnA_off + av / K.sigma_off - xw * xw + 1 / (1 + K.beta * p) - softplus(kv);
-  const on = sinhFactor(v / K.sigma_on) * Math.exp(softCap(lamOn, K.M));
-  const off = sinhFactor(v / K.sigma_off) * Math.exp(softCap(lamOff, K.M));
-  return (on + off) * W;
+  return rateAtPower(K, w, v, smoothConductance(K, w, v) * v * v);
+}
+
+/** i(w, v) into out[0] and dw/dt(w, v) into out[1], sharing G: the values of smoothCurrent and smoothStateRate. */
+export function smoothCurrentAndRate(
+  K: SmoothConstants,
+  w: number,
+  v: number,
+  out: Float64Array,
+): void {
+  const G = smoothConductance(K, w, v);
+  out[0] = G * v;
+  out[1] = rateAtPower(K, w, v, G * v * v);
 }
 
 /** [∂i/∂w, ∂i/∂v, ∂(dw/dt)/∂w, ∂(dw/dt)/∂v] into out, analytically (see the header's equations). */
@@ -202,6 +264,7 @@ export function createStrachanSmooth(
     wMax: P.w_max,
     current: (w, v) => smoothCurrent(K, w, v),
     stateRate: (w, v) => smoothStateRate(K, w, v),
+    currentAndRate: (w, v, out) => smoothCurrentAndRate(K, w, v, out),
     partials: (w, v, out) => smoothPartials(K, w, v, out),
   };
 }
