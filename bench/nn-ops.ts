@@ -131,12 +131,18 @@ for (const fixture of o.fixtures.split(",")) {
   const engine = trainedEngine();
   const forward = () => unetForward(unet, x, c, t, drop, engine);
   const load = loadAverage();
+  forward(); // warm-up, outside the CPU-time window
+  const cpuStart = process.cpuUsage();
   const { timing } = await timeRepeated(forward, {
-    warmups: 1,
+    warmups: 0,
     minRepeats: repeats,
     maxRepeats: repeats,
     minTotalMs: 0,
   });
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU time of this process (user + system) per forward: less sensitive than wall time to other
+  // processes sharing the cores (the development machine is shared).
+  const cpuMsPerForward = (cpu.user + cpu.system) / 1000 / repeats;
   await session.post("Profiler.start");
   for (let r = 0; r < repeats; r++) forward();
   const { profile } = (await session.post("Profiler.stop")) as unknown as { profile: Profile };
@@ -147,7 +153,7 @@ for (const fixture of o.fixtures.split(",")) {
     .map(([name, ms]) => ({ name, msPerImage: ms / repeats / batch, share: ms / total }));
   const msPerImage = timing.medianMs / batch;
   console.log(
-    `${fixture} cellspice (${unet.backbone}, trained, kernel ${activeKernel()}) batch ${batch}: ${timing.medianMs.toFixed(1)} ms per forward, ${msPerImage.toFixed(2)} ms per image (load ${load.toFixed(2)})`,
+    `${fixture} cellspice (${unet.backbone}, trained, kernel ${activeKernel()}) batch ${batch}: ${timing.medianMs.toFixed(1)} ms per forward, ${msPerImage.toFixed(2)} ms per image, CPU ${(cpuMsPerForward / batch).toFixed(2)} ms per image (load ${load.toFixed(2)})`,
   );
   for (const op of ops)
     console.log(
@@ -166,6 +172,8 @@ for (const fixture of o.fixtures.split(",")) {
     msPerForward: timing.medianMs,
     msPerForwardMin: timing.minMs,
     msPerImage,
+    cpuMsPerForward,
+    cpuMsPerImage: cpuMsPerForward / batch,
     repeats: timing.repeats,
     ops,
     load,
@@ -191,10 +199,11 @@ for (const fixture of o.fixtures.split(",")) {
     threads: number;
     msPerForward: number;
     msPerForwardMin: number;
+    cpuMsPerForward: number;
     ops: { name: string; msPerImage: number; share: number }[];
   };
   console.log(
-    `${fixture} pytorch ${py.torch} float32, ${py.threads} thread: ${py.msPerForward.toFixed(1)} ms per forward, ${(py.msPerForward / batch).toFixed(2)} ms per image`,
+    `${fixture} pytorch ${py.torch} float32, ${py.threads} thread: ${py.msPerForward.toFixed(1)} ms per forward, ${(py.msPerForward / batch).toFixed(2)} ms per image, CPU ${(py.cpuMsPerForward / batch).toFixed(2)} ms per image`,
   );
   for (const op of py.ops.slice(0, 8))
     console.log(
@@ -213,6 +222,8 @@ for (const fixture of o.fixtures.split(",")) {
     msPerForward: py.msPerForward,
     msPerForwardMin: py.msPerForwardMin,
     msPerImage: py.msPerForward / batch,
+    cpuMsPerForward: py.cpuMsPerForward,
+    cpuMsPerImage: py.cpuMsPerForward / batch,
     repeats,
     ops: py.ops,
     load: loadAverage(),
