@@ -180,13 +180,135 @@ describe("cellspice export MODEL_DIR", () => {
     );
     writeFileSync(at("a-file"), "x");
     await bad(["--layer", "tiny", "--out-dir", at("a-file")], 3, /a-file.*writable directory/s);
-    await bad(["--layer", "tiny", "--hardware", "ace16k"], 3, /--hardware.*not available yet/s);
+    await bad(
+      ["--layer", "tiny", "--hardware", at("none.json")],
+      3,
+      /none\.json.*cannot read the hardware profile/s,
+    );
     await bad([], 2, /--layer/);
     const fixture = await cli(["export", "test/fixtures/models/cellnn-mnist", "--layer", "up9"]);
     expect(fixture.code).toBe(3);
     expect(fixture.stderr).toMatch(
       /init_conv, down1\.block, down2\.block, up1\.block1, up1\.block2, up2\.block1, up2\.block2, all/,
     );
+  });
+});
+
+describe("cellspice export/cosim MODEL_DIR --hardware PROFILE", () => {
+  const profile = {
+    format: "cellspice-hardware",
+    version: 1,
+    name: "test-mapped",
+    quantisation: { bits: 6 },
+    mismatch: { sigma: 0.02 },
+    offset: { sigma: 0.01 },
+  };
+
+  it("exports mapped tiles (per-instance values, the same node map) that run in ngspice, and co-simulates them: PASS", async () => {
+    writeFileSync(at("profile.json"), JSON.stringify(profile));
+    const exportSeed = async (seed: string, out: string) => {
+      const r = await cli([
+        "-q",
+        "export",
+        dir,
+        "--layer",
+        "tiny",
+        "--tile",
+        "3x3",
+        "--hardware",
+        at("profile.json"),
+        "--mismatch-seed",
+        seed,
+        "--out-dir",
+        at(out),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^tiny: 4 netlist\(s\)/);
+    };
+    await exportSeed("4", "hw4");
+    await exportSeed("4", "hw4again");
+    await exportSeed("5", "hw5");
+    const tile = at("hw4", "tiny", "r0c0.cir");
+    const text = readFileSync(tile, "utf8");
+    expect(text).toMatch(/^cellspice mapped layer tiny, tile rows 0-2 columns 0-2$/m);
+    expect(text).toMatch(
+      /^\* ring: 7 positions x 2 channels of outputs y driven by behavioural pwl/m,
+    );
+    // Deterministic for a seed; another seed realises other transconductances.
+    expect(readFileSync(at("hw4again", "tiny", "r0c0.cir"), "utf8")).toBe(text);
+    expect(readFileSync(at("hw5", "tiny", "r0c0.cir"), "utf8")).not.toBe(text);
+    const gain = (t: string, name: string) =>
+      t
+        .split("\n")
+        .find((l) => l.startsWith(`${name} `))!
+        .split(" ")
+        .at(-1);
+    expect(gain(text, "gx_0_1_1_y_0_0_0")).not.toBe(gain(text, "gx_0_1_2_y_0_0_1"));
+    const map = parseNodeMap(
+      JSON.parse(readFileSync(at("hw4", "tiny", "r0c0.nodes.json"), "utf8")),
+    );
+    expect(new Set(Object.keys(map.nodes))).toEqual(
+      new Set(text.match(/\b[xyuwm]_\d+_\d+_\d+\b/g)),
+    );
+    expect(map.nodes.y_1_3_1).toEqual({ kind: "y", channel: 1, row: 3, col: 1, role: "ring" });
+    const index = JSON.parse(readFileSync(at("hw4", "export.json"), "utf8"));
+    expect(index.layers[0].hardware).toEqual({ profile: "profile.json", mismatchSeed: 4 });
+    expect(await ngspiceBatch(tile)).toBe(0);
+    expect((await readRawFile(at("hw4", "tiny", "r0c0.raw"))).plots.at(-1)!.has("v(x_1_2_2)")).toBe(
+      true,
+    );
+
+    const r = await cli([
+      "cosim",
+      dir,
+      "--layer",
+      "tiny",
+      "--tile",
+      "3x3",
+      "--hardware",
+      at("profile.json"),
+      "--mismatch-seed",
+      "4",
+      "--jobs",
+      "2",
+      "--out-dir",
+      at("hwcosim"),
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /tiny mapped by profile\.json \(seed 4\): 2×5×5 cells in 4 tiles of 3×3, T_hw = 1 τ: PASS/,
+    );
+    expect(r.stdout).toMatch(/tiles: 4 pass, 0 fail/);
+    const summary = JSON.parse(readFileSync(at("hwcosim", "layer-cosim.json"), "utf8"));
+    expect(summary.verdict.pass).toBe(true);
+    expect(summary.overall.maxAbs).toBeLessThan(1e-4);
+    expect(summary.tiles).toHaveLength(4);
+  });
+
+  it("refuses a bad profile, seed or form with exit 3 naming the field", async () => {
+    writeFileSync(at("bad-profile.json"), JSON.stringify({ ...profile, mismatch: { sigma: -1 } }));
+    const bad = async (args: string[], pattern: RegExp) => {
+      const r = await cli(["export", dir, "--layer", "tiny", "--out-dir", at("hwbad"), ...args]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(pattern);
+    };
+    await bad(["--hardware", at("bad-profile.json")], /mismatch\.sigma/);
+    writeFileSync(
+      at("bad-layers.json"),
+      JSON.stringify({ ...profile, layers: { analog: ["tinny"] } }),
+    );
+    await bad(["--hardware", at("bad-layers.json")], /layers\.analog\[0\].*tiny/s);
+    await bad(
+      ["--hardware", at("profile.json"), "--mismatch-seed", "x"],
+      /--mismatch-seed.*integer/s,
+    );
+    await bad(
+      ["--hardware", at("profile.json"), "--input-form", "folded"],
+      /--input-form.*sources/s,
+    );
+    const c = await cli(["cosim", dir, "--layer", "tiny", "--hardware", at("bad-profile.json")]);
+    expect(c.code, c.stderr).toBe(3);
+    expect(c.stderr).toMatch(/mismatch\.sigma/);
   });
 });
 

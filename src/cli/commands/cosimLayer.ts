@@ -8,20 +8,24 @@ import { cellLocation } from "../../cosim/cosim.js";
 import { cosimLayer } from "../../cosim/layerCosim.js";
 import type { Tolerances } from "../../cosim/metrics.js";
 import { parseTileSize, tileRegions } from "../../cosim/tiles.js";
+import { cosimMappedTiles } from "../../hardware/cosimMapped.js";
 import { writeLayerCosim } from "../../report/layerCosim.js";
 import type { CliContext } from "../context.js";
 import { EXIT, FileError } from "../exitCodes.js";
+import { writeOutput } from "../files.js";
 import { interruptible } from "../interrupt.js";
 import { positiveInteger } from "../options.js";
 import { createProgress } from "../progress.js";
 import { fmt, formatTable } from "../table.js";
 import { packageVersion } from "../version.js";
-import { ensureWritableDir } from "./export.js";
+import { ensureWritableDir, mappedCircuits } from "./export.js";
 import { layerOnInput, readModel, selectLayers } from "./layerInput.js";
 
 /** The flags `cosim MODEL_DIR` reads (the rest of cosim's options apply as for an array file). */
 export interface LayerFlags {
   layer?: string;
+  hardware?: string;
+  mismatchSeed?: string;
   tile?: string;
   jobs?: number;
   input?: string;
@@ -76,7 +80,15 @@ export function addLayerOptions(cmd: Command): Command {
       "MODEL_DIR: ngspice processes at a time (default: the number of cores)",
       positiveInteger,
     )
-    .option("--input <golden|FILE>", "MODEL_DIR: the layer's input (default golden)");
+    .option("--input <golden|FILE>", "MODEL_DIR: the layer's input (default golden)")
+    .option(
+      "--hardware <profile>",
+      "MODEL_DIR: co-simulate the layer mapped by a hardware profile (per-instance netlists against cellspice's mapped system)",
+    )
+    .option(
+      "--mismatch-seed <s>",
+      "MODEL_DIR --hardware: seed of the realised circuit's mismatch (default 0)",
+    );
 }
 
 /** `cellspice cosim MODEL_DIR --layer NAME`: every tile in ngspice against cellspice's whole layer. */
@@ -105,6 +117,8 @@ export async function cosimModelLayer(
   ensureWritableDir(outDir);
   const T = flags.T ?? exp.manifest.cell_layers.find((l) => l.name === layer)!.cell.T;
   const jobs = flags.jobs ?? availableParallelism();
+  if (flags.hardware !== undefined)
+    return cosimMappedLayer(exp, array, flags, tile, jobs, outDir, ctx);
   const tolerances: Partial<Tolerances> = {};
   if (flags.maxAbs !== undefined) tolerances.maxAbs = flags.maxAbs;
   if (flags.rms !== undefined) tolerances.rms = flags.rms;
@@ -198,4 +212,109 @@ export function layerVerdictTable(r: Awaited<ReturnType<typeof cosimLayer>>): st
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * `cosim MODEL_DIR --layer NAME --hardware PROFILE [--mismatch-seed S]`: the layer mapped by the
+ * profile, tile by tile (src/hardware cosimMappedTiles): each tile's per-instance netlist in
+ * ngspice against cellspice's solution of the whole mapped system. Writes layer-cosim.json
+ * (verdict, metrics, each tile's verdict and failing cells); exit 1 when a verdict fails.
+ */
+async function cosimMappedLayer(
+  exp: ReturnType<typeof readModel>,
+  array: ReturnType<typeof layerOnInput>,
+  flags: LayerFlags,
+  tile: { rows: number; cols: number },
+  jobs: number,
+  outDir: string,
+  ctx: CliContext,
+): Promise<void> {
+  const hw = mappedCircuits(
+    exp,
+    { hardware: flags.hardware, mismatchSeed: flags.mismatchSeed ?? "0" },
+    [array.name],
+  );
+  const m = hw.layer(array);
+  const tolerances: Partial<Tolerances> = {};
+  if (flags.maxAbs !== undefined) tolerances.maxAbs = flags.maxAbs;
+  if (flags.rms !== undefined) tolerances.rms = flags.rms;
+  if (flags.finalRel !== undefined) tolerances.finalRelative = flags.finalRel;
+  if (flags.outputMaxAbs !== undefined) tolerances.outputMaxAbs = flags.outputMaxAbs;
+  const regions = tileRegions(array, tile);
+  ctx.progress(
+    `co-simulating ${array.name} mapped by ${flags.hardware} (mismatch seed ${hw.seed}): ${regions.length} tiles of ${tile.rows}×${tile.cols}, ${jobs} ngspice at a time`,
+  );
+  const progress = createProgress({
+    label: "tiles",
+    total: regions.length,
+    unit: "tiles",
+    quiet: ctx.quiet,
+  });
+  let r: Awaited<ReturnType<typeof cosimMappedTiles>>;
+  try {
+    r = await interruptible((signal) =>
+      cosimMappedTiles(m, array.input, {
+        tile,
+        jobs,
+        points: flags.points ?? LAYER_DEFAULTS.points,
+        maxStep: flags.maxStep ?? LAYER_DEFAULTS.maxStep,
+        tolerances,
+        signal,
+        timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+        onTile: () => progress.tick(),
+      }),
+    );
+    progress.done();
+  } catch (e) {
+    progress.fail();
+    throw e;
+  }
+  const o = r.overall;
+  const t = r.verdict.tolerances;
+  const failing = r.tiles.filter((x) => !x.pass);
+  const lines = [
+    `${array.name} mapped by ${basename(flags.hardware!)} (seed ${hw.seed}): ${array.channels}×${array.rows}×${array.cols} cells in ${r.tiles.length} tiles of ${r.tileSize.rows}×${r.tileSize.cols}, T_hw = ${m.T_hw} τ: ${r.verdict.pass ? "PASS" : "FAIL"}`,
+    formatTable(
+      ["metric", "value", "tolerance"],
+      [
+        ["max |Δx|", fmt(o.maxAbs), fmt(t.maxAbs)],
+        ["RMS Δx", fmt(o.rms), fmt(t.rms)],
+        ["final relative", fmt(o.finalRelative), fmt(t.finalRelative)],
+        ["max |Δy|", fmt(o.outputMaxAbs), fmt(t.outputMaxAbs)],
+      ],
+    ),
+    `tiles: ${r.tiles.length - failing.length} pass, ${failing.length} fail; cellspice ${(r.cellspiceMs / 1000).toFixed(2)} s, ngspice ${(r.ngspiceMs.sum / 1000).toFixed(1)} s over all tiles (${(r.ngspiceMs.elapsed / 1000).toFixed(1)} s elapsed, ${jobs} at a time)`,
+    ...failing.slice(0, 10).map(
+      (x) =>
+        `FAIL tile ${x.name}: max |Δx| ${fmt(x.maxAbs)}, ${x.failing.length} failing cells ${x.failing
+          .slice(0, 5)
+          .map((c) => `(${c.channel}, ${c.row}, ${c.col})`)
+          .join(", ")}${x.failing.length > 5 ? ", …" : ""}`,
+    ),
+  ];
+  const summary = {
+    format: "cellspice-mapped-layer-cosim",
+    cellspiceVersion: packageVersion(),
+    layer: array.name,
+    hardware: { profile: basename(flags.hardware!), mismatchSeed: hw.seed },
+    shape: [array.channels, array.rows, array.cols],
+    T_hw: m.T_hw,
+    scales: m.scales,
+    overall: r.overall,
+    verdict: { pass: r.verdict.pass, failed: r.verdict.failed, tolerances: t },
+    failingCells: r.failing.slice(0, 100),
+    tiling: {
+      tileSize: r.tileSize,
+      tiles: r.tiles.length,
+      jobs,
+      cellspiceWallTimeMs: r.cellspiceMs,
+      ngspiceWallTimeMs: r.ngspiceMs,
+    },
+    tiles: r.tiles,
+  };
+  const file = join(outDir, "layer-cosim.json");
+  await writeOutput(file, `${JSON.stringify(summary, null, 2)}\n`);
+  ctx.out(lines.join("\n"));
+  ctx.out(`summary: ${file}`);
+  if (!r.verdict.pass) process.exitCode = EXIT.verdictFailed;
 }

@@ -5,6 +5,10 @@ import { type CellArray, cellCount } from "../../cells/spec.js";
 import { ValidationError } from "../../core/errors.js";
 import { parseTileSize, ringDriveFrom, tileName, tileRegions } from "../../cosim/tiles.js";
 import { simulateTypescript } from "../../engines/typescript.js";
+import { type MappedLayer, mapLayer } from "../../hardware/mappedLayer.js";
+import { mappedRegionNetlist, mappedRingDrive, solveMapped } from "../../hardware/netlist.js";
+import { checkProfileLayers, isAnalogLayer } from "../../hardware/profile.js";
+import { loadHardwareProfile } from "../../report/hardwareProfile.js";
 import {
   type NetlistOptions,
   type RegionNetlist,
@@ -16,17 +20,21 @@ import { buildNodeMap } from "../../spice/netlist/nodeMap.js";
 import type { CellRegion } from "../../spice/netlist/region.js";
 import { checkTopology } from "../../spice/netlist/topology.js";
 import { writeNetlistFile } from "../../spice/netlist/writeFile.js";
+import type { TrainedExport } from "../../trained/exportDir.js";
+import type { TrainedCellLayer } from "../../unet/layerEngine.js";
 import { act } from "../action.js";
 import type { CliContext } from "../context.js";
 import { FileError } from "../exitCodes.js";
 import { writeOutput } from "../files.js";
 import { positiveInteger, positiveNumber } from "../options.js";
 import { layerOnInput, readModel, selectLayers } from "./layerInput.js";
+import { integerOption } from "./sampleOptions.js";
 
 interface Flags {
   layer: string;
   input: string;
   hardware?: string;
+  mismatchSeed: string;
   tile?: string;
   outDir?: string;
   maxStep: number;
@@ -43,6 +51,9 @@ export type NetlistBuilder = (
   ring: RingDrive | undefined,
 ) => RegionNetlist;
 
+/** The waveforms of a tile's ring, on report times `grid` (τ) over [0, T]. */
+export type RingSource = (grid: Float64Array) => RingDrive;
+
 /** What was written for one netlist. */
 export interface ExportedNetlist {
   netlist: string;
@@ -58,14 +69,17 @@ export interface ExportedNetlist {
  * The netlists of one layer into `dir`: `<layer>.cir` for the whole layer, or
  * `<layer>/<tile>.cir` per tile (ring driven by cellspice's solution of the whole layer), each
  * with its node map `….nodes.json` and a `.control` block writing `….raw` beside it. Written as
- * streams (memory does not grow with the text). `build` is the hook where a hardware profile
- * swaps the ideal circuit for a mapped one.
+ * streams (memory does not grow with the text). `build` and `ringSource` are where a hardware
+ * profile swaps the ideal circuit for a mapped one (exportMapped): its netlists, and the
+ * solution of the whole mapped layer that drives its tiles' rings.
  */
 export async function exportLayerNetlists(
   array: CellArray,
   o: NetlistOptions & { tile?: { rows: number; cols: number } },
   dir: string,
   build: NetlistBuilder = regionNetlist,
+  ringSource: RingSource = (grid) =>
+    ringDriveFrom(array, simulateTypescript(array, { T: o.T, tEval: grid })),
 ): Promise<ExportedNetlist[]> {
   const regions = o.tile
     ? tileRegions(array, o.tile)
@@ -77,7 +91,7 @@ export async function exportLayerNetlists(
     const grid = Float64Array.from({ length: points + 1 }, (_, k) =>
       k === points ? o.T : (o.T * k) / points,
     );
-    drive = ringDriveFrom(array, simulateTypescript(array, { T: o.T, tEval: grid }));
+    drive = ringSource(grid);
   }
   const out: ExportedNetlist[] = [];
   for (const region of regions) {
@@ -137,7 +151,11 @@ export function registerExport(program: Command): void {
       "the layer's input: its golden input, or a safetensors file (tensor layers.<name>.input, input, or the only one; C_in×H×W)",
       "golden",
     )
-    .option("--hardware <profile>", "map the layer onto a hardware profile (not available yet)")
+    .option(
+      "--hardware <profile>",
+      "netlists of the layer mapped by a hardware profile (per-instance transconductances, offsets, memristor parameters; docs/hardware.md)",
+    )
+    .option("--mismatch-seed <s>", "--hardware: seed of the realised circuit's mismatch", "0")
     .option(
       "--tile <RxC>",
       "one netlist per tile of R×C cells (every channel); a size that does not divide the layer leaves smaller last tiles",
@@ -173,21 +191,30 @@ Each netlist runs by itself: ngspice -b FILE.cir writes FILE.raw beside it; ngsp
 then 'plot v(x_0_3_4)' at the prompt. Node maps (FILE.nodes.json) name each node's layer,
 channel, row, column and role. The same command twice writes the same bytes.
 
-Example:
-  cellspice export test/fixtures/models/cellnn-mnist --layer up1.block1 --tile 7x7 --out-dir out/up1`,
+Examples:
+  cellspice export test/fixtures/models/cellnn-mnist --layer up1.block1 --tile 7x7 --out-dir out/up1
+  cellspice export test/fixtures/models/mcellnn-mnist --layer up1.block1 --tile 7x7 \
+    --hardware models/hardware/noisy-small-c.json --mismatch-seed 3 --out-dir out/up1-hw`,
   );
   cmd.action(
     act<Flags>(async ([dir], flags, ctx) => {
-      if (flags.hardware !== undefined) {
-        throw new ValidationError(
-          "--hardware",
-          `profile ${JSON.stringify(flags.hardware)}: mapped-array netlists are not available yet`,
-          "omit --hardware for the ideal circuit",
-        );
-      }
       const tile = flags.tile === undefined ? undefined : parseTileSize(flags.tile);
       const exp = readModel(dir);
       const layers = selectLayers(exp, flags.layer);
+      if (flags.hardware !== undefined && flags.inputForm !== "sources")
+        throw new ValidationError(
+          "--input-form",
+          `${flags.inputForm} with --hardware: a mapped layer's inputs are always sources`,
+          "sources (the default)",
+        );
+      if (flags.hardware !== undefined && flags.templateForm !== "vccs")
+        throw new ValidationError(
+          "--template-form",
+          `${flags.templateForm} with --hardware: a mapped layer has one VCCS per programmed coefficient`,
+          "vccs (the default)",
+        );
+      const hardware =
+        flags.hardware === undefined ? undefined : mappedCircuits(exp, flags, layers);
       const arrays = layers.map((name) => layerOnInput(exp, name, flags.input));
       if (tile) for (const a of arrays) tileRegions(a, tile);
       const outDir = flags.outDir ?? join("out", "export", basename(dir.replace(/[\\/]+$/, "")));
@@ -195,18 +222,23 @@ Example:
       const index = [];
       for (const array of arrays) {
         const spec = exp.manifest.cell_layers.find((l) => l.name === array.name)!;
-        const files = await exportOne(array, spec.cell.T, flags, tile, outDir, ctx);
+        const mapped = hardware?.map(array);
+        const T = mapped ? mapped.T : spec.cell.T;
+        const files = await exportOne(mapped?.array ?? array, T, flags, tile, outDir, ctx, mapped);
         index.push({
           layer: array.name,
           cells: cellCount(array),
           shape: [array.channels, array.rows, array.cols],
           inputChannels: array.inputChannels,
-          T: spec.cell.T,
-          scales: array.scales,
+          T,
+          scales: mapped?.array.scales ?? array.scales,
           memristor: array.memristor
             ? { model: array.memristor.model.name, voltage: array.memristor.voltage }
             : null,
           input: flags.input,
+          hardware: hardware
+            ? { profile: basename(flags.hardware!), mismatchSeed: hardware.seed }
+            : null,
           files: files.map((f) => ({
             ...f,
             netlist: basename(f.netlist),
@@ -248,9 +280,10 @@ async function exportOne(
   tile: { rows: number; cols: number } | undefined,
   outDir: string,
   ctx: CliContext,
+  mapped?: MappedCircuit,
 ): Promise<ExportedNetlist[]> {
   ctx.progress(
-    `exporting ${array.name}: ${array.channels}×${array.rows}×${array.cols} cells${tile ? `, tiles ${tile.rows}×${tile.cols}` : ", whole layer"}`,
+    `exporting ${array.name}${mapped ? " mapped" : ""}: ${array.channels}×${array.rows}×${array.cols} cells${tile ? `, tiles ${tile.rows}×${tile.cols}` : ", whole layer"}`,
   );
   return exportLayerNetlists(
     array,
@@ -263,5 +296,85 @@ async function exportOne(
       tile,
     },
     outDir,
+    mapped?.build,
+    mapped?.ringSource,
   );
+}
+
+/** A layer mapped by a hardware profile: its netlist builder, ring source, T_hw and node-map array. */
+export interface MappedCircuit {
+  /** The ideal array with the mapped layer's scales (shape, names and scales of the node map). */
+  array: CellArray;
+  T: number;
+  build: NetlistBuilder;
+  ringSource: RingSource;
+}
+
+/**
+ * `--hardware PROFILE --mismatch-seed S`: each selected layer realised on the profile's circuit
+ * (src/hardware mapLayer), for the export's netlists. Profile errors name the file and field
+ * (exit 3); a layer the profile keeps digital is refused naming the analog layers.
+ */
+export function mappedCircuits(
+  exp: TrainedExport,
+  flags: { hardware?: string; mismatchSeed: string },
+  layers: readonly string[],
+): { seed: number; layer(array: CellArray): MappedLayer; map(array: CellArray): MappedCircuit } {
+  const file = flags.hardware!;
+  const profile = loadHardwareProfile(file);
+  const seed = integerOption(
+    "--mismatch-seed",
+    flags.mismatchSeed,
+    0,
+    Number.MAX_SAFE_INTEGER,
+    "an integer ≥ 0",
+  );
+  const names = exp.manifest.cell_layers.map((l) => l.name);
+  checkProfileLayers(profile, names, file);
+  for (const name of layers)
+    if (!isAnalogLayer(profile, name))
+      throw new ValidationError(
+        "--layer",
+        `${name} is not computed on the circuit under ${file} (layers.analog)`,
+        `${names.filter((n) => isAnalogLayer(profile, n)).join(", ")}`,
+      );
+  const layer = (array: CellArray): MappedLayer => {
+    const spec = exp.manifest.cell_layers.find((l) => l.name === array.name)!;
+    const get = (name: string) => exp.tensors.get(name)!.data as Float64Array;
+    const trained: TrainedCellLayer = {
+      spec,
+      A: get(spec.templates.A),
+      B: get(spec.templates.B),
+      z: get(spec.templates.z),
+    };
+    return mapLayer(trained, profile, seed, array.rows, array.cols);
+  };
+  return {
+    seed,
+    layer,
+    map(array) {
+      const m = layer(array);
+      const u = array.input;
+      return {
+        array: { ...array, scales: m.scales },
+        T: m.T_hw,
+        build: (_a, options, region, ring) =>
+          mappedRegionNetlist(
+            m,
+            u,
+            {
+              points: options.points,
+              maxStep: options.maxStep,
+              controlRawFile: options.controlRawFile,
+            },
+            region,
+            ring,
+          ),
+        ringSource: (grid) => {
+          const r = solveMapped(m, u, grid);
+          return mappedRingDrive(m, r.t, r.x);
+        },
+      };
+    },
+  };
 }
