@@ -60,10 +60,22 @@ export const op = {
   i32LtS: [0x48],
   i32GtS: [0x4a],
   i32GeS: [0x4e],
+  i32Eq: [0x46],
+  i32ShrS: [0x75],
+  drop: [0x1a],
   /** v128.load with an 8-byte alignment hint (unaligned addresses are allowed). */
   v128Load: (offset: number) => [0xfd, ...uleb(0x00), 3, ...uleb(offset)],
   v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 3, ...uleb(offset)],
   v128Load64Splat: (offset: number) => [0xfd, ...uleb(0x0a), 3, ...uleb(offset)],
+  v128Load32Splat: (offset: number) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
+  /** Stores lane `lane` of an f32x4 (4 bytes). */
+  v128Store32Lane: (offset: number, lane: number) => [
+    0xfd,
+    ...uleb(0x5a),
+    2,
+    ...uleb(offset),
+    lane,
+  ],
   /** Stores lane `lane` of an f64x2 (8 bytes). */
   v128Store64Lane: (offset: number, lane: number) => [
     0xfd,

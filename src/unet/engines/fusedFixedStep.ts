@@ -4,14 +4,30 @@ import { outputSlopeOutside } from "../../cells/output.js";
 import type { CellArray } from "../../cells/spec.js";
 import type { CellSystem } from "../../cells/system.js";
 import { activeKernel } from "../../kernels/choice.js";
+import { correlateAdd3x3F32, newTaps3x3F32, type Taps3x3F32 } from "../../kernels/taps3x3F32.js";
 import { newTaps3x3Simd, type Taps3x3Simd } from "../../kernels/taps3x3Simd.js";
-import { kernelRegions } from "../../kernels/workspace.js";
+import { kernelRegions, kernelRegionsF32 } from "../../kernels/workspace.js";
 import { solverFailure } from "../../solvers/failure.js";
 import { type ExplicitTableau, stepGrid } from "../../solvers/fixedStep.js";
 import type { SolverMethod } from "../../solvers/types.js";
 
-/** The kernels' own instance: the working set stays in its memory from one call to the next. */
+/** The kernels' own instances: the working set stays in their memory from one call to the next. */
 let own: Taps3x3Simd | null | undefined;
+let own32: Taps3x3F32 | null | undefined;
+
+/**
+ * The arithmetic of the correlation A ⋆ f(x): `float64` (the reference's bits), or `float32`:
+ * f(x) and A rounded to float32 and the correlation summed in float32 (f32x4, four columns per
+ * vector), added to the float64 right-hand side; the state, the memristor and the solver stay
+ * float64. float32 needs WebAssembly SIMD (float32Available).
+ */
+export type FusedPrecision = "float64" | "float32";
+
+/** Whether this engine can run the float32 precision (it has WebAssembly SIMD). */
+export function float32Available(): boolean {
+  if (own32 === undefined) own32 = newTaps3x3F32();
+  return own32 !== null;
+}
 
 /**
  * An explicit fixed-step solve of a cell array over [0, t1] with step dt, without the general
@@ -41,6 +57,7 @@ export function fusedFixedStep(
   t1: number,
   dt: number,
   check?: () => void,
+  precision: FusedPrecision = "float64",
 ): Float64Array | null {
   if (array.A.size !== 3 || array.B.size > 3) return null;
   const { channels, rows, cols, boundary } = array;
@@ -59,8 +76,22 @@ export function fusedFixedStep(
     ...Array.from({ length: s }, () => dim),
   ]);
   const coef = regions[0];
-  const paddedY = regions[1];
   const k = regions.slice(2);
+  // float32: A, f(x) padded and the correlation's sums in the float32 kernels' memory.
+  let single: { coef: Float32Array; padded: Float32Array; sums: Float32Array } | undefined;
+  if (precision === "float32") {
+    if (!float32Available())
+      throw new Error("fusedFixedStep: float32 needs WebAssembly SIMD (float32Available)");
+    const [coef32, padded32, sums] = kernelRegionsF32(own32!.memory, [
+      array.A.data.length,
+      channels * plane,
+      n,
+    ]);
+    coef32.set(array.A.data);
+    single = { coef: coef32, padded: padded32, sums };
+  }
+  // fillBorder only reads, writes and copies elements: it serves the float32 buffer too.
+  const paddedY = single ? (single.padded as unknown as Float64Array) : regions[1];
   coef.set(array.A.data);
   paddedY.fill(0);
 
@@ -106,7 +137,11 @@ export function fusedFixedStep(
       }
     }
     fillBorder(boundary, yFixed, paddedY, channels, rows, cols, pad);
-    correlateAdd3x3InModule(simd, array.A, coef, paddedY, pad, rows, cols, out);
+    if (single) {
+      const sums = single.sums.fill(0);
+      correlateAdd3x3F32(own32!, channels, channels, single.coef, single.padded, rows, cols, sums);
+      for (let m = 0; m < n; m++) out[m] += sums[m];
+    } else correlateAdd3x3InModule(simd, array.A, coef, paddedY, pad, rows, cols, out);
     if (current !== undefined) for (let m = 0; m < n; m++) out[m] -= current[m];
   };
 
