@@ -13,7 +13,9 @@
  *              module's memory on every call (what createCellSystem's right-hand side does)
  *   wasm       correlateAdd3x3InModule: the same kernels on operands that live in the module's
  *              memory (what the trained engine's fused path does)
- * All three give the same bits (checked here on every case, and in test/kernels).
+ *   wasm-f32x4 correlateAdd3x3F32: float32, four columns per vector, operands in its module's
+ *              memory (the trained engine's precision "float32")
+ * The three float64 kernels give the same bits (checked here on every case, and in test/kernels).
  *
  * The peak: src/kernels/peakSimd.ts, independent f64x2 / f32x4 multiply and add chains with no
  * memory traffic: the rate of the execution ports as WebAssembly SIMD reaches them (no FMA).
@@ -33,8 +35,9 @@ import {
 import type { Template } from "../src/cells/template.js";
 import { seededRandom, uniformArray } from "../src/core/random.js";
 import { type PeakLanes, type PeakMix, peakSimd } from "../src/kernels/peakSimd.js";
+import { correlateAdd3x3F32, newTaps3x3F32 } from "../src/kernels/taps3x3F32.js";
 import { newTaps3x3Simd } from "../src/kernels/taps3x3Simd.js";
-import { kernelRegions } from "../src/kernels/workspace.js";
+import { kernelRegions, kernelRegionsF32 } from "../src/kernels/workspace.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = join(ROOT, "bench/results/kernel.jsonl");
@@ -117,6 +120,7 @@ write({ kind: "clock", clockGHz, avx512Fp64Peak: 32 * clockGHz, avx512Fp32Peak: 
 
 // The kernels.
 const own = newTaps3x3Simd();
+const own32 = newTaps3x3F32()!;
 const sameBits = (a: Float64Array, b: Float64Array) => {
   const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
   const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
@@ -144,7 +148,13 @@ for (const C of list(o.channels))
       ]);
       coef.set(t.data);
       for (let b = 0; b < B; b++) work[b].set(padded[b]);
-      const kernels: Record<string, () => Float64Array> = {
+      const [coef32, ...work32] = kernelRegionsF32(own32.memory, [
+        t.data.length,
+        ...Array.from({ length: 2 * B }, (_, r) => (r < B ? paddedLength : outLength)),
+      ]);
+      coef32.set(t.data);
+      for (let b = 0; b < B; b++) work32[b].set(padded[b]);
+      const kernels: Record<string, () => Float64Array | Float32Array> = {
         scalar: () => {
           for (let b = 0; b < B; b++) correlateAdd3x3Scalar(t, padded[b], 1, S, S, outs[b].fill(0));
           return outs[B - 1];
@@ -158,6 +168,11 @@ for (const C of list(o.channels))
             correlateAdd3x3InModule(own, t, coef, work[b], 1, S, S, work[B + b].fill(0));
           return work[2 * B - 1];
         },
+        "wasm-f32x4": () => {
+          for (let b = 0; b < B; b++)
+            correlateAdd3x3F32(own32, C, C, coef32, work32[b], S, S, work32[B + b].fill(0));
+          return work32[2 * B - 1];
+        },
       };
       const results = new Map<string, Float64Array>();
       for (const [kernel, task] of Object.entries(kernels)) {
@@ -165,9 +180,10 @@ for (const C of list(o.channels))
         const { ms, repeats } = bestMs(() => void task());
         results.set(kernel, Float64Array.from(task()));
         const gflops = (2 * 9 * C * C * S * S * B) / ms / 1e6;
-        const ofPeak = gflops / peaks.get("f64x2 mul+add")!;
+        const lanes = kernel === "wasm-f32x4" ? "f32x4" : "f64x2";
+        const ofPeak = gflops / peaks.get(`${lanes} mul+add`)!;
         console.log(
-          `C${C} ${S}×${S} batch ${B} ${kernel}: ${gflops.toFixed(2)} GFLOP/s (${(100 * ofPeak).toFixed(0)} % of the f64x2 peak)`,
+          `C${C} ${S}×${S} batch ${B} ${kernel}: ${gflops.toFixed(2)} GFLOP/s (${(100 * ofPeak).toFixed(0)} % of the ${lanes} mul+add peak)`,
         );
         write({
           kind: "kernel",
@@ -179,13 +195,15 @@ for (const C of list(o.channels))
           bestMs: ms,
           repeats,
           gflops,
-          ofF64x2Peak: ofPeak,
+          ofPeak,
+          peakLanes: lanes,
           load,
         });
       }
       const ref = results.get("scalar")!;
       for (const [kernel, r] of results)
-        if (!sameBits(r, ref)) throw new Error(`C${C} S${S} B${B}: ${kernel} differs from scalar`);
+        if (kernel !== "wasm-f32x4" && !sameBits(Float64Array.from(r), ref))
+          throw new Error(`C${C} S${S} B${B}: ${kernel} differs from scalar`);
     }
 
 if (o.torch) {
