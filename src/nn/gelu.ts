@@ -1,4 +1,4 @@
-import { ERF_TAYLOR, erf, erfc } from "./erf.js";
+import { correction, ERF_TAYLOR, erf, erfc } from "./erf.js";
 import type { Tensor4 } from "./tensor.js";
 
 /**
@@ -13,11 +13,11 @@ export function geluScalar(x: number): number {
 }
 
 const { table: T, stride: S, steps: STEPS, limit: LIMIT } = ERF_TAYLOR;
-if (ERF_TAYLOR.terms !== 16) throw new Error("geluInPlace unrolls 16 Taylor terms");
 
 /**
  * GELU of every element, in place: geluScalar's arithmetic, bit for bit, with erf/erfc inlined
- * and the sign choices (centre below or above |x|/√2, erf or erfc, 1 + e or e) made by
+ * (their Taylor correction is the same function, erf.ts `correction`, evaluated by Estrin's
+ * scheme) and the sign choices (centre below or above |x|/√2, erf or erfc, 1 + e or e) made by
  * arithmetic on a 0/1 flag instead of branches, so that consecutive elements of mixed sign do not
  * stall the pipeline (docs/nn.md: the cost per element); |x|/√2 ≥ 6 and NaN go to geluScalar.
  */
@@ -34,25 +34,9 @@ export function geluInPlace(data: Float64Array): void {
     const neg = (x < 0 ? 1 : 0) as number;
     const k = below + (neg & (f > below ? 1 : 0));
     const h = a - k / STEPS;
-    const at = k * S + 2;
-    let s = T[at + 15];
-    s = s * h + T[at + 14];
-    s = s * h + T[at + 13];
-    s = s * h + T[at + 12];
-    s = s * h + T[at + 11];
-    s = s * h + T[at + 10];
-    s = s * h + T[at + 9];
-    s = s * h + T[at + 8];
-    s = s * h + T[at + 7];
-    s = s * h + T[at + 6];
-    s = s * h + T[at + 5];
-    s = s * h + T[at + 4];
-    s = s * h + T[at + 3];
-    s = s * h + T[at + 2];
-    s = s * h + T[at + 1];
-    s = s * h + T[at];
-    // erf z = T[k·S] + s·h (x ≥ 0), erfc |z| = T[k·S + 1] − s·h (x < 0)
-    const e = T[k * S + neg] + (1 - 2 * neg) * (s * h);
+    const s = correction(k, h);
+    // erf z = T[k·S] + s (x ≥ 0), erfc |z| = T[k·S + 1] − s (x < 0)
+    const e = T[k * S + neg] + (1 - 2 * neg) * s;
     data[q] = 0.5 * x * (1 - neg + e);
   }
 }
