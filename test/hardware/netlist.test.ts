@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   cosimMapped,
+  cosimMappedTiles,
   idealProfile,
   mapLayer,
   mappedNetlist,
@@ -54,6 +55,33 @@ describe("mapped netlist against ngspice", () => {
         e.dc += (0.05 * m.scales.Vs) / m.scales.R; // its offset current off by 5 % of the bias unit
       },
     });
+    expect(r.verdict.pass).toBe(false);
+    expect(r.failing[0]).toMatchObject({ channel: 7, row: 1, col: 2 });
+  }, 120_000);
+
+  it("tile by tile: each tile's ring follows the mapped solution; a wrong value fails in its tile only", async () => {
+    const r = await cosimMappedTiles(m, u, {
+      tile: { rows: 1, cols: 3 },
+      jobs: 2,
+      editNetlist: (region, n) => {
+        if (region.row0 !== 1) return;
+        const elements = n.elements;
+        n.elements = {
+          *[Symbol.iterator]() {
+            for (const e of elements)
+              yield e.kind === "I" && e.name === "ix_7_1_2"
+                ? { ...e, dc: e.dc + (0.05 * m.scales.Vs) / m.scales.R }
+                : e;
+          },
+        };
+      },
+    });
+    expect(r.tiles.map((t) => [t.name, t.pass])).toEqual([
+      ["r0c0", true],
+      ["r1c0", false],
+    ]);
+    expect(r.tiles[0].maxAbs).toBeLessThan(1e-4);
+    expect(r.tiles[1].failing[0]).toMatchObject({ channel: 7, row: 1, col: 2 });
     expect(r.verdict.pass).toBe(false);
     expect(r.failing[0]).toMatchObject({ channel: 7, row: 1, col: 2 });
   }, 120_000);
