@@ -33,13 +33,13 @@ class CellSettings:
 
     alpha: float = 0.01  # leak of the output function f_α
     t_end: float = 1.0  # cell time T, in units of τ
-    solver: str = "rk4"  # "euler" | "rk4"
+    solver: str = "rk4"  # "euler" | "rk4" | "rk4-wclamp" (RK4, then w clamped to [w_min, 1] after every step)
     steps: int = 2  # fixed steps over [0, T]
     boundary: str = "fixed"  # "fixed" | "zero-flux" | "periodic"
     x0: str = "zero"  # x(0) = 0
 
     def __post_init__(self) -> None:
-        if self.solver not in ("euler", "rk4"):
+        if self.solver not in SOLVERS:
             raise ValueError(f"unknown solver {self.solver!r}")
         if self.boundary not in _PAD_MODE:
             raise ValueError(f"unknown boundary {self.boundary!r}")
@@ -49,6 +49,7 @@ class CellSettings:
             raise ValueError("only x(0) = 0 is implemented")
 
 
+SOLVERS = ("euler", "rk4", "rk4-wclamp")
 PAPER_CELL = CellSettings(solver="euler", steps=100)  # 100 Euler steps of 0.01
 
 
@@ -62,6 +63,30 @@ def correlate3x3(y: torch.Tensor, template: torch.Tensor, bias: torch.Tensor | N
     if boundary == "fixed":
         return F.conv2d(y, template, bias, padding=1)
     return F.conv2d(F.pad(y, (1, 1, 1, 1), mode=_PAD_MODE[boundary]), template, bias)
+
+
+_checkpoint_steps = False
+
+
+def enable_step_checkpointing(on: bool = True) -> None:
+    """Recompute each solver step's intermediates in the backward pass instead of keeping them
+    (torch.utils.checkpoint per step): the same values and gradients, memory for the states only.
+    Needed to train with many steps (RK4 × 64 keeps ~25 tensors per evaluation otherwise)."""
+    global _checkpoint_steps
+    _checkpoint_steps = on
+
+
+def _integrate(f, y0, t_end: float, steps: int, solver: str, after_step=None):
+    """integrate(), or step by step under torch.utils.checkpoint when enabled and grad is on."""
+    if not (_checkpoint_steps and torch.is_grad_enabled()):
+        return integrate(f, y0, t_end, steps, solver, after_step)
+    from torch.utils.checkpoint import checkpoint
+
+    one = lambda *y: integrate(f, tuple(y), t_end / steps, 1, solver, after_step)  # noqa: E731
+    y = tuple(y0)
+    for _ in range(steps):
+        y = checkpoint(one, *y, use_reentrant=False)
+    return y
 
 
 @dataclass
@@ -117,16 +142,34 @@ class CellularLayer(nn.Module):
         i_m, dw = mem.cell_current_and_rate(w, v, s.tau, self.taox, self.kernels)
         return self.rhs_cellnn(x, drive) - (s.r / s.v_s) * i_m, dw
 
+    def drift_mcellnn(self, x: torch.Tensor, w: torch.Tensor, drive: torch.Tensor) -> torch.Tensor:
+        """dx/dt alone (the memristor's current at state w, no rate): the x part of a split integration
+        (training/cell_integration.py)."""
+        s = self.memristor
+        sensed = x if s.sense == "x" else leaky_output(x, self.cell.alpha)
+        return self.rhs_cellnn(x, drive) - (s.r / s.v_s) * mem.current(w, s.v_s * sensed, self.taox, self.kernels)
+
+    def rate_slope(self, x: torch.Tensor, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(dw/dt, ∂(dw/dt)/∂w) at (x, w): the w part of a split integration."""
+        s = self.memristor
+        sensed = x if s.sense == "x" else leaky_output(x, self.cell.alpha)
+        return mem.rate_and_slope(w, s.v_s * sensed, s.tau, self.taox, self.kernels)
+
     def run(self, u: torch.Tensor) -> CellRun:
         """Integrate one transient for input u (constant) and return output and final states."""
         cs = self.cell
         drive = correlate3x3(u, self.B, self.z, cs.boundary)  # constant during the transient
         x0 = torch.zeros_like(drive)
+        tableau = "rk4" if cs.solver == "rk4-wclamp" else cs.solver  # without w: plain RK4
         if not self.is_memristive:
-            (x_T,) = integrate(lambda y: (self.rhs_cellnn(y[0], drive),), (x0,), cs.t_end, cs.steps, cs.solver)
+            (x_T,) = _integrate(lambda y: (self.rhs_cellnn(y[0], drive),), (x0,), cs.t_end, cs.steps, tableau)
             return CellRun(leaky_output(x_T, cs.alpha), x_T, None)
         w0 = torch.full_like(drive, self.memristor.w0)
-        x_T, w_T = integrate(lambda y: self.rhs_mcellnn(y[0], y[1], drive), (x0, w0), cs.t_end, cs.steps, cs.solver)
+        clamp = None
+        if cs.solver == "rk4-wclamp":  # w is a physical state in [w_min, 1] (the rates' ŵ)
+            lo = self.kernels.w_min
+            clamp = lambda y: (y[0], y[1].clamp(lo, 1.0))  # noqa: E731
+        x_T, w_T = _integrate(lambda y: self.rhs_mcellnn(y[0], y[1], drive), (x0, w0), cs.t_end, cs.steps, tableau, clamp)
         return CellRun(leaky_output(x_T, cs.alpha), x_T, w_T)
 
     def forward(self, u: torch.Tensor) -> torch.Tensor:

@@ -14,7 +14,7 @@ import torch
 FORMAT = "cellspice-unet"
 FORMAT_VERSION = 1
 DTYPES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64", torch.int32: "I32"}
-SOLVERS = ("euler", "rk4")
+SOLVERS = ("euler", "rk4", "rk4-wclamp")
 BOUNDARIES = ("fixed", "zero-flux", "periodic")
 MEMRISTOR_PARAMS = ("G_m", "a", "b", "A_off", "sigma_off", "x_off", "beta", "B_on", "sigma_on", "x_on", "sigma_p")
 MEMRISTOR_KERNELS = ("rho", "k_theta", "eps", "w_min", "rate_cap")

@@ -130,6 +130,45 @@ def current_and_rate(
     return i, rate
 
 
+def _capped_sinh_rate_and_slope(
+    log_rest: torch.Tensor, s: torch.Tensor, e_max: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(R, ∂R/∂L) of R(L, s) = ½(e^{cap(L+s)} − e^{cap(L−s)}); cap'(E) = σ(E_max − E)."""
+    hi, lo = log_rest + s, log_rest - s
+    e_hi, e_lo = torch.exp(_soft_cap(hi, e_max)), torch.exp(_soft_cap(lo, e_max))
+    slope = 0.5 * (e_hi * torch.sigmoid(e_max - hi) - e_lo * torch.sigmoid(e_max - lo))
+    return 0.5 * (e_hi - e_lo), slope
+
+
+def rate_and_slope(
+    w: torch.Tensor, v: torch.Tensor, tau: float, p: TaOxParams, k: SmoothKernels
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(g, ∂g/∂w): τ·dw/dt of ``current_and_rate`` and its exact derivative in w at fixed v
+    (0 where the clamp ŵ = clamp(w, w_min, 1) is active), for the memristor's implicit update
+    (training/cell_integration.py). Same closed form as the rate, differentiated by hand."""
+    inside = ((w > k.w_min) & (w < 1.0)).to(w.dtype)
+    wc = w.clamp(k.w_min, 1.0)
+    e_b = torch.exp(p.b * torch.sqrt(abs_smooth(v, k.rho) + k.eps))
+    g = p.G_m * wc + p.a * (1.0 - wc) * e_b
+    dg_dw = (p.G_m - p.a * e_b) * inside
+    power = g * v * v
+    dp_dw = dg_dw * v * v
+    e_max = math.log(2.0 * k.rate_cap)
+    theta_on = F.logsigmoid(k.k_theta * v)
+    log_off = (
+        math.log(tau * p.A_off)
+        - (p.x_off / wc) ** 2
+        + 1.0 / (1.0 + p.beta * power)
+        + (theta_on - k.k_theta * v)
+    )
+    dlog_off = 2.0 * p.x_off**2 / wc**3 * inside - p.beta * dp_dw / (1.0 + p.beta * power) ** 2
+    log_on = math.log(tau * p.B_on) - (wc / p.x_on) ** 2 + power / p.sigma_p + theta_on
+    dlog_on = -2.0 * wc / p.x_on**2 * inside + dp_dw / p.sigma_p
+    r_off, s_off = _capped_sinh_rate_and_slope(log_off, v / p.sigma_off, e_max)
+    r_on, s_on = _capped_sinh_rate_and_slope(log_on, v / p.sigma_on, e_max)
+    return r_off + r_on, s_off * dlog_off + s_on * dlog_on
+
+
 def describe(scales: MemristorScales, p: TaOxParams, k: SmoothKernels) -> dict:
     """The manifest's description of the memristor (docs/export-format.md)."""
     return {

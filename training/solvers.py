@@ -55,8 +55,11 @@ def rk_step(f: Rhs, y: State, h: float, tableau: Tableau) -> State:
     return _axpy(y, h, tableau.b, ks)
 
 
-def integrate(f: Rhs, y0: State, t1: float, steps: int, solver: str | Tableau) -> State:
-    """y(t1) from y(0) = y0 with `steps` equal steps of the given solver (name or tableau)."""
+def integrate(
+    f: Rhs, y0: State, t1: float, steps: int, solver: str | Tableau, after_step: Callable[[State], State] | None = None
+) -> State:
+    """y(t1) from y(0) = y0 with `steps` equal steps of the given solver (name or tableau);
+    `after_step`, if given, maps the state after every step (a projection, e.g. w onto its bounds)."""
     tableau = TABLEAUS[solver] if isinstance(solver, str) else solver
     if not (steps >= 1):
         raise ValueError(f"steps must be >= 1, got {steps}")
@@ -64,4 +67,6 @@ def integrate(f: Rhs, y0: State, t1: float, steps: int, solver: str | Tableau) -
     y = y0
     for _ in range(steps):
         y = rk_step(f, y, h, tableau)
+        if after_step is not None:
+            y = after_step(y)
     return y

@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from . import memristor
+from . import cellular, memristor
 from .checkpoint import CHECKPOINT_NAME, config_dict, load_checkpoint, save_checkpoint
 from .data import load_mnist
 from .diffusion import ddpm_loss, ddpm_schedule, guided_eps
@@ -158,6 +158,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lr", type=float)
     ap.add_argument("--seed", type=int)
     ap.add_argument("--train-subset", type=int)
+    ap.add_argument("--cell-solver", dest="solver", choices=cellular.SOLVERS,
+                    help="integration of the cellular layers (default: the preset's)")
+    ap.add_argument("--cell-steps", dest="steps", type=int,
+                    help="fixed solver steps over [0, T] (default: the preset's; recorded in the manifest's cell.solver)")
+    ap.add_argument("--grad-checkpoint", action="store_true",
+                    help="recompute each cell solver step in the backward pass (memory for many steps)")
     ap.add_argument("--init", dest="init_from", help="initialise the weights from this checkpoint (same shapes)")
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: PyTorch's default)")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
@@ -170,9 +176,11 @@ def main(argv: list[str] | None = None) -> None:
         torch.set_num_threads(args.threads)
     if args.compile:
         memristor.enable_compile()
+    if args.grad_checkpoint:
+        cellular.enable_step_checkpointing()
     cfg = make_config(args.preset, args.backbone, n_feat=args.n_feat, batch=args.batch, epochs=args.epochs,
                       max_steps=args.max_steps, lr=args.lr, seed=args.seed, train_subset=args.train_subset,
-                      init_from=args.init_from)
+                      init_from=args.init_from, solver=args.solver, steps=args.steps)
     summary = train(cfg, args.data, args.out, args.resume, args.ckpt_every, args.max_minutes, device=args.device)
     print(json.dumps(summary, indent=2))
 
