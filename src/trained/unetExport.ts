@@ -21,7 +21,7 @@ export interface CellLayerSpec {
   cell: {
     output: { function: string; alpha: number };
     T: number;
-    solver: { method: "euler" | "rk4"; steps: number };
+    solver: { method: "euler" | "rk4" | "rk4-wclamp"; steps: number };
     boundary: "fixed" | "zero-flux" | "periodic";
     x0: "zero";
     memristor?: {
@@ -90,8 +90,8 @@ export function validateUnetManifest(m: unknown, source = "manifest.json"): Unet
       fail(`${at}.cell.T`, got(c.T), "a positive finite transient length (τ)");
     if (!isObject(c.solver)) fail(`${at}.cell.solver`, got(c.solver), '{"method", "steps"}');
     const solver = c.solver as Record<string, unknown>;
-    if (!["euler", "rk4"].includes(solver.method as string))
-      fail(`${at}.cell.solver.method`, got(solver.method), '"euler" or "rk4"');
+    if (!["euler", "rk4", "rk4-wclamp"].includes(solver.method as string))
+      fail(`${at}.cell.solver.method`, got(solver.method), '"euler", "rk4" or "rk4-wclamp"');
     if (!(Number.isInteger(solver.steps) && (solver.steps as number) > 0))
       fail(`${at}.cell.solver.steps`, got(solver.steps), "a positive integer");
     if (!["fixed", "zero-flux", "periodic"].includes(c.boundary as string))
