@@ -8,8 +8,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyOutput } from "../src/cells/output.js";
 import { createCellSystem } from "../src/cells/system.js";
-import { layerArray, parseSafetensors, validateUnetManifest } from "../src/trained/index.js";
 import { solve } from "../src/solvers/solve.js";
+import { layerArray, parseSafetensors, validateUnetManifest } from "../src/trained/index.js";
+import { integrateTrained } from "../src/unet/trainedIntegration.js";
 
 const dir = process.argv[2] ?? "test/fixtures/models/cellnn-mnist";
 const manifest = validateUnetManifest(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")));
@@ -33,15 +34,8 @@ for (const layer of manifest.cell_layers) {
   });
   const sys = createCellSystem(array);
   const T = layer.cell.T;
+  const trained = integrateTrained(sys, sys.initialState(), layer.cell);
   const { method, steps } = layer.cell.solver;
-  const trained = solve(sys, {
-    method,
-    t0: 0,
-    t1: T,
-    dt: T / steps,
-    y0: sys.initialState(),
-    tEval: [T],
-  }).y;
   const exact = solve(sys, {
     method: "dopri5",
     t0: 0,

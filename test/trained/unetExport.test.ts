@@ -5,7 +5,7 @@ import { applyOutput } from "../../src/cells/output.js";
 import { createCellSystem } from "../../src/cells/system.js";
 import { runCosim } from "../../src/cosim/cosim.js";
 import { layerArray, parseSafetensors, validateUnetManifest } from "../../src/trained/index.js";
-import { solve } from "../../src/solvers/solve.js";
+import { integrateTrained } from "../../src/unet/trainedIntegration.js";
 
 const FIXTURES = (
   process.env.FIXTURES ?? "test/fixtures/models/cellnn-mnist,test/fixtures/models/mcellnn-mnist"
@@ -77,15 +77,7 @@ for (const dir of FIXTURES) {
       it(`${layer.name}: cellspice reproduces the trained layer's output with its own solver`, () => {
         const array = layerArray(manifest, tensors, layer.name, goldenInput(golden, layer.name));
         const sys = createCellSystem(array);
-        const { method, steps } = layer.cell.solver;
-        const r = solve(sys, {
-          method,
-          t0: 0,
-          t1: layer.cell.T,
-          dt: layer.cell.T / steps,
-          y0: sys.initialState(),
-          tEval: [layer.cell.T],
-        });
+        const r = { y: integrateTrained(sys, sys.initialState(), layer.cell) };
         const n = sys.cells;
         const out = golden.get(`layers.${layer.name}.output`)!.data;
         const wT = golden.get(`layers.${layer.name}.w_T`)?.data;
