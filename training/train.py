@@ -53,7 +53,8 @@ def ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> No
 
 
 def train(cfg: RunConfig, data: str | None, out: Path, resume: bool, ckpt_every: int = 200,
-          max_minutes: float = 0.0, quiet: bool = False, device: str = "cpu") -> dict:
+          max_minutes: float = 0.0, quiet: bool = False, device: str = "cpu", session_steps: int = 0,
+          grids: bool = True) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
     x_all, y_all = load_mnist("train", data)
@@ -86,6 +87,7 @@ def train(cfg: RunConfig, data: str | None, out: Path, resume: bool, ckpt_every:
         gen.set_state(ck["rng"])
     log_file = (out / "log.jsonl").open("a")
     t_start = time.time()
+    session_end = step + session_steps if session_steps else 0
 
     def checkpoint() -> None:
         save_checkpoint(out / CHECKPOINT_NAME, {
@@ -126,15 +128,16 @@ def train(cfg: RunConfig, data: str | None, out: Path, resume: bool, ckpt_every:
                 log_file.write(json.dumps(row) + "\n")
                 log_file.flush()
                 running, window, t_window = 0.0, 0, time.time()
-            timed_out = max_minutes and time.time() - t_start > 60 * max_minutes
+            timed_out = (max_minutes and time.time() - t_start > 60 * max_minutes) or step == session_end
             if step % ckpt_every == 0 or step == total or timed_out:
                 checkpoint()
             if step == total or timed_out:
                 stop = bool(timed_out)
                 break
         # end of an epoch (or of the run): a sample grid from the weights that will be exported
-        grid = sample_grid((ema or model).eval(), cfg, device=device)
-        save_grid(grid, out / f"grid_epoch{epoch + 1}.png")
+        if grids:
+            grid = sample_grid((ema or model).eval(), cfg, device=device)
+            save_grid(grid, out / f"grid_epoch{epoch + 1}.png")
         checkpoint()
     bar.close()
     summary = {"config": config_dict(cfg), "params": count_parameters(model), "steps": step,
@@ -171,6 +174,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--compile", action="store_true", help="torch.compile the memristor kernel (M-CellNN)")
     ap.add_argument("--ckpt-every", type=int, default=200)
     ap.add_argument("--max-minutes", type=float, default=0.0, help="stop cleanly after this wall time")
+    ap.add_argument("--session-steps", type=int, default=0,
+                    help="stop cleanly after this many steps in this session (resume continues; the lr schedule is the run's)")
+    ap.add_argument("--no-grid", action="store_true", help="no sample grid at epoch ends (costly for many cell steps)")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -181,7 +187,8 @@ def main(argv: list[str] | None = None) -> None:
     cfg = make_config(args.preset, args.backbone, n_feat=args.n_feat, batch=args.batch, epochs=args.epochs,
                       max_steps=args.max_steps, lr=args.lr, seed=args.seed, train_subset=args.train_subset,
                       init_from=args.init_from, solver=args.solver, steps=args.steps)
-    summary = train(cfg, args.data, args.out, args.resume, args.ckpt_every, args.max_minutes, device=args.device)
+    summary = train(cfg, args.data, args.out, args.resume, args.ckpt_every, args.max_minutes, device=args.device,
+                    session_steps=args.session_steps, grids=not args.no_grid)
     print(json.dumps(summary, indent=2))
 
 
