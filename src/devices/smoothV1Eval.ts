@@ -28,6 +28,12 @@
  *   e^{b·√…} is finite for |v| ≤ (709/b)² (≥ 1257 V at the largest b = 20), so i is finite there;
  *   beyond, the exact current exceeds the doubles and is returned as ±∞ (the rate stays finite).
  *
+ * The switched-off branch (OFF for v > 0, ON for v < 0) is skipped when its exponent bound
+ * L + |s| < −110 and the active term is ≥ 1e-30 in magnitude: then |skipped term| ≤ ½(1 + 4u)e^{−110}
+ * = 8.4e-49 is below half an ulp of the active term (≥ 2⁻⁵⁴·1e-30 = 5.5e-47), so the sum is the
+ * active term exactly and the result is the same to the bit; at the defaults that holds for
+ * |v| ≳ 0.2 V and saves two of the seven calls.
+ *
  * Partials are analytic: with f(E) = 1/(m + 1/C), m = e^{−E}(1 + z), f′(E) = f·(m·f) ∈ [0, C/4]
  * (no cancellation near the cap), and ∂R/∂θ = ½[(f′₊ − f′₋)·∂L/∂θ + (f′₊ + f′₋)·∂s/∂θ].
  */
@@ -54,7 +60,24 @@ function logProduct(x: number, y: number): number {
   return xy > 1e-300 && xy < 1e300 ? Math.log(xy) : Math.log(x) + Math.log(y);
 }
 
-export function smoothV1Evaluator(P: SmoothV1Params): SmoothV1Evaluator {
+/**
+ * R(L, s) = ½(F(L + s) − F(L − s)), F(E) = 1/(e^{−E}·q + 1/C): one rate term, with
+ * q = 1 + e^{−k|v|} and the ln σ's integer part already in L.
+ */
+function cappedSinh(l: number, s: number, q: number, invC: number): number {
+  return 0.5 * (1 / (Math.exp(-(l + s)) * q + invC) - 1 / (Math.exp(s - l) * q + invC));
+}
+
+/** Skip test of the inactive branch: L + |s| below this while |active term| ≥ ACTIVE. */
+const NEGLIGIBLE = -110;
+const ACTIVE = 1e-30;
+
+/**
+ * The evaluator of a parameter set. `skipNegligible` (default true) leaves out the switched-off
+ * branch where it cannot change a bit of the rate; false evaluates all four exponentials (the
+ * tests compare the two bit for bit).
+ */
+export function smoothV1Evaluator(P: SmoothV1Params, skipNegligible = true): SmoothV1Evaluator {
   const { G_m, a, b, eps, beta } = P;
   const k = P.k_theta;
   const wMin = P.w_min;
@@ -93,11 +116,17 @@ export function smoothV1Evaluator(P: SmoothV1Params): SmoothV1Evaluator {
     const lOn = logOn - (wx2 < BIG ? wx2 : BIG) + (pOn < BIG ? pOn : BIG) + (kv < 0 ? kv : 0);
     const sOff = vr * invSigmaOff;
     const sOn = vr * invSigmaOn;
-    const offUp = 1 / (Math.exp(-(lOff + sOff)) * q + invC);
-    const offDown = 1 / (Math.exp(sOff - lOff) * q + invC);
-    const onUp = 1 / (Math.exp(-(lOn + sOn)) * q + invC);
-    const onDown = 1 / (Math.exp(sOn - lOn) * q + invC);
-    return 0.5 * (offUp - offDown) + 0.5 * (onUp - onDown);
+    if (!skipNegligible) return cappedSinh(lOff, sOff, q, invC) + cappedSinh(lOn, sOn, q, invC);
+    // The branch that v's sign switches off is left out where it cannot change the sum's bits
+    // (the header): |its term| ≤ ½(1 + 4u)·e^{L + |s|} < 2⁻⁵⁵·|active term|.
+    if (v > 0) {
+      const on = cappedSinh(lOn, sOn, q, invC);
+      if (lOff + sOff < NEGLIGIBLE && on >= ACTIVE) return on;
+      return cappedSinh(lOff, sOff, q, invC) + on;
+    }
+    const off = cappedSinh(lOff, sOff, q, invC);
+    if (lOn - sOn < NEGLIGIBLE && off <= -ACTIVE) return off;
+    return off + cappedSinh(lOn, sOn, q, invC);
   };
 
   return {

@@ -139,6 +139,27 @@ describe("strachan-taox-smooth-v1: fast evaluation against the reference transcr
   });
 });
 
+describe("strachan-taox-smooth-v1: leaving out the switched-off branch", () => {
+  it("changes no bit of the rate (dense grid at the defaults and 40 random parameter sets)", () => {
+    let n = 0;
+    for (let trial = -1; trial < 40; trial++) {
+      const P = trial < 0 ? DEFAULTS : randomParams(trial);
+      const skipping = smoothV1Evaluator(P);
+      const full = smoothV1Evaluator(P, false);
+      const ws = trial < 0 ? linspace(-0.1, 1.1, 61) : linspace(-0.1, 1.1, 21);
+      const vs = trial < 0 ? linspace(-3, 3, 1201) : linspace(-3, 3, 241);
+      for (const w of ws)
+        for (const v of vs) {
+          const a = skipping.rate(w, v);
+          const b = full.rate(w, v);
+          if (!Object.is(a, b)) expect.fail(`w=${w} v=${v}: ${a} vs ${b}`);
+          n++;
+        }
+    }
+    expect(n).toBe(61 * 1201 + 40 * 21 * 241);
+  });
+});
+
 /** Each parameter at its declared min (an exclusive 0 read as 1e-200) or max. */
 function extremeParamSets(): SmoothV1Params[] {
   const edge = (spec: ParamSpec, hi: boolean) =>
