@@ -19,6 +19,7 @@ import math
 import os
 import platform
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -212,11 +213,46 @@ def write_parity_fixture(path: Path, steps: int) -> None:
     path.write_text(json.dumps(doc, indent=1) + "\n")
 
 
+def markdown(study: dict, cost_doc: dict | None) -> str:
+    """The study's tables for docs/reproduction.md."""
+    out = []
+    for case in study["fidelity"]:
+        ref = case["ref"]
+        out.append(f"**{case['case']}** ({case['cells']} cells; reference w(T) in "
+                   f"{ref['w_range'][0]:.3f} … {ref['w_range'][1]:.3f}, {100 * ref['frac_w_gt_0.2']:.1f} % of cells "
+                   f"w > 0.2, {100 * ref['frac_w_lt_0.05']:.1f} % w < 0.05"
+                   + (f"; reference against rk4 × {2 * REF_STEPS}: max |Δx| {ref['vs_rk4_x_2ref']['max_dx']:.1e}, "
+                      f"max |Δw| {ref['vs_rk4_x_2ref']['max_dw']:.1e}" if "vs_rk4_x_2ref" in ref else "") + ")\n")
+        out.append("| candidate | max \\|x − x_ref\\| | max \\|w − w_ref\\| | max \\|f(x) − f(x_ref)\\| "
+                   "| rms Δx | rms Δw | cells off > 1e-2 | w(T) range |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        for r in case["candidates"]:
+            out.append(f"| {r['candidate']} | {r['max_dx']:.2e} | {r['max_dw']:.2e} | {r['max_dy']:.1e} | {r['rms_dx']:.1e} "
+                       f"| {r['rms_dw']:.1e} | {100 * r['frac_cells_off_1e-2']:.2f} % | {r['w_range'][0]:.3f} … {r['w_range'][1]:.3f} |")
+        out.append("")
+    if "cellnn" in study:
+        out.append(f"**{study['cellnn']['case']}** (no memristor)\n")
+        out.append("| candidate | max \\|x − x_ref\\| | rms Δx |")
+        out.append("|---|---|---|")
+        for r in study["cellnn"]["candidates"]:
+            out.append(f"| {r['candidate']} | {r['max_dx']:.2e} | {r['rms_dx']:.1e} |")
+        out.append("")
+    if cost_doc and "cost" in cost_doc:
+        out.append(f"**Cost**: {cost_doc['cost']['layer']}\n")
+        out.append("| candidate | forward ms | forward + backward ms |")
+        out.append("|---|---|---|")
+        for r in cost_doc["cost"]["rows"]:
+            out.append(f"| {r['candidate']} | {r['forward_ms']:.0f} | {r['forward_backward_ms']:.0f} |")
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m training.faithful_study", description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path)
     ap.add_argument("--fixture", type=Path, help="write the TypeScript parity fixture here instead of the study")
     ap.add_argument("--fixture-steps", type=int, default=128)
+    ap.add_argument("--table", nargs="+", type=Path, metavar="JSON",
+                    help="print the markdown tables of a study JSON (and a cost JSON) instead of running")
     ap.add_argument("--batch14", type=int, default=16, help="batch of the random 14×14 case")
     ap.add_argument("--batch28", type=int, default=16, help="batch of the random 28×28 case")
     ap.add_argument("--cost-steps", default="2,8,32", help="RK4 step counts whose cost is measured")
@@ -227,12 +263,15 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(1)
     if args.fixture:
         return write_parity_fixture(args.fixture, args.fixture_steps)
+    if args.table:
+        docs = [json.loads(p.read_text()) for p in args.table]
+        return print(markdown(docs[0], docs[1] if len(docs) > 1 else None), end="")
     if args.out is None:
         ap.error("--out is required for the study")
     t0 = time.time()
     doc: dict = json.loads(args.out.read_text()) if args.out.exists() else {}
     doc.setdefault("runs", []).append({
-        "command": "python -m training.faithful_study " + " ".join(argv or []),
+        "command": "python -m training.faithful_study " + " ".join(argv if argv is not None else sys.argv[1:]),
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
         "machine": f"{platform.machine()} {platform.processor() or ''} torch {torch.__version__}, 1 thread",
         "load_avg_start": list(os.getloadavg()),
@@ -256,7 +295,7 @@ def fidelity(doc: dict, args: argparse.Namespace) -> None:
                       [(random_layer(16, 1), torch.randn(args.batch14, 16, 14, 14, generator=g, dtype=torch.float64))], True),
         fidelity_case(f"random C=16 28x28 batch {args.batch28}",
                       [(random_layer(16, 2), torch.randn(args.batch28, 16, 28, 28, generator=g, dtype=torch.float64))], False),
-        fidelity_case("mcellnn-mnist fixture, 7 layers on golden inputs", fixture_pairs(), False),
+        fidelity_case("mcellnn-mnist fixture, 7 layers on golden inputs", fixture_pairs(), True),
     ]
     doc["cellnn"] = cellnn_case()
 
