@@ -69,3 +69,45 @@ def test_rate_slope_is_the_derivative_of_the_rate():
     (auto,) = torch.autograd.grad(rate.sum(), w)
     assert slope.abs().max() > 1e3  # the stiff part is in range
     assert torch.allclose(slope, auto, rtol=1e-7, atol=1e-9)
+
+
+def test_rk4_wclamp_is_rk4_without_memristor_and_clamps_w_with_one():
+    from training.cellular import CellSettings, CellularLayer
+    from training.memristor import MemristorScales
+
+    torch.manual_seed(3)
+    u = 3 * torch.randn(1, 2, 5, 5, dtype=torch.float64)
+    plain = CellularLayer(2, 3, CellSettings(solver="rk4", steps=2)).double()
+    clamped = CellularLayer(2, 3, CellSettings(solver="rk4-wclamp", steps=2)).double()
+    clamped.load_state_dict(plain.state_dict())
+    with torch.no_grad():
+        assert torch.equal(plain(u), clamped(u))
+        m = CellularLayer(2, 3, CellSettings(solver="rk4", steps=1), MemristorScales()).double()
+        m.B.mul_(4.0)
+        one = m.run(u)
+        m.cell = CellSettings(solver="rk4-wclamp", steps=1)
+        one_clamped = m.run(u)
+    lo = m.kernels.w_min
+    assert one.w_T.min() < lo or one.w_T.max() > 1.0  # the case leaves the bounds unclamped
+    assert torch.equal(one_clamped.w_T, one.w_T.clamp(lo, 1.0)) and torch.equal(one_clamped.x_T, one.x_T)
+    assert m.describe()["solver"] == {"method": "rk4-wclamp", "steps": 1, "dt": 1.0}
+
+
+def test_step_checkpointing_gives_the_same_gradients():
+    from training import cellular
+    from training.cellular import CellSettings, CellularLayer
+    from training.memristor import MemristorScales
+
+    torch.manual_seed(4)
+    layer = CellularLayer(2, 3, CellSettings(solver="rk4-wclamp", steps=5), MemristorScales()).double()
+    u = 3 * torch.randn(1, 2, 5, 5, dtype=torch.float64)
+    grads = []
+    for on in (False, True):
+        cellular.enable_step_checkpointing(on)
+        try:
+            layer.zero_grad()
+            layer(u).square().sum().backward()
+        finally:
+            cellular.enable_step_checkpointing(False)
+        grads.append([p.grad.clone() for p in layer.parameters()])
+    assert all(torch.equal(a, b) for a, b in zip(*grads))
