@@ -73,7 +73,11 @@ async function measure(shape: ConvShape, variant: Variant, quick: boolean): Prom
     maxRepeats: 50,
     minTotalMs: quick ? 300 : 1500,
   });
-  return { ...timing, load: loadAverage(), kernel: variant === "f64" && shape.k === 3 ? activeKernel() : "scalar" };
+  return {
+    ...timing,
+    load: loadAverage(),
+    kernel: variant === "f64" && shape.k === 3 ? activeKernel() : "scalar",
+  };
 }
 
 /** conv2dInto with the 3×3 case forced through the generic tap-by-tap kernel. */
