@@ -5,9 +5,9 @@
 #
 #   flock /tmp/cellspice-cpu.lock bash scripts/cosim-all-layers.sh            # every layer
 #   TILE=4x4 JOBS=2 MODELS=cellnn-mnist LAYERS="up1.block1" bash scripts/cosim-all-layers.sh
-#   RUNS="mcellnn-mnist:up1.block1 cellnn-mnist:up2.block1" bash scripts/cosim-all-layers.sh
+#   RUNS="mcellnn-mnist:up1.block1:2x2 cellnn-mnist:up2.block1" bash scripts/cosim-all-layers.sh
 #
-# RUNS (model:layer pairs, in that order) replaces the MODELS × LAYERS product. The CLI is built
+# RUNS (model:layer or model:layer:tile, in that order) replaces the MODELS × LAYERS product. The CLI is built
 # once and run from a snapshot of dist/ ($OUT/dist), so a rebuild during a long run changes
 # nothing. Writes out/cosim-all/<model>/<layer>/ (layer-cosim.json, report.html, figures) and
 # appends one line per layer to out/cosim-all/summary.tsv (cells, tiles, elapsed seconds, worst
@@ -32,12 +32,12 @@ rm -rf "$OUT/dist" && cp -r dist "$OUT/dist"
 commit=$(git rev-parse --short HEAD)
 status=0
 for run in $RUNS; do
-  model=${run%%:*}
-  layer=${run#*:}
+  IFS=: read -r model layer tile <<<"$run"
+  tile=${tile:-$TILE}
   rm -f "$OUT/$model/$layer/layer-cosim.json"
   start=$(date +%s.%N)
   node "$OUT/dist/src/cli/main.js" cosim "test/fixtures/models/$model" --layer "$layer" \
-    --tile "$TILE" --jobs "$JOBS" --timeout "$TIMEOUT" --out-dir "$OUT/$model/$layer" \
+    --tile "$tile" --jobs "$JOBS" --timeout "$TIMEOUT" --out-dir "$OUT/$model/$layer" \
     >"$OUT/$model-$layer.txt" 2>"$OUT/$model-$layer.err"
   code=$?
   end=$(date +%s.%N)
@@ -48,7 +48,7 @@ for run in $RUNS; do
     const a = d.array;
     console.log([`${a.channels}x${a.rows}x${a.cols}`, d.tiling.tiles, d.overall.maxAbs.toExponential(2)].join("\t"));
   ' "$OUT/$model/$layer/layer-cosim.json" 2>/dev/null || printf -- '-\t-\t-')
-  printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\n' "$model" "$layer" "$TILE" "$JOBS" "$code" \
+  printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\n' "$model" "$layer" "$tile" "$JOBS" "$code" \
     "$secs" "$facts" "${verdict:-none}" "$commit" "$(date -u +%FT%TZ)" | tee -a "$OUT/summary.tsv"
   [ "$code" -eq 0 ] || status=1
 done
