@@ -72,135 +72,195 @@ function cappedSinh(l: number, s: number, q: number, invC: number): number {
 const NEGLIGIBLE = -110;
 const ACTIVE = 1e-30;
 
+/** The parameter-only constants of the evaluation (a fixed-shape object). */
+export interface SmoothV1Constants {
+  readonly G_m: number;
+  readonly a: number;
+  readonly b: number;
+  readonly eps: number;
+  readonly beta: number;
+  readonly k: number;
+  readonly wMin: number;
+  readonly halfRho: number;
+  readonly xOff: number;
+  readonly invXOn: number;
+  readonly invSigmaP: number;
+  readonly invSigmaOff: number;
+  readonly invSigmaOn: number;
+  /** ln(τ·A_off), ln(τ·B_on). */
+  readonly logOff: number;
+  readonly logOn: number;
+  /** 1/C = 1/(2·rate_cap) = e^{−E_max}. */
+  readonly invC: number;
+  /** Leave out the switched-off branch where it cannot change a bit (the header). */
+  readonly skipNegligible: boolean;
+}
+
+export function smoothV1Constants(P: SmoothV1Params, skipNegligible = true): SmoothV1Constants {
+  return {
+    G_m: P.G_m,
+    a: P.a,
+    b: P.b,
+    eps: P.eps,
+    beta: P.beta,
+    k: P.k_theta,
+    wMin: P.w_min,
+    halfRho: 0.5 * P.rho,
+    xOff: P.x_off,
+    invXOn: 1 / P.x_on,
+    invSigmaP: 1 / P.sigma_p,
+    invSigmaOff: 1 / P.sigma_off,
+    invSigmaOn: 1 / P.sigma_on,
+    logOff: logProduct(P.tau, P.A_off),
+    logOn: logProduct(P.tau, P.B_on),
+    invC: 1 / (2 * P.rate_cap),
+    skipNegligible,
+  };
+}
+
+function clampW(K: SmoothV1Constants, w: number): number {
+  return w < K.wMin ? K.wMin : w > 1 ? 1 : w;
+}
+
+/** G(ŵ, v) by the reference's operations. */
+function conductance(K: SmoothV1Constants, wc: number, v: number): number {
+  const c = K.a * (1 - wc);
+  return c === 0
+    ? K.G_m * wc
+    : K.G_m * wc + c * Math.exp(K.b * Math.sqrt(v * Math.tanh(K.halfRho * v) + K.eps));
+}
+
+/** τ·dw/dt at the clamped state ŵ, voltage v and power p = G·v². */
+function rateAt(K: SmoothV1Constants, wc: number, v: number, p: number): number {
+  const vr = v > BIG ? BIG : v < -BIG ? -BIG : v;
+  const pc = p < BIG ? p : BIG;
+  const kv = K.k * vr;
+  const q = 1 + Math.exp(-Math.abs(kv)); // 1/σ(k|v|)
+  const xw = K.xOff / wc;
+  const xw2 = xw * xw;
+  const wx = wc * K.invXOn;
+  const wx2 = wx * wx;
+  const pOn = pc * K.invSigmaP;
+  const lOff = K.logOff - (xw2 < BIG ? xw2 : BIG) + 1 / (1 + K.beta * pc) - (kv > 0 ? kv : 0);
+  const lOn = K.logOn - (wx2 < BIG ? wx2 : BIG) + (pOn < BIG ? pOn : BIG) + (kv < 0 ? kv : 0);
+  const sOff = vr * K.invSigmaOff;
+  const sOn = vr * K.invSigmaOn;
+  const invC = K.invC;
+  if (!K.skipNegligible) return cappedSinh(lOff, sOff, q, invC) + cappedSinh(lOn, sOn, q, invC);
+  // The branch that v's sign switches off is left out where it cannot change the sum's bits
+  // (the header): |its term| ≤ ½(1 + 4u)·e^{L + |s|} < 2⁻⁵⁵·|active term|.
+  if (v > 0) {
+    const on = cappedSinh(lOn, sOn, q, invC);
+    if (lOff + sOff < NEGLIGIBLE && on >= ACTIVE) return on;
+    return cappedSinh(lOff, sOff, q, invC) + on;
+  }
+  const off = cappedSinh(lOff, sOff, q, invC);
+  if (lOn - sOn < NEGLIGIBLE && off <= -ACTIVE) return off;
+  return off + cappedSinh(lOn, sOn, q, invC);
+}
+
+/** i(w, v) [A]. */
+export function smoothV1Current(K: SmoothV1Constants, w: number, v: number): number {
+  return conductance(K, clampW(K, w), v) * v;
+}
+
+/** τ·dw/dt. */
+export function smoothV1Rate(K: SmoothV1Constants, w: number, v: number): number {
+  const wc = clampW(K, w);
+  return rateAt(K, wc, v, conductance(K, wc, v) * v * v);
+}
+
+/** i(w, v) into out[0] and τ·dw/dt into out[1]: the values of smoothV1Current and smoothV1Rate. */
+export function smoothV1CurrentAndRate(
+  K: SmoothV1Constants,
+  w: number,
+  v: number,
+  out: Float64Array,
+): void {
+  const wc = clampW(K, w);
+  const i = conductance(K, wc, v) * v;
+  out[0] = i;
+  out[1] = rateAt(K, wc, v, i * v);
+}
+
+/** [∂i/∂w, ∂i/∂v, ∂(τ·dw/dt)/∂w, ∂(τ·dw/dt)/∂v] into out. */
+export function smoothV1Partials(
+  K: SmoothV1Constants,
+  w: number,
+  v: number,
+  out: Float64Array,
+): void {
+  const inside = w >= K.wMin && w <= 1 ? 1 : 0; // dŵ/dw
+  const wc = clampW(K, w);
+  // G and its partials; v·∂G/∂v = c·e^{b·r}·b·v·x′/(2r) with x = v·tanh(ρv/2), r = √(x + ε)
+  const T = Math.tanh(K.halfRho * v);
+  const r = Math.sqrt(v * T + K.eps);
+  const eb = Math.exp(K.b * r);
+  const c = K.a * (1 - wc);
+  const cE = c === 0 ? 0 : c * eb;
+  const G = K.G_m * wc + cE;
+  const vxv = v * (T + K.halfRho * v * (1 - T * T));
+  const vGv = cE === 0 || r === 0 ? 0 : cE * K.b * (vxv / (2 * r));
+  const Gw = (K.G_m - (K.a === 0 ? 0 : K.a * eb)) * inside;
+  const iw = Gw * v;
+  const iv = G + vGv;
+  out[0] = iw;
+  out[1] = iv;
+  // the exponents, as in rateAt, and their partials
+  const p = G * v * v;
+  const pw = v * iw;
+  const pv = v * (G + iv);
+  // a term clamped at BIG (the header) is constant there: its partials are 0
+  const vr = v > BIG ? BIG : v < -BIG ? -BIG : v;
+  const vIn = vr === v;
+  const pIn = p < BIG ? 1 : 0;
+  const pc = pIn ? p : BIG;
+  const kv = K.k * vr;
+  const z = Math.exp(-Math.abs(kv));
+  const q = 1 + z;
+  const sigPlus = (kv >= 0 ? 1 : z) / q; // σ(kv)
+  const sigMinus = (kv >= 0 ? z : 1) / q; // σ(−kv)
+  const xw = K.xOff / wc;
+  const xwIn = xw * xw < BIG ? 1 : 0;
+  const xw2 = xwIn ? xw * xw : BIG;
+  const wx = wc * K.invXOn;
+  const wxIn = wx * wx < BIG ? 1 : 0;
+  const wx2 = wxIn ? wx * wx : BIG;
+  const pOn = pc * K.invSigmaP;
+  const pOnIn = pIn && pOn < BIG ? 1 : 0;
+  const inv1 = 1 / (1 + K.beta * pc);
+  const lOff = K.logOff - xw2 + inv1 - (kv > 0 ? kv : 0);
+  const lOn = K.logOn - wx2 + (pOnIn ? pOn : BIG) + (kv < 0 ? kv : 0);
+  // ∂L/∂w and ∂L/∂v (ln σ(±kv) contributes ±k·σ(∓kv) to ∂L/∂v)
+  const dPowOff = pIn ? K.beta * inv1 * inv1 : 0; // −∂(1/(1 + βp))/∂p
+  const dPowOn = pOnIn ? K.invSigmaP : 0;
+  const lOffW = xwIn ? ((2 * xw2) / wc) * inside - times(dPowOff, pw) : -times(dPowOff, pw);
+  const lOnW = (wxIn ? -2 * wx * K.invXOn * inside : 0) + times(dPowOn, pw);
+  const lOffV = vIn ? -times(dPowOff, pv) - K.k * sigPlus : 0;
+  const lOnV = vIn ? times(dPowOn, pv) + K.k * sigMinus : 0;
+  const dOff = termDerivatives(lOff, vr * K.invSigmaOff, q, K.invC);
+  const dOn = termDerivatives(lOn, vr * K.invSigmaOn, q, K.invC);
+  out[2] = 0.5 * (times(dOff.diff, lOffW) + times(dOn.diff, lOnW));
+  out[3] = vIn
+    ? 0.5 *
+      (times(dOff.diff, lOffV) +
+        dOff.sum * K.invSigmaOff +
+        times(dOn.diff, lOnV) +
+        dOn.sum * K.invSigmaOn)
+    : 0;
+}
+
 /**
- * The evaluator of a parameter set. `skipNegligible` (default true) leaves out the switched-off
- * branch where it cannot change a bit of the rate; false evaluates all four exponentials (the
- * tests compare the two bit for bit).
+ * The functions of one parameter set as closures (tests; the model calls the functions above).
+ * `skipNegligible` false evaluates all four exponentials (compared bit for bit in the tests).
  */
 export function smoothV1Evaluator(P: SmoothV1Params, skipNegligible = true): SmoothV1Evaluator {
-  const { G_m, a, b, eps, beta } = P;
-  const k = P.k_theta;
-  const wMin = P.w_min;
-  const halfRho = 0.5 * P.rho;
-  const xOff = P.x_off;
-  const invXOn = 1 / P.x_on;
-  const invSigmaP = 1 / P.sigma_p;
-  const invSigmaOff = 1 / P.sigma_off;
-  const invSigmaOn = 1 / P.sigma_on;
-  const logOff = logProduct(P.tau, P.A_off);
-  const logOn = logProduct(P.tau, P.B_on);
-  const invC = 1 / (2 * P.rate_cap);
-
-  const clampW = (w: number) => (w < wMin ? wMin : w > 1 ? 1 : w);
-
-  /** G(ŵ, v) by the reference's operations. */
-  const conductance = (wc: number, v: number) => {
-    const c = a * (1 - wc);
-    return c === 0
-      ? G_m * wc
-      : G_m * wc + c * Math.exp(b * Math.sqrt(v * Math.tanh(halfRho * v) + eps));
-  };
-
-  /** τ·dw/dt at the clamped state ŵ, voltage v and power p = G·v². */
-  const rateAt = (wc: number, v: number, p: number) => {
-    const vr = v > BIG ? BIG : v < -BIG ? -BIG : v;
-    const pc = p < BIG ? p : BIG;
-    const kv = k * vr;
-    const q = 1 + Math.exp(-Math.abs(kv)); // 1/σ(k|v|)
-    const xw = xOff / wc;
-    const xw2 = xw * xw;
-    const wx = wc * invXOn;
-    const wx2 = wx * wx;
-    const pOn = pc * invSigmaP;
-    const lOff = logOff - (xw2 < BIG ? xw2 : BIG) + 1 / (1 + beta * pc) - (kv > 0 ? kv : 0);
-    const lOn = logOn - (wx2 < BIG ? wx2 : BIG) + (pOn < BIG ? pOn : BIG) + (kv < 0 ? kv : 0);
-    const sOff = vr * invSigmaOff;
-    const sOn = vr * invSigmaOn;
-    if (!skipNegligible) return cappedSinh(lOff, sOff, q, invC) + cappedSinh(lOn, sOn, q, invC);
-    // The branch that v's sign switches off is left out where it cannot change the sum's bits
-    // (the header): |its term| ≤ ½(1 + 4u)·e^{L + |s|} < 2⁻⁵⁵·|active term|.
-    if (v > 0) {
-      const on = cappedSinh(lOn, sOn, q, invC);
-      if (lOff + sOff < NEGLIGIBLE && on >= ACTIVE) return on;
-      return cappedSinh(lOff, sOff, q, invC) + on;
-    }
-    const off = cappedSinh(lOff, sOff, q, invC);
-    if (lOn - sOn < NEGLIGIBLE && off <= -ACTIVE) return off;
-    return off + cappedSinh(lOn, sOn, q, invC);
-  };
-
+  const K = smoothV1Constants(P, skipNegligible);
   return {
-    current: (w, v) => conductance(clampW(w), v) * v,
-    rate: (w, v) => {
-      const wc = clampW(w);
-      return rateAt(wc, v, conductance(wc, v) * v * v);
-    },
-    currentAndRate: (w, v, out) => {
-      const wc = clampW(w);
-      const i = conductance(wc, v) * v;
-      out[0] = i;
-      out[1] = rateAt(wc, v, i * v);
-    },
-    partials: (w, v, out) => {
-      const inside = w >= wMin && w <= 1 ? 1 : 0; // dŵ/dw
-      const wc = clampW(w);
-      // G and its partials; v·∂G/∂v = c·e^{b·r}·b·v·x′/(2r) with x = v·tanh(ρv/2), r = √(x + ε)
-      const T = Math.tanh(halfRho * v);
-      const r = Math.sqrt(v * T + eps);
-      const eb = Math.exp(b * r);
-      const c = a * (1 - wc);
-      const cE = c === 0 ? 0 : c * eb;
-      const G = G_m * wc + cE;
-      const vxv = v * (T + halfRho * v * (1 - T * T));
-      const vGv = cE === 0 || r === 0 ? 0 : cE * b * (vxv / (2 * r));
-      const Gw = (G_m - (a === 0 ? 0 : a * eb)) * inside;
-      const iw = Gw * v;
-      const iv = G + vGv;
-      out[0] = iw;
-      out[1] = iv;
-      // the exponents, as in rateAt, and their partials
-      const p = G * v * v;
-      const pw = v * iw;
-      const pv = v * (G + iv);
-      // a term clamped at BIG (the header) is constant there: its partials are 0
-      const vr = v > BIG ? BIG : v < -BIG ? -BIG : v;
-      const vIn = vr === v;
-      const pIn = p < BIG ? 1 : 0;
-      const pc = pIn ? p : BIG;
-      const kv = k * vr;
-      const z = Math.exp(-Math.abs(kv));
-      const q = 1 + z;
-      const sigPlus = (kv >= 0 ? 1 : z) / q; // σ(kv)
-      const sigMinus = (kv >= 0 ? z : 1) / q; // σ(−kv)
-      const xw = xOff / wc;
-      const xwIn = xw * xw < BIG ? 1 : 0;
-      const xw2 = xwIn ? xw * xw : BIG;
-      const wx = wc * invXOn;
-      const wxIn = wx * wx < BIG ? 1 : 0;
-      const wx2 = wxIn ? wx * wx : BIG;
-      const pOn = pc * invSigmaP;
-      const pOnIn = pIn && pOn < BIG ? 1 : 0;
-      const inv1 = 1 / (1 + beta * pc);
-      const lOff = logOff - xw2 + inv1 - (kv > 0 ? kv : 0);
-      const lOn = logOn - wx2 + (pOnIn ? pOn : BIG) + (kv < 0 ? kv : 0);
-      // ∂L/∂w and ∂L/∂v (ln σ(±kv) contributes ±k·σ(∓kv) to ∂L/∂v)
-      const dPowOff = pIn ? beta * inv1 * inv1 : 0; // −∂(1/(1 + βp))/∂p
-      const dPowOn = pOnIn ? invSigmaP : 0;
-      const lOffW = xwIn ? ((2 * xw2) / wc) * inside - times(dPowOff, pw) : -times(dPowOff, pw);
-      const lOnW = (wxIn ? -2 * wx * invXOn * inside : 0) + times(dPowOn, pw);
-      const lOffV = vIn ? -times(dPowOff, pv) - k * sigPlus : 0;
-      const lOnV = vIn ? times(dPowOn, pv) + k * sigMinus : 0;
-      const dOff = termDerivatives(lOff, vr * invSigmaOff, q, invC);
-      const dOn = termDerivatives(lOn, vr * invSigmaOn, q, invC);
-      out[2] = 0.5 * (times(dOff.diff, lOffW) + times(dOn.diff, lOnW));
-      out[3] = vIn
-        ? 0.5 *
-          (times(dOff.diff, lOffV) +
-            dOff.sum * invSigmaOff +
-            times(dOn.diff, lOnV) +
-            dOn.sum * invSigmaOn)
-        : 0;
-    },
+    current: (w, v) => smoothV1Current(K, w, v),
+    rate: (w, v) => smoothV1Rate(K, w, v),
+    currentAndRate: (w, v, out) => smoothV1CurrentAndRate(K, w, v, out),
+    partials: (w, v, out) => smoothV1Partials(K, w, v, out),
   };
 }
 

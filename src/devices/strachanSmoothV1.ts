@@ -16,7 +16,13 @@
  * partials); strachanSmoothV1Reference.ts keeps the term-by-term transcription as its oracle.
  */
 import { resolveParams } from "../core/params.js";
-import { smoothV1Evaluator } from "./smoothV1Eval.js";
+import {
+  smoothV1Constants,
+  smoothV1Current,
+  smoothV1CurrentAndRate,
+  smoothV1Partials,
+  smoothV1Rate,
+} from "./smoothV1Eval.js";
 import {
   SMOOTH_V1_PARAMS,
   type SmoothV1Params,
@@ -31,7 +37,7 @@ export function createStrachanSmoothV1(
 ): MemristorModel {
   const params = resolveParams(SMOOTH_V1_PARAMS, overrides, "memristor.params");
   const P = params as unknown as SmoothV1Params;
-  const E = smoothV1Evaluator(P);
+  const K = smoothV1Constants(P);
   const invTau = 1 / P.tau;
   const tau = P.tau;
   return {
@@ -39,14 +45,14 @@ export function createStrachanSmoothV1(
     params: Object.freeze(params),
     wMin: 0,
     wMax: 1,
-    current: E.current,
-    stateRate: (w, v) => E.rate(w, v) / tau,
+    current: (w, v) => smoothV1Current(K, w, v),
+    stateRate: (w, v) => smoothV1Rate(K, w, v) / tau,
     currentAndRate: (w, v, out) => {
-      E.currentAndRate(w, v, out);
+      smoothV1CurrentAndRate(K, w, v, out);
       out[1] /= tau;
     },
     partials: (w, v, out) => {
-      E.partials(w, v, out);
+      smoothV1Partials(K, w, v, out);
       out[2] *= invTau;
       out[3] *= invTau;
     },
