@@ -9,8 +9,8 @@ import type { ConvTransposeShape } from "./convTransposeShape.js";
  * k = 2 (the UNet's upsampling) keeps two neighbouring pixels' 2×2 blocks of one output channel
  * in eight locals over the channel loop (two input and four weight loads per eight
  * multiply-adds, the weights repacked C_out×C_in×k×k so that they are read in order); any other
- * k (up0's H/4 × H/4 from a 1×1 map) accumulates a pixel's C_out·k·k outputs as one contiguous
- * row per channel and then places them. One scratch array per call.
+ * k (up0's H/4 × H/4 from a 1×1 map) takes four pixels at a time as the rows of the GEMM. A few
+ * small scratch arrays per call.
  */
 export function convTranspose2dInto(
   x: Float64Array,
@@ -114,6 +114,12 @@ function blocked2(
   }
 }
 
+/**
+ * Any k: the GEMM's rows are the N·H·W input pixels, four at a time. Their C_in values are
+ * gathered into a small contiguous block, then each of the C_out·k·k outputs is four dot
+ * products down one column of W (four accumulators, one weight load per four multiply-adds), and
+ * the four pixels' outputs are placed in their k×k blocks.
+ */
 function pixelRows(
   x: Float64Array,
   weight: Float64Array,
@@ -129,23 +135,47 @@ function pixelRows(
   const plane = h * k * ow;
   const start = new Float64Array(M);
   if (bias !== undefined) for (let o = 0; o < cOut; o++) start.fill(bias[o], o * kk, (o + 1) * kk);
-  const t = new Float64Array(M);
-  for (let b = 0; b < s.n; b++) {
-    const xAt = b * cIn * P;
-    const yAt = b * cOut * plane;
-    for (let p = 0; p < P; p++) {
-      t.set(start);
-      for (let c = 0; c < cIn; c++) {
-        const xv = x[xAt + c * P + p];
-        const wAt = c * M;
-        for (let m = 0; m < M; m++) t[m] += xv * weight[wAt + m];
+  const rows = s.n * P;
+  const xs = new Float64Array(4 * cIn);
+  const t = new Float64Array(4 * M);
+  for (let r0 = 0; r0 < rows; r0 += 4) {
+    // the last group repeats its last pixel where fewer than four are left (placed once below)
+    for (let i = 0; i < 4; i++) {
+      const r = Math.min(r0 + i, rows - 1);
+      const b = (r / P) | 0;
+      const p = r - b * P;
+      for (let c = 0; c < cIn; c++) xs[4 * c + i] = x[(b * cIn + c) * P + p];
+    }
+    for (let m = 0; m < M; m++) {
+      let a0 = start[m];
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      let q = m;
+      for (let z = 0; z < 4 * cIn; z += 4) {
+        const wv = weight[q];
+        a0 += xs[z] * wv;
+        a1 += xs[z + 1] * wv;
+        a2 += xs[z + 2] * wv;
+        a3 += xs[z + 3] * wv;
+        q += M;
       }
-      const i = (p / w) | 0;
-      const j = p - i * w;
+      t[m] = a0;
+      t[M + m] = a1;
+      t[2 * M + m] = a2;
+      t[3 * M + m] = a3;
+    }
+    for (let i = 0; i < 4 && r0 + i < rows; i++) {
+      const r = r0 + i;
+      const b = (r / P) | 0;
+      const p = r - b * P;
+      const pi = (p / w) | 0;
+      const pj = p - pi * w;
+      const yAt = b * cOut * plane + pi * k * ow + pj * k;
       for (let o = 0; o < cOut; o++)
         for (let u = 0; u < k; u++) {
-          const dst = yAt + o * plane + (i * k + u) * ow + j * k;
-          const src = o * kk + u * k;
+          const dst = yAt + o * plane + u * ow;
+          const src = i * M + o * kk + u * k;
           for (let v = 0; v < k; v++) y[dst + v] = t[src + v];
         }
     }
