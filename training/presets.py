@@ -48,7 +48,8 @@ PRESETS = {
     "cpu": dict(n_feat=32, batch=64, epochs=3, lr=1e-3, solver="rk4", steps=2, ema_decay=0.995),
     # Issue 13: the cpu preset at n_feat 16 with the circuit-faithful integration of the cells,
     # RK4 × 128 (h = 1/128) with w clamped to [w_min, 1] after every step: within 1e-2 of a tight
-    # solve in x and w on random switching layers, where RK4 × 2 is off by ~1 (docs/reproduction.md).
+    # solve in x and w on random switching layers, where RK4 × 2 is off by 1.5 in x and 2.5 in w
+    # (docs/reproduction.md). The CellNN needs only RK4 × 4 (--cell-solver rk4 --cell-steps 4).
     "faithful": dict(n_feat=16, batch=64, epochs=3, lr=1e-3, solver="rk4-wclamp", steps=128, ema_decay=0.995),
     # Minutes, for tests and smoke runs.
     "tiny": dict(n_feat=8, batch=32, epochs=2, lr=2e-3, solver="rk4", steps=1, train_subset=512, ema_decay=0.0,

@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -53,9 +54,18 @@ def main(argv: list[str] | None = None) -> None:
     sched = ddpm_schedule()
     gen = torch.Generator().manual_seed(1)
     load0 = list(os.getloadavg())
-    times = []
-    for k in range(args.steps + 1):
-        idx = torch.randint(0, len(x_all), (cfg.batch,), generator=gen)
+    times: list[float] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # e.g. `timeout`: still write the row
+    try:
+        run_steps(args.steps, model, opt, sched, gen, cfg.batch, x_all, y_all, times)
+    finally:
+        write_row(args, argv, cfg, times, load0)
+
+
+def run_steps(n, model, opt, sched, gen, batch, x_all, y_all, times: list[float]) -> None:
+    """One untimed step, then n timed ones (their seconds appended to `times` as they finish)."""
+    for k in range(n + 1):
+        idx = torch.randint(0, len(x_all), (batch,), generator=gen)
         t = time.perf_counter()
         loss = ddpm_loss(model, x_all[idx], y_all[idx], sched, generator=gen)
         opt.zero_grad(set_to_none=True)
@@ -64,12 +74,17 @@ def main(argv: list[str] | None = None) -> None:
         if k:
             times.append(time.perf_counter() - t)
         print(f"step {k}: {time.perf_counter() - t:.2f} s", file=sys.stderr, flush=True)
+
+
+def write_row(args, argv, cfg, times: list[float], load0: list[float]) -> None:
+    """Append the row; `complete` is false when the run was stopped before all its steps."""
     row = {
         "bench": "training-step",
         "backbone": args.backbone, "preset": args.preset, "n_feat": cfg.n_feat, "batch": cfg.batch,
         "cell_solver": cfg.solver, "cell_steps": cfg.steps, "grad_checkpoint": args.grad_checkpoint,
         "compile": args.compile, "threads": args.threads,
-        "s_per_step": times, "median_s": sorted(times)[len(times) // 2],
+        "s_per_step": times, "median_s": sorted(times)[len(times) // 2] if times else None,
+        "complete": len(times) == args.steps,
         "machine": f"{platform.machine()} {os.cpu_count()} cores, torch {torch.__version__}",
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
         "command": "python -m training.step_cost " + " ".join(argv if argv is not None else sys.argv[1:]),
