@@ -7,7 +7,7 @@
  * case (the cases take seconds to minutes); the 1-minute load average is recorded with each row
  * because the machine is shared.
  *
- *   flock /tmp/cellspice-cpu.lock npx tsx bench/export.ts [--only NAME,…] [--no-whole]
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/export.ts [--only PREFIX,…] [--no-whole]
  *
  * Appends rows to bench/results/export.jsonl. The netlists use the settings of a layer
  * co-simulation (src/cli/commands/cosimLayer.ts LAYER_DEFAULTS): step cap 1e-2 τ, inputs
@@ -41,10 +41,24 @@ interface Case {
   layer: string;
   /** undefined: the whole layer. */
   tile?: CellRegion;
+  /** Transient length [τ] (default T): a whole layer runs a tenth of it within the time limit. */
+  T?: number;
 }
 
 const CASES: Case[] = [
-  { name: "cellnn up1.block1 whole", model: "cellnn-mnist", layer: "up1.block1" },
+  { name: "cellnn up1.block1 whole, T = 0.1", model: "cellnn-mnist", layer: "up1.block1", T: 0.1 },
+  {
+    name: "cellnn up1.block1 2x2 tile",
+    model: "cellnn-mnist",
+    layer: "up1.block1",
+    tile: { row0: 6, col0: 6, rows: 2, cols: 2 },
+  },
+  {
+    name: "cellnn up1.block1 4x4 tile",
+    model: "cellnn-mnist",
+    layer: "up1.block1",
+    tile: { row0: 4, col0: 4, rows: 4, cols: 4 },
+  },
   {
     name: "cellnn up1.block1 7x7 tile",
     model: "cellnn-mnist",
@@ -113,7 +127,7 @@ mkdirSync(dirname(OUT), { recursive: true });
 const solved = new Map<string, { array: CellArray; cs: ReturnType<typeof simulateTypescript> }>();
 try {
   for (const c of CASES) {
-    if (only && !only.some((o) => c.name.includes(o))) continue;
+    if (only && !only.some((o) => c.name.startsWith(o))) continue;
     if (noWhole && !c.tile) continue;
     const key = `${c.model}/${c.layer}`;
     let s = solved.get(key);
@@ -149,9 +163,10 @@ try {
     }
     const { array, cs } = s;
     const region = c.tile ?? { row0: 0, col0: 0, rows: array.rows, cols: array.cols };
+    const Tc = c.T ?? T;
     const built = regionNetlist(
       array,
-      OPTIONS,
+      { ...OPTIONS, T: Tc, points: Math.round((POINTS * Tc) / T) },
       region,
       c.tile ? ringDriveFrom(array, cs) : undefined,
     );
@@ -177,9 +192,9 @@ try {
       netlistBytes: written.bytes,
       rawBytes: statSync(join(dir, "layer.raw")).size,
       memristor: array.memristor?.model.name ?? null,
-      T,
+      T: Tc,
       maxStep: OPTIONS.maxStep,
-      points: POINTS,
+      points: Math.round((POINTS * Tc) / T),
       wallMs: r.wallMs,
       peakRssMiB: r.peakKiB / 1024,
       load: loadAverage(),
