@@ -94,11 +94,26 @@ function buckets(profile: Profile): Map<string, number> {
     memo.set(id, b);
     return b;
   };
+  const inForward = new Map<number, boolean>();
+  const underForward = (id: number): boolean => {
+    const known = inForward.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id);
+    const p = parent.get(id);
+    const r =
+      node?.callFrame.functionName === "unetForward" || (p !== undefined && underForward(p));
+    inForward.set(id, r);
+    return r;
+  };
   // A nested src/nn frame wins over the unet file that called it, and a WebAssembly frame (no
-  // url) takes its caller's bucket: bucketOf walks from the leaf upward.
+  // url) takes its caller's bucket: bucketOf walks from the leaf upward. Only samples inside
+  // unetForward count, and the garbage collector's (the profiler's own work at stop does not).
   const out = new Map<string, number>();
   for (let k = 0; k < profile.samples.length; k++) {
-    const b = bucketOf(profile.samples[k]);
+    const id = profile.samples[k];
+    const gc = byId.get(id)?.callFrame.functionName === "(garbage collector)";
+    if (!gc && !underForward(id)) continue;
+    const b = bucketOf(id);
     out.set(b, (out.get(b) ?? 0) + profile.timeDeltas[k] / 1000);
   }
   return out;
