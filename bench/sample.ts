@@ -140,6 +140,7 @@ for (const { fixture, engine: name, batch } of cases) {
         ? undefined
         : parallelEngine(name === "cell" ? { kind: "cell" } : { kind: "trained" }, { threads });
     const engine: LayerEngine = parallel ?? (name === "cell" ? cellEngine() : trainedEngine());
+    await parallel?.ready();
     const network = (x: Float64Array, c: Int32Array, t: Float64Array, drop: Float64Array) =>
       unetForward(unet, x, c, t, drop, engine);
     const ids = Array.from({ length: batch }, (_, k) => ({ cls: k % unet.nClasses, index: k }));

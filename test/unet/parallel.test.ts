@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/core/errors.js";
 import { idealProfile, withProfile } from "../../src/hardware/index.js";
 import {
@@ -37,6 +37,10 @@ const trainedOn = THREADS.map((threads) => open({ kind: "trained" }, { threads }
 /** The cell engine's tolerances in these tests, and the engine on 3 threads. */
 const CELL = { rtol: 1e-5, atol: 1e-7 };
 const cellOn3 = open({ kind: "cell", options: CELL }, { threads: 3 });
+// Threads load their modules before the first (blocking) run: ready() (parallel.ts).
+beforeAll(async () => {
+  await Promise.all([...trainedOn, cellOn3].map((e) => e.ready()));
+});
 
 /** Asserts that two float64 arrays hold the same bits (−0 ≠ +0, NaN patterns compared too). */
 function expectSameBits(a: Float64Array | undefined, b: Float64Array | undefined, what: string) {
@@ -173,6 +177,7 @@ describe("parallelEngine of a module spec (the hardware circuit engine)", () => 
       { kind: "module", module: CIRCUIT, export: "circuitEngine", args: [profile, options] },
       { threads: 3 },
     );
+    await engine.ready();
     const reference = circuitEngine(profile, options);
     expect(engine.name).toBe("circuit");
     expect(engine.describe()).toEqual({ ...reference.describe(), threads: 3 });
@@ -185,16 +190,18 @@ describe("parallelEngine of a module spec (the hardware circuit engine)", () => 
     }
   });
 
-  it("a module spec without that export, or a module that does not exist, fails with the reason", () => {
+  it("a module spec without that export, or a module that does not exist, fails with the reason", async () => {
     const missing = open(
       { kind: "module", module: CIRCUIT, export: "noSuchEngine", args: [] },
       { threads: 2 },
     );
+    await missing.ready();
     expect(() => missing.describe()).toThrow(/has no function export "noSuchEngine"/);
     const gone = open(
       { kind: "module", module: new URL("./nowhere.js", CIRCUIT).href, export: "x", args: [] },
       { threads: 1 },
     );
+    await gone.ready();
     const layer = unet.cellLayers[1];
     const { u, shape } = batchOf(unet, layer, 2);
     expect(() => gone.run(layer, u, shape)).toThrow(/nowhere/);
@@ -286,10 +293,11 @@ describe("parallelEngine: caching, chaining, errors, interrupts, close", () => {
 
   it("checkInterrupt stops every worker at once, even inside an endless solve; the next run starts fresh threads; close() ends them all", async () => {
     const engine = parallelEngine({ kind: "trained" }, { threads: 2 });
+    await engine.ready();
     const { u, shape } = batchOf(unet, layer, 4);
     const endless: TrainedCellLayer = {
       ...layer,
-      spec: { ...layer.spec, cell: { ...layer.spec.cell, solver: { method: "rk4", steps: 1e12 } } },
+      spec: { ...layer.spec, cell: { ...layer.spec.cell, solver: { method: "rk4", steps: 1e7 } } }, // hours of steps; the step grid (80 MB) still allocates
     };
     const stop = new Error("stop");
     let calls = 0;
@@ -301,6 +309,7 @@ describe("parallelEngine: caching, chaining, errors, interrupts, close", () => {
       }),
     ).toThrow(stop);
     expect(calls).toBe(20);
+    await engine.ready(); // the fresh threads
     const again = engine.run(layer, u, shape, { checkInterrupt: () => {} });
     expectSameBits(again.y, trainedEngine().run(layer, u, shape).y, "after the interrupt");
     // close() resolves only once every thread has exited: the endless ones were stopped.

@@ -243,6 +243,8 @@ Example:
           ),
         });
       }
+      // Worker threads load their modules before the first (blocking) forward.
+      await Promise.all(parallel.map((e) => e.ready()));
       const outDir = flags.outDir ?? join("out", "sample", basename(resolve(modelDir)));
       guardInputs(
         SAMPLE_FILE_NAMES.map((f) => join(outDir, f)),

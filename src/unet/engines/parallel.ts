@@ -20,6 +20,12 @@ export interface ParallelEngine extends LayerEngine {
   readonly liveThreads: number;
   /** Terminates every worker thread; resolves when all have exited. The engine is then unusable. */
   close(): Promise<void>;
+  /**
+   * Starts the threads (if not yet) and resolves when every one has loaded its modules. Await it
+   * before the first run and after an interrupt: a run blocks its thread, and module loading may
+   * need that thread's event loop (tsx's hooks, from the TypeScript sources).
+   */
+  ready(): Promise<void>;
 }
 
 /**
@@ -114,6 +120,9 @@ export function parallelEngine(spec: EngineSpec, options: ParallelEngineOptions)
       });
       const replies = p.call(tasks, runOptions.checkInterrupt);
       return { y, x, w: replies.every((r) => r.ok && r.w) ? w : undefined };
+    },
+    async ready() {
+      await pool().ready();
     },
     async close() {
       closed = true;

@@ -18,6 +18,14 @@ import type { EngineSpec } from "./parallelSpec.js";
 /** How long the blocked thread sleeps between two looks at its interrupt check. */
 export const WAIT_SLICE_MS = 10;
 
+/**
+ * How long a call waits for threads that have not started (loaded their modules) before it
+ * gives up with an error instead of waiting for ever. Module loading may need the calling
+ * thread's event loop (tsx's loader hooks, in the tests), which a blocked call does not run:
+ * callers await ready() first, and this bound turns a forgotten ready() into an error.
+ */
+export const START_TIMEOUT_MS = 60_000;
+
 interface Thread {
   readonly worker: Worker;
   readonly port: MessagePort;
@@ -28,13 +36,34 @@ interface Thread {
 }
 
 export class EngineThreads {
-  private readonly control = new Int32Array(new SharedArrayBuffer(4));
+  /** Shared control words: [0] replies counted, [1] threads started (parallelWorker signalReady). */
+  private readonly control = new Int32Array(new SharedArrayBuffer(8));
   private readonly threads: Thread[] = [];
   private scratch?: Float64Array<SharedArrayBuffer>;
   private terminated?: Promise<void>;
 
   constructor(spec: EngineSpec, size: number) {
     for (let i = 0; i < size; i++) this.threads.push(this.spawn(spec));
+  }
+
+  /** Whether every thread has loaded its modules. */
+  get started(): boolean {
+    return Atomics.load(this.control, 1) >= this.threads.length;
+  }
+
+  /**
+   * Resolves when every thread has started; rejects when one exits or fails first. Awaited before
+   * the first call, so that module loading never waits on a blocked calling thread.
+   */
+  async ready(): Promise<void> {
+    while (!this.started) {
+      const dead = this.threads.find((t) => !t.alive || t.death);
+      if (dead)
+        throw new Error(
+          `parallel engine: a worker thread did not start (${dead.death ?? "exited"})`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Threads not yet exited. */
@@ -77,11 +106,16 @@ export class EngineThreads {
     if (this.terminated) throw new Error("parallel engine: its threads were terminated");
     const target = Atomics.load(this.control, 0) + tasks.length;
     for (const { thread, task } of tasks) this.threads[thread].port.postMessage(task);
+    const since = Date.now();
     try {
       for (;;) {
         const seen = Atomics.load(this.control, 0);
         if (seen >= target) break;
         checkInterrupt?.();
+        if (!this.started && Date.now() - since > START_TIMEOUT_MS)
+          throw new Error(
+            `parallel engine: ${this.threads.length - Atomics.load(this.control, 1)} of ${this.threads.length} worker threads did not start within ${START_TIMEOUT_MS / 1000} s (await the engine's ready() before the first run)`,
+          );
         Atomics.wait(this.control, 0, seen, WAIT_SLICE_MS);
       }
     } catch (e) {
@@ -162,6 +196,9 @@ ${start}
   .then((m) => m.serve(workerData))
   .catch((e) => {
     const error = { name: (e && e.name) || "Error", message: "parallel engine: its worker thread could not start: " + String((e && e.message) || e), stack: e && e.stack };
+    const started = new Int32Array(workerData.control);
+    Atomics.add(started, 1, 1);
+    Atomics.notify(started, 1);
     workerData.port.on("message", () => {
       workerData.port.postMessage({ ok: false, error, fatal: true });
       const control = new Int32Array(workerData.control);

@@ -22,10 +22,23 @@ export function reply(data: Pick<ThreadData, "control" | "port">, r: Reply): voi
   Atomics.notify(control, 0);
 }
 
+/** Counts this thread as started (slot 1 of the shared control words): its modules are loaded. */
+export function signalReady(data: Pick<ThreadData, "control">): void {
+  const control = new Int32Array(data.control);
+  Atomics.add(control, 1, 1);
+  Atomics.notify(control, 1);
+}
+
 /** Serves tasks until the thread is terminated. */
 export function serve(data: ThreadData): void {
   const layers = new Map<string, TrainedCellLayer>();
   const engine = engineFromSpec(data.spec);
+  // Started once the engine's modules are loaded, or failed to load (the failure is the reply
+  // to the first task).
+  engine.then(
+    () => signalReady(data),
+    () => signalReady(data),
+  );
   let failed = false;
   let busy = false;
   // A task's code that ends the thread (process.exit) must not leave the caller waiting.
