@@ -28,3 +28,13 @@ export function finiteDifferencePartials(
 export function linspace(a: number, b: number, n: number): number[] {
   return Array.from({ length: n }, (_, k) => (n === 1 ? a : a + ((b - a) * k) / (n - 1)));
 }
+
+/** What a fast-against-reference comparison over a (w, v) grid saw: points, capped and underflowed rates, the worst error/bound ratio. */
+export interface Coverage {
+  points: number;
+  capped: number;
+  underflowed: number;
+  worstRatio: number;
+}
+
+export const coverage = (): Coverage => ({ points: 0, capped: 0, underflowed: 0, worstRatio: 0 });

@@ -27,7 +27,7 @@ import {
   smoothReferenceExponents,
   smoothStateRateReference,
 } from "../../src/devices/strachanSmoothReference.js";
-import { linspace } from "./numeric.js";
+import { type Coverage, coverage, linspace } from "./numeric.js";
 
 const u = Number.EPSILON / 2;
 
@@ -43,13 +43,6 @@ function tolerance(K: SmoothConstants, w: number, v: number): number {
   const on = Math.abs(sinhFactor(v / K.sigma_on)) * Math.exp(softCap(x.lamOn, K.M));
   const off = Math.abs(sinhFactor(v / K.sigma_off)) * Math.exp(softCap(x.lamOff, K.M));
   return 8 * u * x.window * (on * (1 + x.kOn + cap) + off * (1 + x.kOff + cap)) + 1e-300;
-}
-
-interface Coverage {
-  points: number;
-  capped: number;
-  underflowed: number;
-  worstRatio: number;
 }
 
 function compareOnGrid(K: SmoothConstants, ws: number[], vs: number[], c: Coverage): void {
@@ -70,8 +63,6 @@ function compareOnGrid(K: SmoothConstants, ws: number[], vs: number[], c: Covera
       c.worstRatio = Math.max(c.worstRatio, err / tol);
     }
 }
-
-const coverage = (): Coverage => ({ points: 0, capped: 0, underflowed: 0, worstRatio: 0 });
 
 function drawParam(spec: ParamSpec, r: number, r0: number): number {
   if (spec.min === 0 && !spec.minExclusive && r0 < 0.1) return 0;

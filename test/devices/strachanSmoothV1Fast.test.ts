@@ -26,7 +26,7 @@ import {
   smoothV1ReferenceExponents,
   smoothV1ReferenceRate,
 } from "../../src/devices/strachanSmoothV1Reference.js";
-import { finiteDifferencePartials, linspace } from "./numeric.js";
+import { type Coverage, coverage, finiteDifferencePartials, linspace } from "./numeric.js";
 
 const u = Number.EPSILON / 2;
 const resolve = (o: Record<string, number>) =>
@@ -60,13 +60,6 @@ function randomParams(trial: number): SmoothV1Params {
   return resolve(o);
 }
 
-interface Coverage {
-  points: number;
-  capped: number;
-  underflowed: number;
-  worstRatio: number;
-}
-
 /** Compares fast and reference on a (w, v) grid; counts capped and underflowed reference rates. */
 function compareOnGrid(P: SmoothV1Params, ws: number[], vs: number[], c: Coverage): void {
   const E = smoothV1Evaluator(P);
@@ -86,8 +79,6 @@ function compareOnGrid(P: SmoothV1Params, ws: number[], vs: number[], c: Coverag
       c.worstRatio = Math.max(c.worstRatio, err / tol);
     }
 }
-
-const coverage = (): Coverage => ({ points: 0, capped: 0, underflowed: 0, worstRatio: 0 });
 
 describe("strachan-taox-smooth-v1: fast evaluation against the reference transcription", () => {
   it("currentAndRate: current bit for bit, rate within 8u·Σ½(F₊ + F₋)(1 + K) on a 121 × 481 grid", () => {
