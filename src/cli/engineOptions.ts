@@ -119,7 +119,7 @@ export function addNgspiceOptions(cmd: Command): Command {
   return cmd
     .option(
       "--max-step <tau>",
-      "ngspice's largest internal time step in units of τ; sets its accuracy (default 1e-3)",
+      "ngspice's largest internal time step in units of τ; sets its accuracy (default 1e-3; 3e-3 for a layer of a model directory)",
       positiveNumber,
     )
     .addOption(

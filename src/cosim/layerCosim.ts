@@ -65,7 +65,7 @@ export interface TileVerdict {
     wallTimeMs: number;
     points: number;
     maxGap: number;
-    interpolationBound: number;
+    interpolationEstimate: number;
     netlistBytes: number;
   };
 }
@@ -166,8 +166,8 @@ export async function cosimLayer(
       maxStep: o.ngspice?.maxStep ?? 1e-3,
       templateForm: o.ngspice?.templateForm ?? "vccs",
       inputForm: o.ngspice?.inputForm ?? "sources",
-      resampled: "tiles' waveforms linearly resampled onto cellspice's report times",
-      interpolationBound: Math.max(0, ...runs.map((r) => r.interpolationBound)),
+      resampled: "tiles' waveforms resampled onto cellspice's report times by local cubics",
+      interpolationEstimate: Math.max(0, ...runs.map((r) => r.interpolationEstimate)),
       warnings: [...new Set(runs.flatMap((r) => r.warnings))],
     },
     wallTimeMs: runs.reduce((s, r) => s + r.wallTimeMs, 0),
@@ -225,7 +225,7 @@ function tileVerdict(
       wallTimeMs: run.wallTimeMs,
       points: run.ngspicePoints,
       maxGap: run.maxGap,
-      interpolationBound: run.interpolationBound,
+      interpolationEstimate: run.interpolationEstimate,
       netlistBytes: run.netlistBytes,
     },
   };

@@ -5,7 +5,7 @@ import { type NetlistStream, renderNetlist } from "../spice/netlist/model.js";
 import type { CellRegion } from "../spice/netlist/region.js";
 import { checkTopology } from "../spice/netlist/topology.js";
 import { runNgspice } from "../spice/runner.js";
-import { interpolationErrorBound, resampleLinear } from "./resample.js";
+import { resampleCubic } from "./resample.js";
 import { tileCells } from "./tiles.js";
 
 export interface TileRunOptions extends NetlistOptions {
@@ -32,7 +32,8 @@ export interface TileRun {
   /** The largest gap between ngspice's time points (τ). */
   maxGap: number;
   /** Linear interpolation's error bound on ngspice's data (h²/8·|x''|), in units of x. */
-  interpolationBound: number;
+  /** resampleCubic's error estimate for x (cubic − quadratic), worst over the tile. */
+  interpolationEstimate: number;
   wallTimeMs: number;
   ngspiceVersion: string;
   warnings: string[];
@@ -43,9 +44,9 @@ export interface TileRun {
 /**
  * Runs one tile of a layer in ngspice: its cells with every channel, its ring driven by `ring`
  * (cellspice's solution of the whole layer), its inputs as sources. ngspice's waveforms are
- * resampled linearly onto `grid` (τ; cellspice's report times) so that every tile and the whole
- * layer compare on one grid: ngspice's points are at most `maxStep` apart, and the interpolation
- * error bound is returned with the data. With `uic` ngspice does not write t = 0; there the
+ * resampled onto `grid` (τ; cellspice's report times) by local cubics (resampleCubic) so that
+ * every tile and the whole layer compare on one grid: ngspice's points are at most `maxStep`
+ * apart, and the interpolation error estimate is returned with the data. With `uic` ngspice does not write t = 0; there the
  * states are the initial conditions the netlist sets (x(0), w(0)), prepended exactly.
  */
 export async function runTile(
@@ -93,14 +94,15 @@ export async function runTile(
     : undefined;
   let maxGap = 0;
   for (let k = 1; k < nt; k++) maxGap = Math.max(maxGap, t[k] - t[k - 1]);
+  const x = resampleCubic(t, xNg, m, grid);
   return {
     region,
     cells,
-    x: resampleLinear(t, xNg, m, grid),
-    w: wNg ? resampleLinear(t, wNg, m, grid) : undefined,
+    x: x.values,
+    w: wNg ? resampleCubic(t, wNg, m, grid).values : undefined,
     ngspicePoints: time.length,
     maxGap,
-    interpolationBound: interpolationErrorBound(t, xNg, m),
+    interpolationEstimate: x.errorEstimate,
     wallTimeMs: result.wallTimeMs,
     ngspiceVersion: result.version,
     warnings: result.warnings,

@@ -8,7 +8,7 @@ import {
   type Verdict,
   verdict,
 } from "../cosim/metrics.js";
-import { resampleLinear } from "../cosim/resample.js";
+import { resampleCubic } from "../cosim/resample.js";
 import { type TileSize, tileCells, tileName, tileRegions } from "../cosim/tiles.js";
 import { solve } from "../solvers/solve.js";
 import type { Netlist, NetlistStream } from "../spice/netlist/model.js";
@@ -146,7 +146,7 @@ export interface MappedTilesResult {
  * Co-simulates a mapped layer tile by tile, as src/cosim/layerCosim.ts does for the ideal
  * circuit: cellspice solves the whole mapped system once (solveMapped) at `points` + 1 report
  * times over [0, T_hw]; every tile's per-instance netlist runs in ngspice, `jobs` at a time, its
- * ring driven through that solution (mappedRingDrive); ngspice's states are resampled linearly
+ * ring driven through that solution (mappedRingDrive); ngspice's states are resampled by local cubics
  * onto the report times (its points are at most maxStep apart) and compared per tile and for the
  * assembled layer at the co-simulation tolerances. A failure of one ngspice aborts the others.
  */
@@ -200,7 +200,7 @@ export async function cosimMappedTiles(
       const v = result.plot.vector(name);
       for (let s = 0; s < v.length; s++) x[(s + (prepend ? 1 : 0)) * q + c] = v[s] / Vs;
     });
-    const xs = resampleLinear(t, x, q, grid);
+    const xs = resampleCubic(t, x, q, grid).values;
     for (let s = 0; s < nt; s++) for (let c = 0; c < q; c++) ngX[s * n + cells[c]] = xs[s * q + c];
     const ref = new Float64Array(nt * q);
     for (let s = 0; s < nt; s++)

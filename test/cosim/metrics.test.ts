@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TOLERANCES } from "../../src/cosim/cosim.js";
 import { compareWaveforms, verdict } from "../../src/cosim/metrics.js";
-import { interpolationErrorBound, resampleLinear } from "../../src/cosim/resample.js";
+import {
+  interpolationErrorBound,
+  resampleCubic,
+  resampleLinear,
+} from "../../src/cosim/resample.js";
 import { compareSwitching } from "../../src/cosim/switching.js";
 
 const STANDARD = { kind: "standard" } as const;
@@ -157,6 +161,69 @@ describe("resampleLinear(tSrc, y, n, tDst)", () => {
   it("refuses to extrapolate", () => {
     expect(() =>
       resampleLinear(Float64Array.of(0, 1), Float64Array.of(0, 1), 1, Float64Array.of(1.5)),
+    ).toThrow(/outside/);
+  });
+});
+
+describe("resampleCubic(tSrc, y, n, tDst)", () => {
+  // a non-uniform grid as ngspice writes it: fine where it starts, coarser later
+  const nonUniform = (k: number) =>
+    Float64Array.from({ length: k + 1 }, (_, i) => 3 * (i / k) ** 1.5);
+
+  it("is exact on cubics, on any grid, and reproduces the source points", () => {
+    const tSrc = nonUniform(17);
+    const f = (s: number) => 0.5 * s ** 3 - s ** 2 + 2 * s - 1;
+    const y = Float64Array.from([...tSrc].flatMap((s) => [f(s), -f(s)]));
+    const tDst = Float64Array.from([...grid(301, 3), ...tSrc].sort((a, b) => a - b));
+    const { values, errorEstimate } = resampleCubic(tSrc, y, 2, tDst);
+    tDst.forEach((s, k) => {
+      expect(values[2 * k]).toBeCloseTo(f(s), 11);
+      expect(values[2 * k + 1]).toBeCloseTo(-f(s), 11);
+    });
+    expect(errorEstimate).toBeGreaterThan(0); // the quadratic cannot follow a cubic
+  });
+
+  it("is far more accurate than linear on a smooth curve, within its estimate", () => {
+    const tSrc = nonUniform(60);
+    const f = (s: number) => Math.exp(-s) * Math.sin(4 * s);
+    const y = Float64Array.from(tSrc, f);
+    const tDst = grid(997, 3);
+    const { values, errorEstimate } = resampleCubic(tSrc, y, 1, tDst);
+    const lin = resampleLinear(tSrc, y, 1, tDst);
+    let cubicWorst = 0;
+    let linearWorst = 0;
+    tDst.forEach((s, k) => {
+      cubicWorst = Math.max(cubicWorst, Math.abs(values[k] - f(s)));
+      linearWorst = Math.max(linearWorst, Math.abs(lin[k] - f(s)));
+    });
+    expect(cubicWorst).toBeLessThan(linearWorst / 50);
+    expect(cubicWorst).toBeLessThanOrEqual(errorEstimate);
+    expect(errorEstimate).toBeLessThan(linearWorst); // not vacuous either
+  });
+
+  it("falls back to linear on short grids and repeated times, and refuses to extrapolate", () => {
+    const short = resampleCubic(
+      Float64Array.of(0, 1, 2),
+      Float64Array.of(0, 1, 4),
+      1,
+      Float64Array.of(1.5),
+    );
+    expect(short.values[0]).toBeCloseTo(2.5, 14);
+    expect(short.errorEstimate).toBe(Infinity);
+    const repeated = resampleCubic(
+      Float64Array.of(0, 1, 1, 2, 3),
+      Float64Array.of(0, 1, 1, 4, 9),
+      1,
+      Float64Array.of(0.5),
+    );
+    expect(repeated.values[0]).toBeCloseTo(0.5, 14);
+    expect(() =>
+      resampleCubic(
+        Float64Array.of(0, 1, 2, 3),
+        Float64Array.of(0, 1, 2, 3),
+        1,
+        Float64Array.of(3.5),
+      ),
     ).toThrow(/outside/);
   });
 });

@@ -46,17 +46,17 @@ export interface LayerFlags {
 
 /**
  * [choice] Defaults of a layer co-simulation, chosen so that a trained layer's tiles run in
- * seconds: 4×4-cell tiles (every channel), ngspice's step capped at 1e-2 τ (`--input-form folded`
- * halves the transconductances again). Measured on up1.block1 of the CellNN
- * fixture: a 3×3 tile agrees with cellspice to 1.7e-5 at 1e-2 τ (1.2e-5 at 3e-3 τ), far inside
- * the 1e-4 tolerance (docs/export.md). Layers with fast channels (up1.block2 of both fixtures)
- * fail at 1e-2 τ by the linear resampling of ngspice's points alone (interpolation bound
- * h²/8·|x''| ≈ 2e-4, the observed error) and pass at 1e-3 τ for about 10 % more ngspice time
- * (docs/export.md), so 1e-3 τ is the default.
+ * seconds: 4×4-cell tiles (every channel), the inputs folded into each cell's current source
+ * (B ⋆ u + z: no input sources or B transconductances in the tile), ngspice's step capped at
+ * 3e-3 τ, its waveforms resampled by local cubics (resampleCubic). Measured on up1.block2 of the
+ * CellNN fixture, whose fast channels set the step (docs/export.md): max |Δx| 1.16e-4 at 1e-2 τ
+ * (ngspice's own error: the cubic's estimate is 9e-6), 1.9e-5 at 3e-3 τ, 1.5e-5 at 2e-3 τ, against
+ * a tolerance of 1e-4; ngspice time summed over the 16 tiles 57, 145 and 206 s with the inputs
+ * as sources, 107 s folded at 3e-3 τ (the same states to 1e-12).
  */
 export const LAYER_DEFAULTS = {
   tile: "4x4",
-  maxStep: 1e-3,
+  maxStep: 3e-3,
   inputForm: "folded",
   points: 200,
 } as const;
@@ -152,7 +152,7 @@ export async function cosimModelLayer(
         signal,
         ngspice: {
           maxStep: flags.maxStep ?? LAYER_DEFAULTS.maxStep,
-          inputForm: flags.inputForm,
+          inputForm: flags.inputForm ?? LAYER_DEFAULTS.inputForm,
           templateForm: flags.templateForm,
           timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
         },
