@@ -167,9 +167,16 @@ function smoothBody(): string[] {
  * windowed (as in the model): w may leave [w_min, 1] while G and the rates read the clamped ŵ.
  *
  * Nodes: vv = v(p,n); g = 1e6·G [µS] read clamped to [0, 3e7]; q = p/σ_p read clamped to
- * [0, 1e8]. The voltage clamp at ±10 V and the clamps of g and q act only outside the physical
- * range (|v| ≤ 1.5 V gives G ≤ 0.03 S, p/σ_p ≤ 2e3), at Newton trial points, where they keep
- * every exp and product finite.
+ * [0, 1e8]; eo = −L_off and en = −L_on without their ±v/σ parts, read unclamped. The voltage
+ * clamp at ±10 V and the clamps of g and q act only outside the physical range (|v| ≤ 1.5 V gives
+ * G ≤ 0.03 S, p/σ_p ≤ 2e3), at Newton trial points, where they keep every exp and product finite.
+ * The log-rate nodes are safe unclamped because of the cap: at any value of eo (or en), however
+ * far a Newton iterate throws it, each term 1/(e^{eo∓v/σ} + c) lies in [0, 1/c] = [0, 2·rate_cap]
+ * and its derivative −e^{·}/(e^{·} + c)² in [−1/(4c), 0], so w's current and its Jacobian stay
+ * bounded. (The uncapped smooth model has no such bound, so smoothBody keeps its log-rates
+ * inline.) They halve ngspice's device-evaluation time: ngspice differentiates each B-source
+ * symbolically without sharing subexpressions, and the inline form repeated the log-rate in
+ * four exponentials (docs/performance.md).
  */
 function smoothV1Body(): string[] {
   const v = "min(max(v(vv),-1e1),1e1)";
@@ -190,7 +197,9 @@ function smoothV1Body(): string[] {
     `bg g 0 v=1e6*(${G})`,
     `bq q 0 v=${g}*{1e-6/sigma_p}*${v}*${v}`,
     `bm p n i=1e-6*${g}*${V}`,
-    `bw 0 w i={1/tau}*(${rate(nlOff, "sigma_off")}+${rate(nlOn, "sigma_on")})`,
+    `beo eo 0 v=${nlOff}`,
+    `ben en 0 v=${nlOn}`,
+    `bw 0 w i={1/tau}*(${rate("v(eo)", "sigma_off")}+${rate("v(en)", "sigma_on")})`,
   ];
 }
 
