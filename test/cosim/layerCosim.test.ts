@@ -2,25 +2,18 @@ import { describe, expect, it } from "vitest";
 import type { CellArray } from "../../src/cells/spec.js";
 import { cosimLayer, pool } from "../../src/cosim/layerCosim.js";
 import { onTileBorder, parseTileSize, tileRegions } from "../../src/cosim/tiles.js";
+import { goldenWindowLayer } from "../../src/trained/crop.js";
 import { loadExport } from "../../src/trained/exportDir.js";
-import { layerArray } from "../../src/trained/unetExport.js";
 
 const MODEL = "test/fixtures/models/cellnn-mnist";
 
 /** up1.block1 of the CellNN fixture (16 → 16 channels, full 3×3 templates) on a crop of its golden input. */
 function up1Crop(side: number, at: number): CellArray {
-  const exp = loadExport(MODEL);
-  const t = exp.golden!.get("layers.up1.block1.input")!;
-  const [, cin, rows, cols] = t.shape;
-  const crop = new Float64Array(cin * side * side);
-  for (let c = 0; c < cin; c++)
-    for (let i = 0; i < side; i++)
-      for (let j = 0; j < side; j++)
-        crop[(c * side + i) * side + j] = t.data[(c * rows + i + at) * cols + j + at];
-  return layerArray(exp.manifest, exp.tensors, "up1.block1", {
-    data: crop,
+  return goldenWindowLayer(loadExport(MODEL), "up1.block1", {
     rows: side,
     cols: side,
+    row0: at,
+    col0: at,
   });
 }
 
