@@ -34,9 +34,9 @@ import {
 } from "../src/cells/correlate.js";
 import type { Template } from "../src/cells/template.js";
 import { seededRandom, uniformArray } from "../src/core/random.js";
+import { correlateAdd3x3F32 } from "../src/kernels/correlate3x3F32.js";
 import { type PeakLanes, type PeakMix, peakSimd } from "../src/kernels/peakSimd.js";
-import { correlateAdd3x3F32, newTaps3x3F32 } from "../src/kernels/taps3x3F32.js";
-import { newTaps3x3Simd } from "../src/kernels/taps3x3Simd.js";
+import { newTaps3x3F32, newTaps3x3Simd } from "../src/kernels/taps3x3Simd.js";
 import { kernelRegions, kernelRegionsF32 } from "../src/kernels/workspace.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { correlateAdd3x3Scalar } from "../../src/cells/correlate.js";
 import { seededRandom, uniformArray } from "../../src/core/random.js";
-import { correlateAdd3x3F32, newTaps3x3F32 } from "../../src/kernels/taps3x3F32.js";
+import { correlateAdd3x3F32 } from "../../src/kernels/correlate3x3F32.js";
+import { newTaps3x3F32 } from "../../src/kernels/taps3x3Simd.js";
 import { kernelRegionsF32 } from "../../src/kernels/workspace.js";
 
 /**

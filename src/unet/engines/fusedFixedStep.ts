@@ -4,8 +4,13 @@ import { outputSlopeOutside } from "../../cells/output.js";
 import type { CellArray } from "../../cells/spec.js";
 import type { CellSystem } from "../../cells/system.js";
 import { activeKernel } from "../../kernels/choice.js";
-import { correlateAdd3x3F32, newTaps3x3F32, type Taps3x3F32 } from "../../kernels/taps3x3F32.js";
-import { newTaps3x3Simd, type Taps3x3Simd } from "../../kernels/taps3x3Simd.js";
+import { correlateAdd3x3F32 } from "../../kernels/correlate3x3F32.js";
+import {
+  newTaps3x3F32,
+  newTaps3x3Simd,
+  type Taps3x3F32,
+  type Taps3x3Simd,
+} from "../../kernels/taps3x3Simd.js";
 import { kernelRegions, kernelRegionsF32 } from "../../kernels/workspace.js";
 import { solverFailure } from "../../solvers/failure.js";
 import { type ExplicitTableau, stepGrid } from "../../solvers/fixedStep.js";
