@@ -77,6 +77,41 @@ describe("cellspice sample", () => {
     expect(existsSync(at("run/samples-ideal.png"))).toBe(false);
   });
 
+  it("sample --precision float32 runs the trained engine's float32 correlation, close to float64; other engines refuse it", async () => {
+    const r = await cli([
+      "sample",
+      MODEL,
+      ...SMALL,
+      "--precision",
+      "float32",
+      "--out-dir",
+      at("f32"),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(at("f32/summary.json"), "utf8"));
+    expect(summary.sets[0].engine.precision).toMatch(/^float32 correlation/);
+    // the float64 run of the first test, from the same seeded noise
+    const a = readSamples(at("run")).tensors.get("x0")!.data;
+    const b = readSamples(at("f32")).tensors.get("x0")!.data;
+    let worst = 0;
+    for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
+    expect(worst).toBeLessThan(1e-4);
+    const bad = await cli([
+      "sample",
+      MODEL,
+      ...SMALL,
+      "--engine",
+      "cell",
+      "--precision",
+      "float32",
+      "--out-dir",
+      at("f32cell"),
+    ]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/--precision.*--engine trained/s);
+    expect(existsSync(at("f32cell"))).toBe(false);
+  });
+
   it("sample --noise FILE reproduces a run bit for bit (its own samples.safetensors holds x_T); -q is silent", async () => {
     const first = await cli(["-q", "sample", CONV, ...SMALL, "--out-dir", at("conv")]);
     expect(first.code, first.stderr).toBe(0);

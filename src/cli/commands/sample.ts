@@ -1,5 +1,6 @@
 import { basename, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
+import { ValidationError } from "../../core/errors.js";
 import { ddimTimesteps, ddpmSchedule, MAX_PER_CLASS } from "../../diffusion/index.js";
 import { circuitEngine } from "../../hardware/index.js";
 import { loadLenet, type MnistReference, mnistDir, mnistReference } from "../../metrics/index.js";
@@ -42,6 +43,7 @@ interface Flags {
   steps?: string;
   w: string;
   engine?: "trained" | "cell";
+  precision?: "float64" | "float32";
   seed: string;
   noise?: string;
   batch: string;
@@ -99,6 +101,14 @@ export function registerSample(program: Command): void {
         "--engine <name>",
         "what computes the cellular layers: trained (their training solver, parity with PyTorch) or cell (the continuous cell, adaptive; default with --hardware)",
       ).choices(["trained", "cell"]),
+    )
+    .addOption(
+      new Option(
+        "--precision <p>",
+        "trained engine: float64 (parity with PyTorch) or float32 (the correlation in float32 SIMD, the state float64; docs/unet.md)",
+      )
+        .choices(["float64", "float32"])
+        .default("float64"),
     )
     .option(
       "--rtol <r>",
@@ -208,13 +218,22 @@ Example:
         return e;
       };
       const engineName = flags.engine ?? (flags.hardware ? "cell" : "trained");
+      const precision = flags.precision ?? "float64";
+      if (precision !== "float64" && engineName !== "trained")
+        throw new ValidationError(
+          "--precision",
+          `${precision} with the ${engineName} engine`,
+          "float64, or --engine trained for float32",
+        );
       const engines: { name: string; engine: LayerEngine }[] = [
         {
           name: engineName,
           engine:
             engineName === "cell"
               ? threaded({ kind: "cell", options: tol }, () => cellEngine(tol))
-              : threaded({ kind: "trained" }, () => trainedEngine()),
+              : threaded({ kind: "trained", options: { precision } }, () =>
+                  trainedEngine({ precision }),
+                ),
         },
       ];
       let hardware: { profile: string; mismatchSeed: number | string } | undefined;

@@ -1,6 +1,6 @@
 import type { LayerEngine } from "../layerEngine.js";
 import { type CellEngineOptions, cellEngine } from "./cell.js";
-import { trainedEngine } from "./trained.js";
+import { type TrainedEngineOptions, trainedEngine } from "./trained.js";
 
 /**
  * A layer engine described as data, so that a worker thread can build the same engine as the
@@ -17,7 +17,7 @@ import { trainedEngine } from "./trained.js";
  *            element, so every slice of a batch sees the same circuit).
  */
 export type EngineSpec =
-  | { readonly kind: "trained" }
+  | { readonly kind: "trained"; readonly options?: TrainedEngineOptions }
   | { readonly kind: "cell"; readonly options?: CellEngineOptions }
   | {
       readonly kind: "module";
@@ -30,7 +30,7 @@ export type EngineSpec =
 export function builtinEngine(spec: EngineSpec): LayerEngine | undefined {
   switch (spec.kind) {
     case "trained":
-      return trainedEngine();
+      return trainedEngine(spec.options);
     case "cell":
       return cellEngine(spec.options);
     default:
