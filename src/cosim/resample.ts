@@ -1,12 +1,11 @@
 import { ValidationError } from "../core/errors.js";
 
 /**
- * Piecewise-linear resampling of row-major waveforms (nt × n) from times `tSrc` onto `tDst`.
- * Used only where two recorded trajectories on different grids must be compared: co-simulation
- * itself evaluates cellspice's continuous solution at ngspice's own time points, so neither
- * engine's data is interpolated there. Linear interpolation cannot overshoot (it stays within
- * the samples' range); its error is bounded by h²·max|x''|/8 for grid spacing h, which
- * `interpolationErrorBound` reports so a comparison can tell it apart from engine error.
+ * Piecewise-linear resampling of row-major waveforms (nt × n) from times `tSrc` onto `tDst`:
+ * cannot overshoot (it stays within the samples' range); its error is bounded by h²·max|x''|/8
+ * for grid spacing h. The single-array co-simulation evaluates cellspice's continuous solution
+ * at ngspice's own time points and needs no resampling; a layer's tiles, compared on one grid,
+ * use resampleCubic below, which falls back to this.
  */
 export function resampleLinear(
   tSrc: ArrayLike<number>,
@@ -23,28 +22,6 @@ export function resampleLinear(
     linearAt(tSrc, ySrc, n, seg, t, out, k);
   }
   return out;
-}
-
-/**
- * An estimate of linear interpolation's worst error on a grid: max over intervals of
- * h²/8·|x''| with x'' from second differences of the samples.
- */
-export function interpolationErrorBound(t: ArrayLike<number>, y: Float64Array, n: number): number {
-  let worst = 0;
-  for (let k = 1; k + 1 < t.length; k++) {
-    const h0 = t[k] - t[k - 1];
-    const h1 = t[k + 1] - t[k];
-    if (!(h0 > 0 && h1 > 0)) continue;
-    const h = Math.max(h0, h1);
-    for (let p = 0; p < n; p++) {
-      const d2 =
-        (2 *
-          ((y[(k + 1) * n + p] - y[k * n + p]) / h1 - (y[k * n + p] - y[(k - 1) * n + p]) / h0)) /
-        (h0 + h1);
-      worst = Math.max(worst, (h * h * Math.abs(d2)) / 8);
-    }
-  }
-  return worst;
 }
 
 /**
