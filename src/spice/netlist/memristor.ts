@@ -174,9 +174,9 @@ function smoothBody(): string[] {
  * far a Newton iterate throws it, each term 1/(e^{eo∓v/σ} + c) lies in [0, 1/c] = [0, 2·rate_cap]
  * and its derivative −e^{·}/(e^{·} + c)² in [−1/(4c), 0], so w's current and its Jacobian stay
  * bounded. (The uncapped smooth model has no such bound, so smoothBody keeps its log-rates
- * inline.) They halve ngspice's device-evaluation time: ngspice differentiates each B-source
- * symbolically without sharing subexpressions, and the inline form repeated the log-rate in
- * four exponentials (docs/performance.md).
+ * inline.) They cut ngspice's device-evaluation time by about 40 % (docs/export.md): ngspice
+ * differentiates each B-source symbolically without sharing subexpressions, and the inline form
+ * wrote each log-rate out twice, once per exponential.
  */
 function smoothV1Body(): string[] {
   const v = "min(max(v(vv),-1e1),1e1)";
