@@ -1,15 +1,11 @@
+import { type CellRectangle, fitsGrid } from "../cells/rectangle.js";
 import type { CellArray } from "../cells/spec.js";
 import { ValidationError } from "../core/errors.js";
 import type { TrainedExport } from "./exportDir.js";
 import { layerArray } from "./unetExport.js";
 
 /** A window of a layer: `rows` × `cols` cells from (row0, col0). */
-export interface LayerWindow {
-  rows: number;
-  cols: number;
-  row0: number;
-  col0: number;
-}
+export type LayerWindow = CellRectangle;
 
 /**
  * A trained layer on a window of its golden input (the first batch element): the layer's own
@@ -23,18 +19,7 @@ export function goldenWindowLayer(exp: TrainedExport, layer: string, w: LayerWin
   const t = exp.golden?.get(name);
   if (!t) throw new ValidationError("golden", `no tensor ${name}`, "an export with golden data");
   const [, cin, rows, cols] = t.shape;
-  const fits =
-    Number.isInteger(w.rows) &&
-    Number.isInteger(w.cols) &&
-    Number.isInteger(w.row0) &&
-    Number.isInteger(w.col0) &&
-    w.rows >= 1 &&
-    w.cols >= 1 &&
-    w.row0 >= 0 &&
-    w.col0 >= 0 &&
-    w.row0 + w.rows <= rows &&
-    w.col0 + w.cols <= cols;
-  if (!fits) {
+  if (!fitsGrid(w, rows, cols)) {
     throw new ValidationError(
       "window",
       `${w.rows}×${w.cols} at (${w.row0}, ${w.col0})`,

@@ -1,17 +1,10 @@
 import { sourceIndex } from "../../cells/boundary.js";
+import { type CellRectangle, fitsGrid } from "../../cells/rectangle.js";
 import type { CellArray } from "../../cells/spec.js";
 import { ValidationError } from "../../core/errors.js";
 
-/**
- * A rectangle of cell positions (every channel) that a netlist holds as real cells: the whole
- * array, or one tile of it. Rows row0…row0+rows−1, columns col0…col0+cols−1, zero-based.
- */
-export interface CellRegion {
-  readonly row0: number;
-  readonly col0: number;
-  readonly rows: number;
-  readonly cols: number;
-}
+/** A rectangle of cell positions (every channel) that a netlist holds as real cells: the whole array, or one tile of it. */
+export type CellRegion = CellRectangle;
 
 export function wholeRegion(array: Pick<CellArray, "rows" | "cols">): CellRegion {
   return { row0: 0, col0: 0, rows: array.rows, cols: array.cols };
@@ -26,18 +19,7 @@ export function isWholeArray(r: CellRegion, array: Pick<CellArray, "rows" | "col
 }
 
 export function checkRegion(r: CellRegion, array: Pick<CellArray, "rows" | "cols">): void {
-  const ok =
-    Number.isInteger(r.row0) &&
-    Number.isInteger(r.col0) &&
-    Number.isInteger(r.rows) &&
-    Number.isInteger(r.cols) &&
-    r.row0 >= 0 &&
-    r.col0 >= 0 &&
-    r.rows >= 1 &&
-    r.cols >= 1 &&
-    r.row0 + r.rows <= array.rows &&
-    r.col0 + r.cols <= array.cols;
-  if (!ok) {
+  if (!fitsGrid(r, array.rows, array.cols)) {
     throw new ValidationError(
       "region",
       `rows ${r.row0}+${r.rows}, columns ${r.col0}+${r.cols}`,
