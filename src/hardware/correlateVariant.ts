@@ -1,4 +1,6 @@
 import type { Template } from "../cells/template.js";
+import { activeKernel } from "../kernels/choice.js";
+import { newVariant3x3Simd, type Variant3x3Simd } from "../kernels/variant3x3Simd.js";
 
 /**
  * The space-variant 3×3 cross-correlation: every output cell (o, i, j) has its own coefficients,
@@ -257,4 +259,172 @@ function sparseKernel(
       for (let j = 0; j < cols; j++) out[d + j] += K[kRow + j * 9] * P[s + j];
     }
   }
+}
+
+/**
+ * A space-variant 3×3 correlation bound to one set of per-cell coefficients (a mapped layer's A):
+ * `correlateAdd(padded, out)` adds what correlateAddVariant3x3(programmed, coeffs, padded, pad,
+ * rows, cols, out) adds, with the same bits.
+ */
+export interface VariantCorrelator {
+  /** "wasm": the coefficients live tap-major in a WebAssembly SIMD instance's memory. */
+  readonly kind: "wasm" | "scalar";
+  /** Bytes the correlator holds beyond `coeffs` itself (the tap-major copy, its work regions). */
+  readonly bytes: number;
+  correlateAdd(padded: Float64Array, out: Float64Array): void;
+}
+
+/**
+ * The correlator of CELLSPICE_KERNEL's choice (src/kernels activeKernel): WebAssembly SIMD, with
+ * the coefficients copied once, tap-major, into an instance of their own, or the scalar
+ * reference on `coeffs`.
+ */
+export function variantCorrelator(
+  programmed: Template,
+  coeffs: Float64Array,
+  pad: number,
+  rows: number,
+  cols: number,
+): VariantCorrelator {
+  const simd = activeKernel() === "wasm" ? newVariant3x3Simd() : null;
+  if (simd === null)
+    return {
+      kind: "scalar",
+      bytes: 0,
+      correlateAdd: (padded, out) =>
+        correlateAddVariant3x3(programmed, coeffs, padded, pad, rows, cols, out),
+    };
+  return simdCorrelator(simd, programmed, coeffs, pad, rows, cols);
+}
+
+const SLACK = 16;
+const align16 = (bytes: number) => (bytes + 15) & ~15;
+
+function simdCorrelator(
+  simd: Variant3x3Simd,
+  programmed: Template,
+  coeffs: Float64Array,
+  pad: number,
+  rows: number,
+  cols: number,
+): VariantCorrelator {
+  const C = programmed.inChannels;
+  const O = programmed.outChannels;
+  const data = programmed.data;
+  const plane = rows * cols;
+  const pc = cols + 2 * pad;
+  const planeIn = (rows + 2 * pad) * pc;
+  const pairs = Math.ceil(cols / 2);
+
+  // The plan, decided once from the programmed template exactly as correlateAddVariant3x3 decides.
+  type Step = { kind: "dense4" | "dense1" | "sparse"; o: number; c: number; at: number };
+  const plan: Omit<Step, "at">[] = [];
+  const blocked = O - (O % 4);
+  for (let o = 0; o < blocked; o += 4)
+    for (let c = 0; c < C; c++) {
+      const nz = nonZeroTaps(data, (o * C + c) * 9, C * 9, 4);
+      if (nz === 0) continue;
+      if (nz >= 12) plan.push({ kind: "dense4", o, c });
+      else for (let b = o; b < o + 4; b++) plan.push({ kind: "sparse", o: b, c });
+    }
+  for (let o = blocked; o < O; o++)
+    for (let c = 0; c < C; c++) {
+      const nz = nonZeroTaps(data, (o * C + c) * 9, 0, 1);
+      if (nz === 0) continue;
+      plan.push({ kind: nz >= 3 ? "dense1" : "sparse", o, c });
+    }
+
+  // float32 storage where it is exact (every coefficient a float32 value, as mapLayer realises
+  // mismatched ones): half the bytes that every evaluation streams, the same products.
+  let single = true;
+  for (let k = 0; k < coeffs.length && single; k++) single = Math.fround(coeffs[k]) === coeffs[k];
+  const b = single ? 4 : 8;
+  // Each dense step's coefficients packed as its kernel reads them (variant3x3Simd.ts), each
+  // sparse kernel's tap-major (9 × H·W), one after another; values, not bytes.
+  const outputsOf = (kind: Step["kind"]) => (kind === "dense4" ? 4 : 1);
+  const valuesOf = (kind: Step["kind"]) =>
+    kind === "sparse" ? 9 * plane : rows * pairs * outputsOf(kind) * 9 * 2;
+  const steps: Step[] = [];
+  let values = 0;
+  for (const s of plan) {
+    steps.push({ ...s, at: values });
+    values += valuesOf(s.kind);
+  }
+  const paddedAt = align16(b * values + SLACK);
+  const outAt = align16(paddedAt + 8 * C * planeIn + SLACK);
+  const end = outAt + 8 * O * plane + SLACK;
+  const memory = simd.memory;
+  if (memory.buffer.byteLength < end)
+    memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  const buffer = memory.buffer;
+  const K = single ? new Float32Array(buffer, 0, values) : new Float64Array(buffer, 0, values);
+  const P = new Float64Array(buffer, paddedAt, C * planeIn);
+  const out = new Float64Array(buffer, outAt, O * plane);
+  const coefficient = (o: number, c: number, p: number, m: number) =>
+    coeffs[((o * C + c) * plane + p) * 9 + m];
+  for (const { kind, o, c, at } of steps) {
+    if (kind === "sparse") {
+      for (let m = 0; m < 9; m++)
+        for (let p = 0; p < plane; p++) K[at + m * plane + p] = coefficient(o, c, p, m);
+      continue;
+    }
+    const nb = outputsOf(kind);
+    for (let i = 0; i < rows; i++)
+      for (let jp = 0; jp < pairs; jp++)
+        for (let x = 0; x < nb; x++)
+          for (let m = 0; m < 9; m++) {
+            const v = at + 2 * (((i * pairs + jp) * nb + x) * 9 + m);
+            const j = 2 * jp;
+            K[v] = coefficient(o + x, c, i * cols + j, m);
+            K[v + 1] = j + 1 < cols ? coefficient(o + x, c, i * cols + j + 1, m) : 0;
+          }
+  }
+  const variant1 = single ? simd.variant1f32 : simd.variant1;
+  const variant4 = single ? simd.variant4f32 : simd.variant4;
+
+  const window = ((pad - 1) * pc + (pad - 1)) * 8;
+  const sparse = (o: number, c: number, at: number) => {
+    const q = (o * C + c) * 9;
+    for (let m = 0; m < 9; m++) {
+      if (data[q + m] === 0) continue;
+      const dk = (m / 3) | 0;
+      const dl = m - 3 * dk;
+      const src = c * planeIn + (dk - 1 + pad) * pc + (dl - 1 + pad);
+      const kTap = at + m * plane;
+      for (let i = 0; i < rows; i++) {
+        const s = src + i * pc;
+        const d = o * plane + i * cols;
+        const k = kTap + i * cols;
+        for (let j = 0; j < cols; j++) out[d + j] += K[k + j] * P[s + j];
+      }
+    }
+  };
+  return {
+    kind: "wasm",
+    bytes: end,
+    correlateAdd: (padded, target) => {
+      P.set(padded.subarray(0, P.length));
+      // The target may be longer (an M-CellNN's dx/dt followed by dw/dt): its first O·H·W values.
+      out.set(target.subarray(0, out.length));
+      for (const { kind, o, c, at } of steps) {
+        if (kind === "sparse") {
+          sparse(o, c, at);
+          continue;
+        }
+        const nb = outputsOf(kind);
+        (nb === 4 ? variant4 : variant1)(
+          b * at,
+          0,
+          paddedAt + 8 * c * planeIn + window,
+          8 * pc,
+          outAt + 8 * o * plane,
+          8 * plane,
+          rows,
+          cols,
+          b * pairs * nb * 9 * 2,
+        );
+      }
+      target.set(out);
+    },
+  };
 }

@@ -13,10 +13,12 @@ import { type ProgrammedTemplates, programTemplates } from "./programming.js";
  * A trained cellular layer as realised on one circuit (one mismatch seed, one image size): every
  * cell (o, i, j) has its own transconductors, so A and B are stored per cell,
  *
- *   A_cell[o][c][i·W + j][m] = A_q[o][c][m] · (1 + σ·ε),   ε ~ N(0, 1)
+ *   A_cell[o][c][i·W + j][m] = fl32(A_q[o][c][m] · (1 + σ·ε)),   ε ~ N(0, 1)
  *   z_cell[o][i·W + j]       = z_q[o] · (1 + σ·ε) + σ_off·ε'
  *
- * (m the 3×3 tap, A_q the programmed, quantised template), and an M-CellNN cell has its own
+ * (m the 3×3 tap, A_q the programmed, quantised template; fl32 rounds to the nearest float32, a
+ * relative change of at most 6e-8, so that the SIMD correlation streams half the bytes with the
+ * same products — src/hardware/correlateVariant.ts), and an M-CellNN cell has its own
  * memristor with its own parameters and w(0). Each draw comes from
  * `randomStream(seed, layer, what…)` at the index of (channel, row, col, coefficient), so the
  * realisation depends only on the seed, the layer and its size — never on batch or order.
@@ -91,7 +93,10 @@ export function mapLayer(
           const draw = ((o * plane + p) * cin + c) * 9;
           for (let m = 0; m < 9; m++) {
             const a = src[q + m];
-            out[dst + m] = stream && a !== 0 ? a * (1 + sigma * stream.normal(draw + m)) : a;
+            // A mismatched coefficient is a float32 value (relative rounding ≤ 6e-8, far below
+            // any σ of interest): the SIMD path streams it as float32, with the same products.
+            out[dst + m] =
+              stream && a !== 0 ? Math.fround(a * (1 + sigma * stream.normal(draw + m))) : a;
           }
         }
       }

@@ -1,6 +1,10 @@
 import { fillBorder, fillPadded } from "../cells/boundary.js";
 import type { OdeSystem } from "../solvers/types.js";
-import { correlateAddVariant3x3 } from "./correlateVariant.js";
+import {
+  correlateAddVariant3x3,
+  type VariantCorrelator,
+  variantCorrelator,
+} from "./correlateVariant.js";
 import { type MappedLayer, mappedCells } from "./mappedLayer.js";
 
 /**
@@ -34,7 +38,7 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
   const paddedU = new Float64Array(paddedLength(inputChannels));
   const uFixed = boundary.kind === "fixed" ? boundary.u : 0;
   fillPadded(boundary, uFixed, u, inputChannels, rows, cols, pad, paddedU);
-  correlateAddVariant3x3(layer.programmed.B, layer.B, paddedU, pad, rows, cols, constantInput);
+  correlator(layer, "B", pad).correlateAdd(paddedU, constantInput);
 
   const paddedY = new Float64Array(paddedLength(channels));
   const yFixed = boundary.kind === "fixed" ? boundary.y : 0;
@@ -45,6 +49,7 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
   const stuckValue = layer.stuckOutput;
   const pc = cols + 2 * pad;
   const plane = (rows + 2 * pad) * pc;
+  const feedback = correlator(layer, "A", pad);
   const templateCurrent = (x: Float64Array, dxdt: Float64Array) => {
     for (let c = 0; c < channels; c++) {
       for (let i = 0; i < rows; i++) {
@@ -59,7 +64,7 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
       }
     }
     fillBorder(boundary, yFixed, paddedY, channels, rows, cols, pad);
-    correlateAddVariant3x3(layer.programmed.A, layer.A, paddedY, pad, rows, cols, dxdt);
+    feedback.correlateAdd(paddedY, dxdt);
   };
   const output = (x: Float64Array, y: Float64Array) => {
     for (let k = 0; k < n; k++) {
@@ -114,4 +119,26 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
     },
     output,
   };
+}
+
+const correlators = new WeakMap<MappedLayer, { A?: VariantCorrelator; B?: VariantCorrelator }>();
+
+/**
+ * The A (or B) correlation of a mapped layer, set up once per layer (the SIMD path copies the
+ * per-cell coefficients into a WebAssembly instance of its own, kept as long as the layer) and
+ * shared by every system built on it. Calls are sequential: one thread evaluates one system at a
+ * time.
+ */
+function correlator(layer: MappedLayer, which: "A" | "B", pad: number): VariantCorrelator {
+  let entry = correlators.get(layer);
+  if (!entry) {
+    entry = {};
+    correlators.set(layer, entry);
+  }
+  let c = entry[which];
+  if (!c) {
+    c = variantCorrelator(layer.programmed[which], layer[which], pad, layer.rows, layer.cols);
+    entry[which] = c;
+  }
+  return c;
 }

@@ -32,7 +32,10 @@ export interface LayerResources {
   readonly staticEnergy: number;
   /** … and charging the capacitors (C·V_s² each) plus the DAC and ADC conversions. */
   readonly dynamicEnergy: number;
-  /** Bytes the circuit engine holds for this layer's per-cell mismatch (A, B, z per cell). */
+  /**
+   * Bytes the circuit engine holds for this layer's per-cell mismatch: A, B (float64) and z per
+   * cell, and the float32 copies of A and B that the SIMD kernels stream (mismatchBytesPerCell).
+   */
   readonly mismatchBytes: number;
 }
 
@@ -113,10 +116,9 @@ export function hardwareResources(
       cells * capacitance * scales.Vs * scales.Vs +
       Ci * plane * e.dac_energy +
       cells * e.adc_energy;
-    const perCellBytes = 8 * (9 * (C + Ci) + 1);
-    const mismatchBytes = perCellBytes * cells;
+    const mismatchBytes = mismatchBytesPerCell(C, Ci) * cells;
     const f = 128 / options.nFeat;
-    scaled128 += 8 * (9 * (C * f + (Ci === 1 ? 1 : Ci * f)) + 1) * C * f * plane;
+    scaled128 += mismatchBytesPerCell(C * f, Ci === 1 ? 1 : Ci * f) * C * f * plane;
     out.push({
       name: spec.name,
       channels: C,
@@ -173,4 +175,14 @@ export function hardwareResources(
         "the digital layers (convolutions outside the cellular blocks, norms, embeddings) are not counted",
     },
   };
+}
+
+/**
+ * Bytes per cell of a mapped layer with C feedback and Ci control inputs: its 9·(C + Ci) per-cell
+ * coefficients as float64 (MappedLayer A, B: the scalar path, the netlists) and as float32 (the
+ * WebAssembly SIMD kernels' packed copy, src/hardware/correlateVariant.ts; an odd column count
+ * pads each row by one cell, not counted), and its bias as float64.
+ */
+export function mismatchBytesPerCell(C: number, Ci: number): number {
+  return (8 + 4) * 9 * (C + Ci) + 8;
 }

@@ -26,30 +26,104 @@ import { I32, op, V128, type WasmFunction, wasmModule } from "./wasmBinary.js";
  *   6 rows, 7 cols
  */
 function tapsFunction(name: string, nb: number, lanes: SimdLanes): WasmFunction {
+  return threeByThreeFunction(name, nb, lanes, splatCoefficients(lanes));
+}
+
+/**
+ * Where the generated 3×3 kernel takes the coefficient vector of output x, tap m from: the
+ * instructions that set it up (once per call and once per row) and the ones that push it. The
+ * locals it may use come after the generator's own: i32 from `firstI32`, v128 from `firstV128`.
+ */
+export interface CoefficientSource {
+  /** i32 parameters of the function (the generator's eight, plus the source's own after them). */
+  readonly params: number;
+  /** Locals it needs for `nb` outputs. */
+  readonly i32Locals: (nb: number) => number;
+  readonly v128Locals: (nb: number) => number;
+  readonly setup: (l: SourceLocals) => ReadonlyArray<number>;
+  readonly perRow: (l: SourceLocals) => ReadonlyArray<number>;
+  /** Run before each vector of columns (and the tail), J set. */
+  readonly perVector: (l: SourceLocals) => ReadonlyArray<number>;
+  readonly push: (l: SourceLocals, x: number, m: number) => ReadonlyArray<number>;
+}
+
+/** The locals a coefficient source sees (indices). */
+export interface SourceLocals {
+  readonly coef: number;
+  readonly stride: number;
+  readonly row: number;
+  readonly j: number;
+  readonly end: number;
+  readonly nb: number;
+  readonly firstI32: number;
+  readonly firstV128: number;
+}
+
+/** One coefficient per tap and output, the same for every cell: splat into a v128 local once. */
+function splatCoefficients(lanes: SimdLanes): CoefficientSource {
+  const local = (l: SourceLocals, x: number, m: number) => l.firstV128 + 9 * x + m;
+  return {
+    params: 8,
+    i32Locals: () => 0,
+    v128Locals: (nb) => 9 * nb,
+    setup: (l) => {
+      const code: number[] = [];
+      for (let x = 0; x < l.nb; x++)
+        for (let m = 0; m < 9; m++)
+          code.push(
+            ...op.get(l.coef),
+            ...op.i32(x),
+            ...op.get(l.stride),
+            ...op.i32Mul,
+            ...op.i32Add,
+            ...lanes.splat(lanes.bytes * m),
+            ...op.set(local(l, x, m)),
+          );
+      return code;
+    },
+    perRow: () => [],
+    perVector: () => [],
+    push: (l, x, m) => op.get(local(l, x, m)),
+  };
+}
+
+/**
+ * The generator behind both kernel families: `nb` outputs (1 or 4) of one input channel's 3×3
+ * window, `lanes.lanes` columns per vector, the coefficients from `source`.
+ */
+export function threeByThreeFunction(
+  name: string,
+  nb: number,
+  lanes: SimdLanes,
+  source: CoefficientSource,
+): WasmFunction {
   const [COEF, STRIDE, BASE, PC, OUT, PLANE, ROWS, COLS] = [0, 1, 2, 3, 4, 5, 6, 7];
   // J: byte offset of column j in its row; END: bytes per row of values.
-  const [I, J, S0, S1, S2, OROW, END, ADDR] = [8, 9, 10, 11, 12, 13, 14, 15];
+  const P = source.params;
+  const [I, J, S0, S1, S2, OROW, END, ADDR] = [P, P + 1, P + 2, P + 3, P + 4, P + 5, P + 6, P + 7];
   const { bytes, tail } = lanes;
-  const firstCoef = 16 + tail.i32Locals;
-  const coefLocal = (x: number, m: number) => firstCoef + 9 * x + m;
-  const pLocal = (r: number, l: number) => firstCoef + 9 * nb + 3 * r + l;
-  const tailLocals = { j: J, end: END, addr: ADDR, i32: 16, v128: firstCoef + 9 * nb + 9 };
+  const firstI32 = P + 8 + tail.i32Locals;
+  const sourceI32 = source.i32Locals(nb);
+  const sourceV128 = source.v128Locals(nb);
+  const firstV128 = firstI32 + sourceI32;
+  const pLocal = (r: number, l: number) => firstV128 + sourceV128 + 3 * r + l;
+  const tailLocals = { j: J, end: END, addr: ADDR, i32: P + 8, v128: firstV128 + sourceV128 + 9 };
+  const locals: SourceLocals = {
+    coef: COEF,
+    stride: STRIDE,
+    row: I,
+    j: J,
+    end: END,
+    nb,
+    firstI32,
+    firstV128,
+  };
   const body: number[] = [];
   const emit = (...parts: ReadonlyArray<number>[]) => {
     for (const p of parts) body.push(...p);
   };
 
-  for (let x = 0; x < nb; x++)
-    for (let m = 0; m < 9; m++)
-      emit(
-        op.get(COEF),
-        op.i32(x),
-        op.get(STRIDE),
-        op.i32Mul,
-        op.i32Add,
-        lanes.splat(bytes * m),
-        op.set(coefLocal(x, m)),
-      );
+  emit(source.setup(locals));
   emit(op.get(COLS), op.i32(bytes), op.i32Mul, op.set(END), op.i32(0), op.set(I));
 
   // The nine input vectors at byte offset J of the three rows, then each output's update.
@@ -66,7 +140,7 @@ function tapsFunction(name: string, nb: number, lanes: SimdLanes): WasmFunction 
         );
   };
   const term = (x: number, m: number) =>
-    emit(op.get(coefLocal(x, m)), op.get(pLocal((m / 3) | 0, m % 3)), lanes.mul);
+    emit(source.push(locals, x, m), op.get(pLocal((m / 3) | 0, m % 3)), lanes.mul);
   const updates = (store: ReadonlyArray<number>) => {
     const add = lanes.add;
     for (let x = 0; x < nb; x++) {
@@ -96,15 +170,18 @@ function tapsFunction(name: string, nb: number, lanes: SimdLanes): WasmFunction 
   emit(op.get(BASE), op.get(I), op.get(PC), op.i32Mul, op.i32Add, op.tee(S0));
   emit(op.get(PC), op.i32Add, op.tee(S1), op.get(PC), op.i32Add, op.set(S2));
   emit(op.get(OUT), op.get(I), op.get(END), op.i32Mul, op.i32Add, op.set(OROW));
+  emit(source.perRow(locals));
   emit(op.i32(0), op.set(J));
   emit(op.block, op.loop);
   emit(op.get(J), op.i32(16), op.i32Add, op.get(END), op.i32GtS, op.brIf(1));
+  emit(source.perVector(locals));
   loadWindow();
   updates(op.v128Store(0));
   emit(op.get(J), op.i32(16), op.i32Add, op.set(J), op.br(0));
   emit(op.end, op.end);
   emit(op.get(J), op.get(END), op.i32LtS, op.if);
   emit(tail.prepare(tailLocals));
+  emit(source.perVector(locals));
   loadWindow();
   updates(tail.store(tailLocals));
   emit(op.end);
@@ -113,10 +190,10 @@ function tapsFunction(name: string, nb: number, lanes: SimdLanes): WasmFunction 
 
   return {
     name,
-    params: 8,
+    params: P,
     locals: [
-      [8 + tail.i32Locals, I32],
-      [9 * nb + 9 + tail.v128Locals, V128],
+      [8 + tail.i32Locals + sourceI32, I32],
+      [sourceV128 + 9 + tail.v128Locals, V128],
     ],
     body,
   };

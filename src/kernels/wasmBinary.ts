@@ -62,11 +62,14 @@ export const op = {
   i32GeS: [0x4e],
   i32Eq: [0x46],
   i32ShrS: [0x75],
+  i32ShrU: [0x76],
   drop: [0x1a],
   /** v128.load with an 8-byte alignment hint (unaligned addresses are allowed). */
   v128Load: (offset: number) => [0xfd, ...uleb(0x00), 3, ...uleb(offset)],
   v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 3, ...uleb(offset)],
   v128Load64Splat: (offset: number) => [0xfd, ...uleb(0x0a), 3, ...uleb(offset)],
+  /** Loads 8 bytes into lanes 0–1 of an f32x4 (the rest zero). */
+  v128Load64Zero: (offset: number) => [0xfd, ...uleb(0x5d), 3, ...uleb(offset)],
   v128Load32Splat: (offset: number) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
   /** Stores lane `lane` of an f32x4 (4 bytes). */
   v128Store32Lane: (offset: number, lane: number) => [
@@ -86,6 +89,8 @@ export const op = {
   ],
   f64x2Add: [0xfd, ...uleb(0xf0)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],
+  /** The two low f32 lanes widened to an f64x2. */
+  f64x2PromoteLowF32x4: [0xfd, ...uleb(0x5f)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
 } as const;

@@ -42,7 +42,7 @@ describe("hardwareResources", () => {
     expect(l.ops).toBe(2 * (7 + 5) * 20);
     expect(r.totals.settlingPerImage).toBeCloseTo(10 * 2 * tau, 18);
     expect(r.totals.pJPerOp).toBeCloseTo(((l.staticEnergy + l.dynamicEnergy) / l.ops) * 1e12, 9);
-    expect(l.mismatchBytes).toBe(8 * (9 * (3 + 2) + 1) * cells);
+    expect(l.mismatchBytes).toBe((12 * 9 * (3 + 2) + 8) * cells);
     expect(ACE16K.pJPerOp).toBeCloseTo(12.12, 2);
   });
 

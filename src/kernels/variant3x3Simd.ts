@@ -1,0 +1,126 @@
+import { F64X2 } from "./simdLanes.js";
+import { type CoefficientSource, threeByThreeFunction } from "./taps3x3Simd.js";
+import { op, wasmModule } from "./wasmBinary.js";
+
+/**
+ * The space-variant 3×3 taps in WebAssembly SIMD (float64 arithmetic, two columns per vector):
+ * every output cell has its own nine coefficients. They are packed in the order the kernel reads
+ * them, so that one pointer walks them with constant offsets: for nb outputs (1 or 4) of one
+ * input channel, with JP = ⌈cols / 2⌉ column pairs,
+ *
+ *   vector ((i·JP + jp)·nb + x)·9 + m  =  [K_x,m(i, 2·jp), K_x,m(i, 2·jp + 1)]
+ *
+ * (output x, tap m, row i; the second lane of an odd row's last pair is 0). Each vector is two
+ * float64 (16 bytes) or two float32 (8 bytes, widened exactly to float64 on load: half the bytes
+ * to stream, the same products when the coefficients are float32 values). Each lane adds in the
+ * order of the scalar reference (src/hardware/correlateVariant.ts, dense kernels) and of the
+ * shared kernels (threeByThreeFunction), so the results are the same bits.
+ *
+ * Parameters: the eight of taps3x3Simd (coef = the block's first vector, stride unused, base,
+ * pc, out, plane, rows, cols), then 8 rowStride = bytes of one row's packed vectors.
+ */
+function packedCoefficients(b: 8 | 4): CoefficientSource {
+  const ROW_STRIDE = 8;
+  const vectorBytes = 2 * b;
+  return {
+    params: 9,
+    // KROW (the row's first vector), KJ (the current column pair's first vector).
+    i32Locals: () => 2,
+    v128Locals: () => 0,
+    setup: () => [],
+    perRow: (l) => [
+      ...op.get(l.coef),
+      ...op.get(l.row),
+      ...op.get(ROW_STRIDE),
+      ...op.i32Mul,
+      ...op.i32Add,
+      ...op.set(l.firstI32),
+    ],
+    // J is 16 bytes per column pair; a pair's vectors take nb·9·vectorBytes.
+    perVector: (l) => [
+      ...op.get(l.firstI32),
+      ...op.get(l.j),
+      ...op.i32(l.nb * 9 * vectorBytes),
+      ...op.i32Mul,
+      ...op.i32(4),
+      ...op.i32ShrU,
+      ...op.i32Add,
+      ...op.set(l.firstI32 + 1),
+    ],
+    push: (l, x, m) =>
+      b === 8
+        ? [...op.get(l.firstI32 + 1), ...op.v128Load((x * 9 + m) * vectorBytes)]
+        : [
+            ...op.get(l.firstI32 + 1),
+            ...op.v128Load64Zero((x * 9 + m) * vectorBytes),
+            ...op.f64x2PromoteLowF32x4,
+          ],
+  };
+}
+
+/**
+ * The module's bytes: exports memory, variant1 and variant4 (float64 coefficients), variant1f32
+ * and variant4f32 (float32 coefficients).
+ */
+export function variant3x3SimdModule(): Uint8Array<ArrayBuffer> {
+  const f64 = packedCoefficients(8);
+  const f32 = packedCoefficients(4);
+  return wasmModule(
+    [
+      threeByThreeFunction("variant1", 1, F64X2, f64),
+      threeByThreeFunction("variant4", 4, F64X2, f64),
+      threeByThreeFunction("variant1f32", 1, F64X2, f32),
+      threeByThreeFunction("variant4f32", 4, F64X2, f32),
+    ],
+    1,
+  );
+}
+
+type Variant = (
+  coef: number,
+  stride: number,
+  base: number,
+  pc: number,
+  out: number,
+  plane: number,
+  rows: number,
+  cols: number,
+  rowStride: number,
+) => void;
+
+/**
+ * An instance of the space-variant kernels: its own memory and the taps for one and four
+ * outputs, on float64 and on float32 coefficients.
+ */
+export interface Variant3x3Simd {
+  readonly memory: WebAssembly.Memory;
+  readonly variant1: Variant;
+  readonly variant4: Variant;
+  readonly variant1f32: Variant;
+  readonly variant4f32: Variant;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/**
+ * A new instance with a memory of its own (a mapped layer keeps its coefficients there for its
+ * lifetime), or null where this engine has no WebAssembly SIMD.
+ */
+export function newVariant3x3Simd(): Variant3x3Simd | null {
+  if (compiled === undefined) {
+    const bytes = variant3x3SimdModule();
+    compiled =
+      typeof WebAssembly === "undefined" || !WebAssembly.validate(bytes)
+        ? null
+        : new WebAssembly.Module(bytes);
+  }
+  if (compiled === null) return null;
+  const exports = new WebAssembly.Instance(compiled).exports;
+  return {
+    memory: exports.memory as WebAssembly.Memory,
+    variant1: exports.variant1 as Variant,
+    variant4: exports.variant4 as Variant,
+    variant1f32: exports.variant1f32 as Variant,
+    variant4f32: exports.variant4f32 as Variant,
+  };
+}
