@@ -84,8 +84,43 @@ export function scalingSection(rows: readonly BenchRow[]): string {
         `${ng && cs ? `${Math.round(ng.wallMs / cs.wallMs).toLocaleString("en-US")}×` : ""} |`,
     );
   }
+  lines.push("", ...userToleranceTable(rows, sizes));
   lines.push("", "<details><summary>Every case</summary>", "", ...rowTable(rows), "", "</details>");
   return lines.join("\n");
+}
+
+/**
+ * DOPRI5 at the tolerance a user would set without a reference (USER_RTOL, atol = rtol/100),
+ * against ngspice at matched accuracy: cellspice's step is the solver's own choice, not the
+ * fastest setting that the reference allows.
+ */
+export const USER_RTOL = 1e-4;
+
+function userToleranceTable(rows: readonly BenchRow[], sizes: readonly number[]): string[] {
+  const isUser = (r: BenchRow) =>
+    r.engine === "cellspice" &&
+    r.solver === "dopri5" &&
+    r.rtol !== undefined &&
+    Math.abs(r.rtol / USER_RTOL - 1) < 1e-9;
+  if (!rows.some(isUser)) return [];
+  const lines = [
+    `DOPRI5 at a user's tolerance, fixed in advance (rtol ${short(USER_RTOL)}, atol ${short(Number((USER_RTOL / 100).toPrecision(3)))}; its error as it comes out, not chosen against the reference), against ngspice at matched accuracy:`,
+    "",
+    "| array | ngspice setting | ngspice time | ngspice error | dopri5 steps (rejected) | dopri5 time | dopri5 error | speed-up |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const n of sizes) {
+    const at = rows.filter((r) => r.rows === n);
+    const ng = fastestMatched(at.filter((r) => r.engine === "ngspice"));
+    const cs = at.find(isUser);
+    if (!cs) continue;
+    lines.push(
+      `| ${n}×${n} | ${ng ? setting(ng) : "—"} | ${ng ? ms(ng.wallMs) : "—"} | ${ng ? sci(ng.error) : ""} | ` +
+        `${cs.steps ?? ""}${cs.rejectedSteps ? ` (${cs.rejectedSteps})` : ""} | ${ms(cs.wallMs)} | ${sci(cs.error)} | ` +
+        `${ng ? `${Math.round(ng.wallMs / cs.wallMs).toLocaleString("en-US")}×` : ""} |`,
+    );
+  }
+  return lines;
 }
 
 function rowTable(rows: readonly BenchRow[]): string[] {

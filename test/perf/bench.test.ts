@@ -116,6 +116,21 @@ describe("bench bookkeeping", () => {
     );
   });
 
+  it("scalingSection(rows) sets DOPRI5 at the user's tolerance beside ngspice, whatever its error", () => {
+    const rows = [
+      // The fastest matched cellspice row (rk4) is not the one this table takes.
+      row({ solver: "rk4", dt: 0.1, wallMs: 1, error: 5e-5 }),
+      row({ rtol: 1e-4, wallMs: 4, steps: 9, rejectedSteps: 2, error: 2e-4 }),
+      row({ engine: "ngspice", solver: "tran", maxStep: 0.03, wallMs: 400, error: 5e-5 }),
+    ];
+    const md = scalingSection(rows);
+    expect(md).toContain("DOPRI5 at a user's tolerance, fixed in advance (rtol 1e-4, atol 1e-6;");
+    expect(md).toContain(
+      "| 8×8 | maxStep 0.03 | 400 ms | 5.0e-5 | 9 (2) | 4.00 ms | 2.0e-4 | 100× |",
+    );
+    expect(scalingSection(rows.filter((r) => r.rtol !== 1e-4))).not.toContain("user's tolerance");
+  });
+
   it("multichannelSection(rows) states the peaks and the fraction of each the stencil reaches", () => {
     const md = multichannelSection([
       row({
