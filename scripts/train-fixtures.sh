@@ -14,14 +14,16 @@
 # written atomically every --ckpt-every steps and at the session's end). Nothing here replaces
 # the committed fixtures: export with `python -m training.export RUN/checkpoint.pt DIR`.
 #
-# Environment: STEPS (budget, default 6000 = 6.4 epochs at batch 64), K (session length, 500),
+# Environment: STEPS (budget, default 2811 = 3 epochs of MNIST's 60,000 at batch 64: the
+# faithful preset's epochs; --epochs 1000 below so that STEPS alone sets it — before, the
+# preset's 3 epochs silently capped a larger STEPS and the loop re-ran the finished run), K (session length, 500),
 # N_FEAT (16), THREADS (1), NICE (15), CURVE_PER_CLASS (4; 0 = no curve), RUNS
 # (training/runs/fixtures), CELLSPICE_MNIST (the data), LENET (classifier checkpoint; trained
 # once into RUNS/lenet.pt if absent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STEPS=${STEPS:-6000}
+STEPS=${STEPS:-2811}
 K=${K:-500}
 N_FEAT=${N_FEAT:-16}
 THREADS=${THREADS:-1}
@@ -65,11 +67,16 @@ train_one() {
   fi
   while [ "$(step_of "$dir")" -lt "$STEPS" ]; do
     # shellcheck disable=SC2086
-    $PY -m training.train --backbone "$b" --preset faithful --n-feat "$N_FEAT" --max-steps "$STEPS" \
+    $PY -m training.train --backbone "$b" --preset faithful --n-feat "$N_FEAT" --max-steps "$STEPS" --epochs 1000 \
       --threads "$THREADS" --device cpu --resume --session-steps "$K" --no-grid $opts --out "$dir" \
       >> "$dir/train.log" 2>&1
     local step
     step=$(step_of "$dir")
+    # A session that trained nothing (the run ended short of STEPS): stop rather than loop.
+    if [ -f "$dir/ckpt-step$step.pt" ]; then
+      echo "$b: no progress past step $step of $STEPS; see $dir/train.log" >&2
+      exit 1
+    fi
     cp "$dir/checkpoint.pt" "$dir/ckpt-step$step.pt"
     # M-CellNN sampling at rk4-wclamp × 128 costs ~64× a CellNN forward: no curve by default there
     if [ "$CURVE_PER_CLASS" != 0 ] && [ "$b" != mcellnn ] || [ "${CURVE_MCELLNN:-0}" = 1 ]; then

@@ -82,8 +82,21 @@ def weights_sha256(net: nn.Module) -> str:
 
 
 def load_classifier(path: str | os.PathLike) -> tuple[LeNet5, dict]:
-    ck = torch.load(path, map_location="cpu", weights_only=False)
+    """A trained classifier: a `train` checkpoint (.pt) or the committed weights (.safetensors,
+    whose metadata hold its test accuracy and weight hash; the hash is checked)."""
     net = LeNet5()
+    if str(path).endswith(".safetensors"):
+        from safetensors import safe_open
+        from safetensors.torch import load_file
+
+        with safe_open(str(path), "pt") as f:
+            meta = dict(f.metadata() or {})
+        net.load_state_dict(load_file(str(path)))
+        sha = weights_sha256(net)
+        if "sha256" in meta and meta["sha256"] != sha:
+            raise ValueError(f"{path}: weights hash {sha} is not the recorded {meta['sha256']}")
+        return net.eval(), {"test_accuracy": float(meta.get("test_accuracy", "nan")), "sha256": sha}
+    ck = torch.load(path, map_location="cpu", weights_only=False)
     net.load_state_dict(ck["state_dict"])
     return net.eval(), {k: v for k, v in ck.items() if k != "state_dict"}
 

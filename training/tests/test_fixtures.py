@@ -56,3 +56,22 @@ def test_fixture_samples_are_recognisable(name):
     fraction, samples, _ = score_samples(model, net, per_class=4, w=2.0, sampler="ddim", steps=25, seed=1)
     assert samples.shape == (40, 1, 28, 28)
     assert fraction >= 0.5, f"{name}: only {fraction:.0%} of samples show their class"
+
+
+def test_load_classifier_reads_the_committed_weights_and_checks_their_hash(tmp_path):
+    from safetensors.torch import load_file, save_file
+
+    from training.classifier import load_classifier
+
+    path = FIXTURES / "lenet-mnist.safetensors"
+    net, meta = load_classifier(path)
+    assert meta == {"test_accuracy": 0.9857,
+                    "sha256": "8452eb060fb7b36470992c315b8899b86dfe185cde3fa40c4cd1466bb17185ec"}
+    # One weight changed under the same metadata: refused, naming the file.
+    tensors = load_file(str(path))
+    name = next(iter(tensors))
+    tensors[name] = tensors[name] + 1
+    bad = tmp_path / "lenet.safetensors"
+    save_file(tensors, str(bad), metadata={"sha256": meta["sha256"], "test_accuracy": "0.9857"})
+    with pytest.raises(ValueError, match="lenet.safetensors: weights hash"):
+        load_classifier(bad)
