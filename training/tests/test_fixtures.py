@@ -1,5 +1,5 @@
-"""The committed fixture models (test/fixtures/models/{cellnn,mcellnn}-mnist/) exist, are at most
-2 MiB, load, validate, and reproduce their golden data."""
+"""The committed fixture models (test/fixtures/models/{conv,cellnn,mcellnn}-mnist/) exist, are at
+most 2 MiB, load, validate, reproduce their golden data and draw recognisable digits."""
 
 import pytest
 import torch
@@ -8,7 +8,13 @@ from training.export import load_export, model_from_export
 
 from .conftest import FIXTURES
 
-NAMES = ["cellnn-mnist", "mcellnn-mnist"]
+NAMES = ["conv-mnist", "cellnn-mnist", "mcellnn-mnist"]
+
+# Recognisability floors on 40 samples (DDIM 25, w = 2), below each fixture's 200-sample agreement
+# (DDIM 50) by more than the binomial spread of 40 samples (±7 %): the trained conv fixture 94.5 %
+# → 80 % (the floor issue 13 asks of every fixture); the CellNN and M-CellNN fixtures, not yet
+# retrained (76 %, 72 %), keep 50 % until they are.
+FLOORS = {"conv-mnist": 0.8, "cellnn-mnist": 0.5, "mcellnn-mnist": 0.5}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -31,6 +37,10 @@ def test_fixture_golden_forward_pass_and_layers_reproduce(name):
         y = model(g["forward.x_t"], g["forward.c"], g["forward.t"], g["forward.drop"])
         assert torch.allclose(y, g["forward.output"], atol=2e-4, rtol=1e-4)
         for layer_name, layer in model.cell_layers().items():
+            if not hasattr(layer, "run"):  # a conv block: its golden output, nothing more
+                y = layer(g[f"layers.{layer_name}.input"])
+                assert torch.allclose(y, g[f"layers.{layer_name}.output"], atol=1e-4, rtol=1e-4), layer_name
+                continue
             run = layer.run(g[f"layers.{layer_name}.input"])
             assert torch.allclose(run.y, g[f"layers.{layer_name}.output"], atol=1e-4, rtol=1e-4), layer_name
             assert torch.allclose(run.x_T, g[f"layers.{layer_name}.x_T"], atol=1e-4, rtol=1e-4), layer_name
@@ -42,8 +52,8 @@ def test_fixture_golden_forward_pass_and_layers_reproduce(name):
 def test_fixture_samples_are_recognisable(name):
     """Guided samples (DDIM 25 steps, w = 2, 4 per class) are labelled with their conditioning
     class by the committed LeNet-5-like classifier (test accuracy 98.57 %, weights sha256 in
-    sample-score.json) most of the time. Measured on 200 samples at 50 steps: 76 % (CellNN),
-    72 % (M-CellNN); with 40 samples the binomial spread is ±7 %, so 50 % is a safe floor."""
+    sample-score.json) at least FLOORS[name] of the time. Measured on 200 samples at 50 steps:
+    94.5 % (conv), 76 % (CellNN), 72 % (M-CellNN)."""
     from safetensors.torch import load_file
 
     from training.classifier import LeNet5, score_samples, weights_sha256
@@ -55,7 +65,7 @@ def test_fixture_samples_are_recognisable(name):
     model = model_from_export(FIXTURES / name)
     fraction, samples, _ = score_samples(model, net, per_class=4, w=2.0, sampler="ddim", steps=25, seed=1)
     assert samples.shape == (40, 1, 28, 28)
-    assert fraction >= 0.5, f"{name}: only {fraction:.0%} of samples show their class"
+    assert fraction >= FLOORS[name], f"{name}: only {fraction:.0%} of samples show their class"
 
 
 def test_load_classifier_reads_the_committed_weights_and_checks_their_hash(tmp_path):
