@@ -27,79 +27,82 @@ export function correlateAddVariant3x3(
   out: Float64Array,
 ): void {
   const C = programmed.inChannels;
-  const O = programmed.outChannels;
   const data = programmed.data;
-  const blocked = O - (O % 4);
   const planeOut = rows * cols;
   const pc = cols + 2 * pad;
   const planeIn = (rows + 2 * pad) * pc;
-  // Blocks of four output channels whose programmed kernels take the dense path share each
-  // input window (as correlateAdd3x3 does); every output element still sees the same sums.
-  for (let o = 0; o < blocked; o += 4) {
+  for (const { kind, o, c } of variantPlan(programmed)) {
+    const cBase = (o * C + c) * planeOut * 9;
+    if (kind === "dense4")
+      // Four output channels share each input window (as correlateAdd3x3 does); every output
+      // element still sees the same sums.
+      denseBlock4(
+        coeffs,
+        cBase,
+        C * planeOut * 9,
+        padded,
+        c * planeIn,
+        pad,
+        pc,
+        out,
+        o * planeOut,
+        planeOut,
+        rows,
+        cols,
+      );
+    else if (kind === "dense1")
+      denseKernel(coeffs, cBase, padded, c * planeIn, pad, pc, out, o * planeOut, rows, cols);
+    else
+      sparseKernel(
+        data,
+        (o * C + c) * 9,
+        coeffs,
+        cBase,
+        padded,
+        c * planeIn,
+        pad,
+        pc,
+        out,
+        o * planeOut,
+        rows,
+        cols,
+      );
+  }
+}
+
+/** One step of a space-variant correlation: kernels (o…o+3 or o) of input channel c. */
+interface VariantStep {
+  readonly kind: "dense4" | "dense1" | "sparse";
+  readonly o: number;
+  readonly c: number;
+}
+
+/**
+ * The steps, in order, decided from the programmed template exactly as correlateAdd3x3 decides:
+ * blocks of four output channels with at least 12 non-zero taps are dense, otherwise each of the
+ * four kernels goes tap by tap; a remaining single kernel is dense from 3 taps on; all-zero
+ * kernels are skipped.
+ */
+function variantPlan(programmed: Template): VariantStep[] {
+  const C = programmed.inChannels;
+  const O = programmed.outChannels;
+  const data = programmed.data;
+  const steps: VariantStep[] = [];
+  const blocked = O - (O % 4);
+  for (let o = 0; o < blocked; o += 4)
     for (let c = 0; c < C; c++) {
       const nz = nonZeroTaps(data, (o * C + c) * 9, C * 9, 4);
       if (nz === 0) continue;
-      if (nz >= 12) {
-        denseBlock4(
-          coeffs,
-          (o * C + c) * planeOut * 9,
-          C * planeOut * 9,
-          padded,
-          c * planeIn,
-          pad,
-          pc,
-          out,
-          o * planeOut,
-          planeOut,
-          rows,
-          cols,
-        );
-        continue;
-      }
-      for (let b = o; b < o + 4; b++) {
-        const q = (b * C + c) * 9;
-        sparseKernel(
-          data,
-          q,
-          coeffs,
-          (b * C + c) * planeOut * 9,
-          padded,
-          c * planeIn,
-          pad,
-          pc,
-          out,
-          b * planeOut,
-          rows,
-          cols,
-        );
-      }
+      if (nz >= 12) steps.push({ kind: "dense4", o, c });
+      else for (let b = o; b < o + 4; b++) steps.push({ kind: "sparse", o: b, c });
     }
-  }
-  for (let o = blocked; o < O; o++) {
+  for (let o = blocked; o < O; o++)
     for (let c = 0; c < C; c++) {
-      const q = (o * C + c) * 9;
-      const nz = nonZeroTaps(data, q, 0, 1);
+      const nz = nonZeroTaps(data, (o * C + c) * 9, 0, 1);
       if (nz === 0) continue;
-      const cBase = (o * C + c) * planeOut * 9;
-      if (nz >= 3)
-        denseKernel(coeffs, cBase, padded, c * planeIn, pad, pc, out, o * planeOut, rows, cols);
-      else
-        sparseKernel(
-          data,
-          q,
-          coeffs,
-          cBase,
-          padded,
-          c * planeIn,
-          pad,
-          pc,
-          out,
-          o * planeOut,
-          rows,
-          cols,
-        );
+      steps.push({ kind: nz >= 3 ? "dense1" : "sparse", o, c });
     }
-  }
+  return steps;
 }
 
 function nonZeroTaps(data: Float64Array, q: number, stride: number, count: number): number {
@@ -316,24 +319,6 @@ function simdCorrelator(
   const planeIn = (rows + 2 * pad) * pc;
   const pairs = Math.ceil(cols / 2);
 
-  // The plan, decided once from the programmed template exactly as correlateAddVariant3x3 decides.
-  type Step = { kind: "dense4" | "dense1" | "sparse"; o: number; c: number; at: number };
-  const plan: Omit<Step, "at">[] = [];
-  const blocked = O - (O % 4);
-  for (let o = 0; o < blocked; o += 4)
-    for (let c = 0; c < C; c++) {
-      const nz = nonZeroTaps(data, (o * C + c) * 9, C * 9, 4);
-      if (nz === 0) continue;
-      if (nz >= 12) plan.push({ kind: "dense4", o, c });
-      else for (let b = o; b < o + 4; b++) plan.push({ kind: "sparse", o: b, c });
-    }
-  for (let o = blocked; o < O; o++)
-    for (let c = 0; c < C; c++) {
-      const nz = nonZeroTaps(data, (o * C + c) * 9, 0, 1);
-      if (nz === 0) continue;
-      plan.push({ kind: nz >= 3 ? "dense1" : "sparse", o, c });
-    }
-
   // float32 storage where it is exact (every coefficient a float32 value, as mapLayer realises
   // mismatched ones): half the bytes that every evaluation streams, the same products.
   let single = true;
@@ -341,12 +326,12 @@ function simdCorrelator(
   const b = single ? 4 : 8;
   // Each dense step's coefficients packed as its kernel reads them (variant3x3Simd.ts), each
   // sparse kernel's tap-major (9 × H·W), one after another; values, not bytes.
-  const outputsOf = (kind: Step["kind"]) => (kind === "dense4" ? 4 : 1);
-  const valuesOf = (kind: Step["kind"]) =>
+  const outputsOf = (kind: VariantStep["kind"]) => (kind === "dense4" ? 4 : 1);
+  const valuesOf = (kind: VariantStep["kind"]) =>
     kind === "sparse" ? 9 * plane : rows * pairs * outputsOf(kind) * 9 * 2;
-  const steps: Step[] = [];
+  const steps: (VariantStep & { at: number })[] = [];
   let values = 0;
-  for (const s of plan) {
+  for (const s of variantPlan(programmed)) {
     steps.push({ ...s, at: values });
     values += valuesOf(s.kind);
   }

@@ -1,4 +1,4 @@
-import { op, V128, type WasmFunction, wasmModule } from "./wasmBinary.js";
+import { compileModule, op, V128, type WasmFunction, wasmModule } from "./wasmBinary.js";
 
 /** The lane types of the peak micro-benchmark: two float64 or four float32 per vector. */
 export type PeakLanes = "f64x2" | "f32x4";
@@ -81,9 +81,9 @@ export interface PeakSimd {
 
 /** The compiled micro-benchmark, or null where this engine has no WebAssembly SIMD. */
 export function peakSimd(): PeakSimd | null {
-  const bytes = peakSimdModule();
-  if (typeof WebAssembly === "undefined" || !WebAssembly.validate(bytes)) return null;
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+  const module = compileModule(peakSimdModule());
+  if (module === null) return null;
+  const exports = new WebAssembly.Instance(module).exports;
   const memory = exports.memory as WebAssembly.Memory;
   return {
     memory,

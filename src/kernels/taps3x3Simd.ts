@@ -1,5 +1,5 @@
 import { F32X4, F64X2, type SimdLanes } from "./simdLanes.js";
-import { I32, op, V128, type WasmFunction, wasmModule } from "./wasmBinary.js";
+import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "./wasmBinary.js";
 
 /**
  * 3×3 taps in WebAssembly SIMD, `lanes.lanes` adjacent output columns per vector (F64X2: two
@@ -214,7 +214,8 @@ export function taps3x3F32Module(): Uint8Array<ArrayBuffer> {
   return tapsModule(F32X4);
 }
 
-type Taps = (
+/** One kernel call: byte addresses and strides in the instance's memory (tapsFunction). */
+export type Taps = (
   coef: number,
   stride: number,
   base: number,
@@ -242,11 +243,7 @@ const compiled = new Map<SimdLanes, WebAssembly.Module | null>();
 function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
   let module = compiled.get(lanes);
   if (module === undefined) {
-    const bytes = tapsModule(lanes);
-    module =
-      typeof WebAssembly === "undefined" || !WebAssembly.validate(bytes)
-        ? null
-        : new WebAssembly.Module(bytes);
+    module = compileModule(tapsModule(lanes));
     compiled.set(lanes, module);
   }
   if (module === null) return null;

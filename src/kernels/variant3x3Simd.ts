@@ -1,6 +1,6 @@
 import { F64X2 } from "./simdLanes.js";
-import { type CoefficientSource, threeByThreeFunction } from "./taps3x3Simd.js";
-import { op, wasmModule } from "./wasmBinary.js";
+import { type CoefficientSource, type Taps, threeByThreeFunction } from "./taps3x3Simd.js";
+import { compileModule, op, wasmModule } from "./wasmBinary.js";
 
 /**
  * The space-variant 3×3 taps in WebAssembly SIMD (float64 arithmetic, two columns per vector):
@@ -76,17 +76,8 @@ export function variant3x3SimdModule(): Uint8Array<ArrayBuffer> {
   );
 }
 
-type Variant = (
-  coef: number,
-  stride: number,
-  base: number,
-  pc: number,
-  out: number,
-  plane: number,
-  rows: number,
-  cols: number,
-  rowStride: number,
-) => void;
+/** A call: the shared kernels' parameters (Taps), then rowStride. */
+type Variant = (...args: [...Parameters<Taps>, rowStride: number]) => void;
 
 /**
  * An instance of the space-variant kernels: its own memory and the taps for one and four
@@ -107,13 +98,7 @@ let compiled: WebAssembly.Module | null | undefined;
  * lifetime), or null where this engine has no WebAssembly SIMD.
  */
 export function newVariant3x3Simd(): Variant3x3Simd | null {
-  if (compiled === undefined) {
-    const bytes = variant3x3SimdModule();
-    compiled =
-      typeof WebAssembly === "undefined" || !WebAssembly.validate(bytes)
-        ? null
-        : new WebAssembly.Module(bytes);
-  }
+  if (compiled === undefined) compiled = compileModule(variant3x3SimdModule());
   if (compiled === null) return null;
   const exports = new WebAssembly.Instance(compiled).exports;
   return {

@@ -133,3 +133,10 @@ export function wasmModule(
     ...section(10, vec(codes)),
   ]);
 }
+
+/** The module of `bytes`, or null where this JavaScript engine cannot validate it (no SIMD). */
+export function compileModule(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
+  return typeof WebAssembly === "undefined" || !WebAssembly.validate(bytes)
+    ? null
+    : new WebAssembly.Module(bytes);
+}

@@ -5,6 +5,7 @@ import { seededRandom, uniformArray } from "../../src/core/random.js";
 import { correlateAddVariant3x3, variantCorrelator } from "../../src/hardware/correlateVariant.js";
 import { circuitEngine, idealProfile, mapLayer, withProfile } from "../../src/hardware/index.js";
 import { useKernel } from "../../src/kernels/choice.js";
+import { sameBits64 } from "../support/arrays.js";
 import { crop, fixture, goldenInput } from "./support.js";
 
 /**
@@ -15,14 +16,6 @@ import { crop, fixture, goldenInput } from "./support.js";
  */
 
 afterEach(() => useKernel(undefined));
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
-  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
-  for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
-  return true;
-}
 
 interface Case {
   programmed: Template;
@@ -92,11 +85,11 @@ describe("variantCorrelator (WebAssembly SIMD) against correlateAddVariant3x3", 
           expect(v.kind).toBe("wasm");
           const got = Float64Array.from(k.out0);
           v.correlateAdd(k.padded, got);
-          expect(sameBits(got, ref)).toBe(true);
+          expect(sameBits64(got, ref)).toBe(true);
           // Called again on the same correlator (its memory reused): the same bits again.
           const again = Float64Array.from(k.out0);
           v.correlateAdd(k.padded, again);
-          expect(sameBits(again, ref)).toBe(true);
+          expect(sameBits64(again, ref)).toBe(true);
         });
 
   it("streams float32 coefficients when every one is a float32 value: about half the bytes", () => {
@@ -121,7 +114,7 @@ describe("variantCorrelator (WebAssembly SIMD) against correlateAddVariant3x3", 
     correlateAdd3x3Scalar(k.programmed, k.padded, 1, 7, 9, ref);
     const got = Float64Array.from(k.out0);
     variantCorrelator(k.programmed, uniform, 1, 7, 9).correlateAdd(k.padded, got);
-    expect(sameBits(got, ref)).toBe(true);
+    expect(sameBits64(got, ref)).toBe(true);
   });
 
   it("adds into the first O·H·W values of a longer target (an M-CellNN's dx/dt, dw/dt) and leaves the rest", () => {
@@ -131,7 +124,7 @@ describe("variantCorrelator (WebAssembly SIMD) against correlateAddVariant3x3", 
     variantCorrelator(k.programmed, k.coeffs, 1, 5, 5).correlateAdd(k.padded, target);
     const ref = new Float64Array(n).fill(0.25);
     correlateAddVariant3x3(k.programmed, k.coeffs, k.padded, 1, 5, 5, ref);
-    expect(sameBits(target.subarray(0, n), ref)).toBe(true);
+    expect(sameBits64(target.subarray(0, n), ref)).toBe(true);
     expect(Array.from(target.subarray(n)).every((v) => v === 0.25)).toBe(true);
   });
 
@@ -145,7 +138,7 @@ describe("variantCorrelator (WebAssembly SIMD) against correlateAddVariant3x3", 
     correlateAddVariant3x3(k.programmed, k.coeffs, k.padded, 1, 6, 7, ref);
     const got = Float64Array.from(k.out0);
     v.correlateAdd(k.padded, got);
-    expect(sameBits(got, ref)).toBe(true);
+    expect(sameBits64(got, ref)).toBe(true);
   });
 });
 
@@ -175,7 +168,7 @@ describe("a mismatched fixture layer on the circuit engine", () => {
     };
     const simd = run("wasm");
     const scalar = run("scalar");
-    expect(sameBits(simd.x!, scalar.x!)).toBe(true);
-    expect(sameBits(simd.y, scalar.y)).toBe(true);
+    expect(sameBits64(simd.x!, scalar.x!)).toBe(true);
+    expect(sameBits64(simd.y, scalar.y)).toBe(true);
   });
 });

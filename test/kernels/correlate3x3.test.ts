@@ -16,7 +16,7 @@ import { createMemristor } from "../../src/devices/registry.js";
 import { activeKernel, kernelKind, useKernel } from "../../src/kernels/choice.js";
 import { stage3x3 } from "../../src/kernels/simdStage.js";
 import { taps3x3Simd } from "../../src/kernels/taps3x3Simd.js";
-import { randomArray } from "../support/arrays.js";
+import { randomArray, sameBits64 } from "../support/arrays.js";
 
 /**
  * The WebAssembly SIMD 3×3 path against the scalar reference. Tolerance: none: the SIMD
@@ -32,14 +32,6 @@ const BOUNDARIES: Boundary[] = [
 ];
 
 afterEach(() => useKernel(undefined));
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
-  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
-  for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
-  return true;
-}
 
 /** A random template; `density` of its coefficients non-zero (so sparse blocks occur too). */
 function randomTemplate(
@@ -103,7 +95,7 @@ describe("correlateAdd3x3Simd (WebAssembly SIMD) against correlateAdd3x3Scalar",
             const c = randomCase(rand, { O, C, size: 3, rows, cols, pad }, boundary, density);
             const a = run(correlateAdd3x3Scalar, c);
             const b = run(correlateAdd3x3Simd, c);
-            expect(sameBits(a, b), `O ${O} C ${C} ${rows}×${cols} pad ${pad}`).toBe(true);
+            expect(sameBits64(a, b), `O ${O} C ${C} ${rows}×${cols} pad ${pad}`).toBe(true);
             cases++;
           }
       expect(cases).toBe(64);
@@ -122,7 +114,7 @@ describe("correlateAdd3x3Simd (WebAssembly SIMD) against correlateAdd3x3Scalar",
     ])
       for (const boundary of BOUNDARIES) {
         const c = randomCase(rand, { O: 5, C: 4, size: 3, rows, cols, pad: 1 }, boundary, 1);
-        expect(sameBits(run(correlateAdd3x3Scalar, c), run(correlateAdd3x3Simd, c))).toBe(true);
+        expect(sameBits64(run(correlateAdd3x3Scalar, c), run(correlateAdd3x3Simd, c))).toBe(true);
       }
   });
 
@@ -141,7 +133,7 @@ describe("correlateAdd3x3Simd (WebAssembly SIMD) against correlateAdd3x3Scalar",
       for (let batch = 0; batch < 3; batch++)
         for (const s of shapes) {
           const c = randomCase(rand, { ...s, size: 3, pad: 1 }, BOUNDARIES[batch], 0.8);
-          expect(sameBits(run(correlateAdd3x3Scalar, c), run(correlateAdd3x3Simd, c))).toBe(true);
+          expect(sameBits64(run(correlateAdd3x3Scalar, c), run(correlateAdd3x3Simd, c))).toBe(true);
         }
       expect(taps3x3Simd()!.memory.buffer.byteLength).toBeGreaterThan(65536);
     },
@@ -171,7 +163,7 @@ describe("correlateAdd3x3Simd (WebAssembly SIMD) against correlateAdd3x3Scalar",
         useKernel("wasm");
         const b = new Float64Array(system.dim);
         system.rhs(0, s, b);
-        expect(sameBits(a, b)).toBe(true);
+        expect(sameBits64(a, b)).toBe(true);
       }
     },
   );
@@ -217,11 +209,11 @@ describe("kernel dispatch", () => {
       useKernel("wasm");
       expect(activeKernel()).toBe("wasm");
       const b = run(correlateAdd3x3, c);
-      expect(sameBits(probe()!.padded, c.padded)).toBe(true);
-      expect(sameBits(probe()!.coef, c.t.data)).toBe(true);
-      expect(sameBits(a, b)).toBe(true);
+      expect(sameBits64(probe()!.padded, c.padded)).toBe(true);
+      expect(sameBits64(probe()!.coef, c.t.data)).toBe(true);
+      expect(sameBits64(a, b)).toBe(true);
     }
-    expect(sameBits(a, run(correlateAdd3x3Scalar, c))).toBe(true);
+    expect(sameBits64(a, run(correlateAdd3x3Scalar, c))).toBe(true);
   });
 
   it("a single column stays scalar (no pair of columns to vectorise)", () => {
@@ -230,7 +222,7 @@ describe("kernel dispatch", () => {
     const c = randomCase(rand, { O: 4, C: 4, size: 3, rows: 6, cols: 1, pad: 1 }, BOUNDARIES[0], 1);
     const s = simdAvailable ? stage3x3(c.t.data.length, c.padded.length, c.out0.length) : null;
     s?.padded.fill(0);
-    expect(sameBits(run(correlateAdd3x3, c), run(correlateAdd3x3Scalar, c))).toBe(true);
+    expect(sameBits64(run(correlateAdd3x3, c), run(correlateAdd3x3Scalar, c))).toBe(true);
     if (s) expect(s.padded.every((v) => v === 0)).toBe(true);
   });
 
@@ -246,7 +238,7 @@ describe("kernel dispatch", () => {
           BOUNDARIES[3],
           1,
         );
-        expect(sameBits(run(correlateAdd, c), run(correlateAddGeneric, c))).toBe(true);
+        expect(sameBits64(run(correlateAdd, c), run(correlateAddGeneric, c))).toBe(true);
       }
     }
   });

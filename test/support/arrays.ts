@@ -27,3 +27,12 @@ export const EDGE_3X3_DOCUMENT = {
     [-1, -1, -1],
   ],
 };
+
+/** Whether two arrays hold the same raw 64-bit patterns (so NaN or −0 differences show too). */
+export function sameBits64(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
+  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
+  for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+  return true;
+}
