@@ -25,13 +25,14 @@ export function correlateAddVariant3x3(
   rows: number,
   cols: number,
   out: Float64Array,
+  plan: readonly VariantStep[] = variantPlan(programmed),
 ): void {
   const C = programmed.inChannels;
   const data = programmed.data;
   const planeOut = rows * cols;
   const pc = cols + 2 * pad;
   const planeIn = (rows + 2 * pad) * pc;
-  for (const { kind, o, c } of variantPlan(programmed)) {
+  for (const { kind, o, c } of plan) {
     const cBase = (o * C + c) * planeOut * 9;
     if (kind === "dense4")
       // Four output channels share each input window (as correlateAdd3x3 does); every output
@@ -290,13 +291,15 @@ export function variantCorrelator(
   cols: number,
 ): VariantCorrelator {
   const simd = activeKernel() === "wasm" ? newVariant3x3Simd() : null;
-  if (simd === null)
+  if (simd === null) {
+    const plan = variantPlan(programmed); // decided once, not on every evaluation
     return {
       kind: "scalar",
       bytes: 0,
       correlateAdd: (padded, out) =>
-        correlateAddVariant3x3(programmed, coeffs, padded, pad, rows, cols, out),
+        correlateAddVariant3x3(programmed, coeffs, padded, pad, rows, cols, out, plan),
     };
+  }
   return simdCorrelator(simd, programmed, coeffs, pad, rows, cols);
 }
 
