@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { PHILOX_BLOCKS, type PhiloxBlocks, philoxBlocks } from "../kernels/philox.js";
 
 /**
  * Counter-based random numbers: Philox4x32-10 (Salmon, Moraes, Dror & Shaw, "Parallel random
@@ -15,25 +16,24 @@ import { createHash } from "node:crypto";
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
+const M0L = M0 & 0xffff;
+const M0H = M0 >>> 16;
+const M1L = M1 & 0xffff;
+const M1H = M1 >>> 16;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
 
-/** High and low 32 bits of the 64-bit product of two unsigned 32-bit integers. */
-function mulhilo(a: number, b: number, out: Uint32Array, at: number): void {
-  const lo = Math.imul(a, b) >>> 0;
-  const aH = a >>> 16;
+/**
+ * The high 32 bits of the 64-bit product a·(mH·2^16 + mL) of unsigned 32-bit integers, from
+ * 16-bit halves: every partial sum stays below 2^32, so it is exact in doubles.
+ */
+function mulhi(a: number, mL: number, mH: number): number {
   const aL = a & 0xffff;
-  const bH = b >>> 16;
-  const bL = b & 0xffff;
-  const mid1 = aH * bL;
-  const mid2 = aL * bH;
-  // hi = aH·bH + floor((aL·bL + ((mid1 + mid2) mod 2^48 shifted)) / 2^32), computed exactly in doubles.
-  const hi = aH * bH + Math.floor((mid1 + mid2 + Math.floor((aL * bL) / 65536)) / 65536);
-  out[at] = hi >>> 0;
-  out[at + 1] = lo;
+  const aH = a >>> 16;
+  const mid = aH * mL + ((aL * mL) >>> 16);
+  const mid2 = aL * mH + (mid & 0xffff);
+  return (aH * mH + (mid >>> 16) + (mid2 >>> 16)) >>> 0;
 }
-
-const scratch = new Uint32Array(4);
 
 /** One Philox4x32-10 block: 4 words of output for counter (c0..c3) and key (k0, k1). */
 export function philox4x32(
@@ -48,16 +48,14 @@ export function philox4x32(
   let k0 = key[0] >>> 0;
   let k1 = key[1] >>> 0;
   for (let round = 0; round < 10; round++) {
-    mulhilo(M0, c0, scratch, 0); // hi0, lo0
-    mulhilo(M1, c2, scratch, 2); // hi1, lo1
-    const n0 = (scratch[2] ^ c1 ^ k0) >>> 0;
-    const n1 = scratch[3];
-    const n2 = (scratch[0] ^ c3 ^ k1) >>> 0;
-    const n3 = scratch[1];
-    c0 = n0;
-    c1 = n1;
-    c2 = n2;
-    c3 = n3;
+    const hi0 = mulhi(c0, M0L, M0H);
+    const lo0 = Math.imul(c0, M0) >>> 0;
+    const hi1 = mulhi(c2, M1L, M1H);
+    const lo1 = Math.imul(c2, M1) >>> 0;
+    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c3 = lo0;
     k0 = (k0 + W0) >>> 0;
     k1 = (k1 + W1) >>> 0;
   }
@@ -67,6 +65,17 @@ export function philox4x32(
   out[3] = c3;
   return out;
 }
+
+/** 2^-53: a 53-bit integer times this is a double in [0, 1). */
+const ULP53 = 1 / 9007199254740992;
+
+/** The uniform double of words w0, w1 (their top 27 and 26 bits), in [0, 1). */
+const uniformOf = (w0: number, w1: number) => ((w0 >>> 5) * 67108864 + (w1 >>> 6)) * ULP53;
+
+/** Box–Muller of two words pairs: u1 ∈ (0, 1] from (w0, w1), so the logarithm is finite. */
+const normalOf = (w0: number, w1: number, w2: number, w3: number) =>
+  Math.sqrt(-2 * Math.log(((w0 >>> 5) * 67108864 + (w1 >>> 6) + 1) * ULP53)) *
+  Math.cos(2 * Math.PI * uniformOf(w2, w3));
 
 /** The 64-bit Philox key of a named stream: SHA-256 of the seed and labels, first 8 bytes. */
 export function streamKey(seed: number | string, ...labels: (string | number)[]): [number, number] {
@@ -102,27 +111,76 @@ export class RandomStream {
   /** Element i as a uniform double in [0, 1). */
   uniform(i: number): number {
     const w = this.words(i, 0);
-    return ((w[0] >>> 5) * 67108864 + (w[1] >>> 6)) / 9007199254740992;
+    return uniformOf(w[0], w[1]);
   }
 
   /** Element i as a standard normal: Box–Muller, u1 ∈ (0, 1] so the logarithm is finite. */
   normal(i: number): number {
     const w = this.words(i, 1);
-    const u1 = ((w[0] >>> 5) * 67108864 + (w[1] >>> 6) + 1) / 9007199254740992;
-    const u2 = ((w[2] >>> 5) * 67108864 + (w[3] >>> 6)) / 9007199254740992;
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return normalOf(w[0], w[1], w[2], w[3]);
   }
 
-  /** out[k] = normal(start + k): a block of standard normals. */
-  fillNormal(out: Float64Array, start = 0): Float64Array {
-    for (let k = 0; k < out.length; k++) out[k] = this.normal(start + k);
+  /**
+   * out[k] = normal(start + k): a block of standard normals. With `need`, only where need[k] is
+   * not 0 (elsewhere out[k] = 0): the Box–Muller transform is most of a normal's cost.
+   */
+  fillNormal(out: Float64Array, start = 0, need?: Uint8Array): Float64Array {
+    if (need !== undefined && need.length !== out.length)
+      throw new RangeError(`fillNormal: need has ${need.length} entries for ${out.length} normals`);
+    // The loops are written out (not one taking the transform as a function): V8 inlines these.
+    const blocks = this.checkedRange(start, out.length);
+    if (blocks === null) {
+      for (let k = 0; k < out.length; k++)
+        out[k] = need === undefined || need[k] !== 0 ? this.normal(start + k) : 0;
+      return out;
+    }
+    const [k0, k1] = this.key;
+    for (let k = 0; k < out.length; ) {
+      const i = start + k;
+      const c0 = i % 4294967296;
+      const m = Math.min(out.length - k, PHILOX_BLOCKS, 4294967296 - c0);
+      const w = blocks(k0, k1, c0, Math.floor(i / 4294967296), 1, m);
+      if (need === undefined)
+        for (let j = 0, q = 0; j < m; j++, q += 4)
+          out[k + j] = normalOf(w[q], w[q + 1], w[q + 2], w[q + 3]);
+      else
+        for (let j = 0, q = 0; j < m; j++, q += 4)
+          out[k + j] = need[k + j] !== 0 ? normalOf(w[q], w[q + 1], w[q + 2], w[q + 3]) : 0;
+      k += m;
+    }
     return out;
   }
 
   /** out[k] = uniform(start + k). */
   fillUniform(out: Float64Array, start = 0): Float64Array {
-    for (let k = 0; k < out.length; k++) out[k] = this.uniform(start + k);
+    const blocks = this.checkedRange(start, out.length);
+    if (blocks === null) {
+      for (let k = 0; k < out.length; k++) out[k] = this.uniform(start + k);
+      return out;
+    }
+    const [k0, k1] = this.key;
+    for (let k = 0; k < out.length; ) {
+      const i = start + k;
+      const c0 = i % 4294967296;
+      const m = Math.min(out.length - k, PHILOX_BLOCKS, 4294967296 - c0);
+      const w = blocks(k0, k1, c0, Math.floor(i / 4294967296), 0, m);
+      for (let j = 0, q = 0; j < m; j++, q += 4) out[k + j] = uniformOf(w[q], w[q + 1]);
+      k += m;
+    }
     return out;
+  }
+
+  /**
+   * The WebAssembly block kernel for elements start … start + n − 1 (null where there is no
+   * WebAssembly: then element by element), after checking the range is inside the stream. The
+   * kernel gives the same words as philox4x32 (test/core/counterRandom.test.ts).
+   */
+  private checkedRange(start: number, n: number): PhiloxBlocks | null {
+    if (n > 0) {
+      this.words(start, 0);
+      this.words(start + n - 1, 0);
+    }
+    return philoxBlocks();
   }
 }
 

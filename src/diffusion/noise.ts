@@ -52,8 +52,9 @@ export function seededNoise(
     const out = new Float64Array(count * pixels);
     for (let k = 0; k < count; k++) {
       const { cls, index } = samples[start + k];
-      const base = (cls * MAX_PER_CLASS + index) * pixels;
-      for (let p = 0; p < pixels; p++) out[k * pixels + p] = Math.fround(stream.normal(base + p));
+      const row = out.subarray(k * pixels, (k + 1) * pixels);
+      stream.fillNormal(row, (cls * MAX_PER_CLASS + index) * pixels);
+      for (let p = 0; p < pixels; p++) row[p] = Math.fround(row[p]);
     }
     return out;
   };

@@ -83,45 +83,65 @@ export function mapLayer(
   const sigma = profile.mismatch.sigma;
   const perCell = (what: "A" | "B", src: Float64Array, cin: number) => {
     const out = new Float64Array(C * cin * plane * 9);
-    const stream = sigma > 0 ? randomStream(seed, name, "mismatch", what) : undefined;
-    for (let o = 0; o < C; o++)
+    if (!(sigma > 0)) {
+      for (let oc = 0; oc < C * cin; oc++)
+        for (let p = 0; p < plane; p++)
+          out.set(src.subarray(oc * 9, oc * 9 + 9), (oc * plane + p) * 9);
+      return out;
+    }
+    const stream = randomStream(seed, name, "mismatch", what);
+    // Draw index: cell (o, p) then coefficient (c, m), so one output channel's draws are one
+    // contiguous block of the stream.
+    // Only non-zero coefficients are mismatched (a zero tap is no circuit), so only theirs are drawn.
+    const eps = new Float64Array(plane * cin * 9);
+    const need = new Uint8Array(plane * cin * 9);
+    for (let o = 0; o < C; o++) {
+      for (let p = 0; p < plane; p++)
+        for (let cm = 0; cm < cin * 9; cm++)
+          need[p * cin * 9 + cm] = src[o * cin * 9 + cm] !== 0 ? 1 : 0;
+      stream.fillNormal(eps, o * plane * cin * 9, need);
       for (let c = 0; c < cin; c++) {
         const q = (o * cin + c) * 9;
         for (let p = 0; p < plane; p++) {
           const dst = ((o * cin + c) * plane + p) * 9;
-          // Draw index: cell (o, p) then coefficient (c, m).
-          const draw = ((o * plane + p) * cin + c) * 9;
+          const e = (p * cin + c) * 9;
           for (let m = 0; m < 9; m++) {
             const a = src[q + m];
             // A mismatched coefficient is a float32 value (relative rounding ≤ 6e-8, far below
             // any σ of interest): the SIMD path streams it as float32, with the same products.
-            out[dst + m] =
-              stream && a !== 0 ? Math.fround(a * (1 + sigma * stream.normal(draw + m))) : a;
+            out[dst + m] = a !== 0 ? Math.fround(a * (1 + sigma * eps[e + m])) : a;
           }
         }
       }
+    }
     return out;
   };
   const A = perCell("A", programmed.A, C);
   const B = perCell("B", programmed.B, Ci);
   const z = new Float64Array(C * plane);
-  const zStream = sigma > 0 ? randomStream(seed, name, "mismatch", "z") : undefined;
+  const zEps =
+    sigma > 0
+      ? randomStream(seed, name, "mismatch", "z").fillNormal(new Float64Array(C * plane))
+      : undefined;
   const sOff = profile.offset.sigma;
-  const offStream = sOff > 0 ? randomStream(seed, name, "offset") : undefined;
+  const offEps =
+    sOff > 0
+      ? randomStream(seed, name, "offset").fillNormal(new Float64Array(C * plane))
+      : undefined;
   for (let o = 0; o < C; o++)
     for (let p = 0; p < plane; p++) {
       const k = o * plane + p;
       let v = programmed.z[o];
-      if (zStream && v !== 0) v = v * (1 + sigma * zStream.normal(k));
-      if (offStream) v += sOff * offStream.normal(k);
+      if (zEps && v !== 0) v = v * (1 + sigma * zEps[k]);
+      if (offEps) v += sOff * offEps[k];
       z[k] = v;
     }
 
   let stuck: Uint8Array | undefined;
   if (profile.stuck.fraction > 0) {
     stuck = new Uint8Array(C * plane);
-    const s = randomStream(seed, name, "stuck");
-    for (let k = 0; k < stuck.length; k++) stuck[k] = s.uniform(k) < profile.stuck.fraction ? 1 : 0;
+    const u = randomStream(seed, name, "stuck").fillUniform(new Float64Array(C * plane));
+    for (let k = 0; k < stuck.length; k++) stuck[k] = u[k] < profile.stuck.fraction ? 1 : 0;
   }
 
   const m = spec.cell.memristor;
@@ -194,13 +214,14 @@ function mapMemristors(
   let models: MemristorModel[];
   if (sigmas.length === 0) models = new Array(n).fill(nominal);
   else {
-    const streams = sigmas.map(
-      ([p, s]) => [p, s, randomStream(seed, name, "memristor", p)] as const,
+    const draws = sigmas.map(
+      ([p, s]) =>
+        [p, s, randomStream(seed, name, "memristor", p).fillNormal(new Float64Array(n))] as const,
     );
     models = new Array(n);
     for (let k = 0; k < n; k++) {
       const params = { ...base };
-      for (const [p, s, stream] of streams) params[p] = base[p] * Math.exp(s * stream.normal(k));
+      for (const [p, s, eps] of draws) params[p] = base[p] * Math.exp(s * eps[k]);
       try {
         models[k] = createMemristor(m.model, params);
       } catch (e) {
@@ -217,9 +238,9 @@ function mapMemristors(
   const w0 = new Float64Array(n).fill(m.w0);
   const ws = profile.memristor.w0_sigma;
   if (ws > 0) {
-    const s = randomStream(seed, name, "memristor", "w0");
+    const eps = randomStream(seed, name, "memristor", "w0").fillNormal(new Float64Array(n));
     for (let k = 0; k < n; k++) {
-      const w = m.w0 + ws * s.normal(k);
+      const w = m.w0 + ws * eps[k];
       w0[k] = Math.min(nominal.wMax, Math.max(nominal.wMin, w));
     }
   }

@@ -39,11 +39,12 @@ export function eulerMaruyama(
   const y = Float64Array.from(y0);
   const f = new Float64Array(system.dim);
   const kick = s * Math.sqrt(h);
+  const xi = new Float64Array(noisy);
   for (let n = 0; n < steps; n++) {
     system.rhs(n * h, y, f);
     for (let k = 0; k < system.dim; k++) y[k] += h * f[k];
-    const base = n * noisy;
-    for (let k = 0; k < noisy; k++) y[k] += kick * stream.normal(base + k);
+    stream.fillNormal(xi, n * noisy);
+    for (let k = 0; k < noisy; k++) y[k] += kick * xi[k];
   }
   return y;
 }

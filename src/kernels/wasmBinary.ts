@@ -40,6 +40,7 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 
 export const I32 = 0x7f;
+export const I64 = 0x7e;
 export const V128 = 0x7b;
 
 /** Opcodes used by the kernels (core and 0xfd-prefixed SIMD). */
@@ -64,6 +65,16 @@ export const op = {
   i32ShrS: [0x75],
   i32ShrU: [0x76],
   drop: [0x1a],
+  i32Xor: [0x73],
+  i32GeU: [0x4f],
+  /** i32.store with a 4-byte alignment hint. */
+  i32Store: (offset: number) => [0x36, 2, ...uleb(offset)],
+  i64Mul: [0x7e],
+  i64ShrU: [0x88],
+  /** i64.const of a non-negative integer below 2^31 (what the kernels need). */
+  i64: (n: number) => [0x42, ...sleb(n)],
+  i64ExtendI32U: [0xad],
+  i32WrapI64: [0xa7],
   /** v128.load with an 8-byte alignment hint (unaligned addresses are allowed). */
   v128Load: (offset: number) => [0xfd, ...uleb(0x00), 3, ...uleb(offset)],
   v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 3, ...uleb(offset)],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { philox4x32, RandomStream, randomStream, streamKey } from "../../src/core/counterRandom.js";
+import { PHILOX_BLOCKS, philoxBlocks } from "../../src/kernels/philox.js";
 
 const hex = (a: Uint32Array) => Array.from(a, (v) => v.toString(16).padStart(8, "0")).join(" ");
 
@@ -56,5 +57,56 @@ describe("randomStream(seed, ...labels)", () => {
   it("refuses indices that are not non-negative integers", () => {
     expect(() => randomStream(0).normal(-1)).toThrow(RangeError);
     expect(() => randomStream(0).uniform(0.5)).toThrow(/index 0.5/);
+  });
+});
+
+describe("the WebAssembly Philox kernel and the block fills", () => {
+  it("gives the words of philox4x32, for any key and counter", () => {
+    const blocks = philoxBlocks();
+    expect(blocks).not.toBeNull();
+    const rng = randomStream(5, "keys");
+    for (let trial = 0; trial < 20; trial++) {
+      const word = (k: number) => Math.floor(rng.uniform(trial * 8 + k) * 4294967296);
+      const key = [word(0), word(1)];
+      const c0 = trial === 0 ? 4294967296 - 3 : word(2);
+      const [c1, c2] = [word(3), trial % 2];
+      const count = Math.min(3, 4294967296 - c0);
+      const got = Array.from(blocks!(key[0], key[1], c0, c1, c2, count).subarray(0, 4 * count));
+      const want = Array.from({ length: count }, (_, i) => [
+        ...philox4x32([c0 + i, c1, c2, 0], key),
+      ]).flat();
+      expect(got).toEqual(want);
+    }
+    expect(() => blocks!(0, 0, 4294967296 - 2, 0, 0, 3)).toThrow(/exceed/);
+    expect(() => blocks!(0, 0, 0, 0, 0, PHILOX_BLOCKS + 1)).toThrow(/exceed/);
+  });
+
+  it("fills the same numbers as element by element, across kernel blocks and the 2^32 carry", () => {
+    const s = randomStream(11, "fill");
+    for (const start of [0, 17, 4294967296 - 5000, 2 ** 44 + 3]) {
+      const n = PHILOX_BLOCKS * 2 + 123;
+      const z = s.fillNormal(new Float64Array(n), start);
+      const u = s.fillUniform(new Float64Array(n), start);
+      let differ = 0;
+      for (let k = 0; k < n; k++)
+        if (!Object.is(z[k], s.normal(start + k)) || !Object.is(u[k], s.uniform(start + k)))
+          differ++;
+      expect(differ).toBe(0);
+    }
+    expect(() => s.fillNormal(new Float64Array(4), 2 ** 52 - 2)).toThrow(RangeError);
+    expect(s.fillNormal(new Float64Array(0), 2 ** 60).length).toBe(0);
+  });
+});
+
+describe("fillNormal(out, start, need)", () => {
+  it("draws only where needed, the same numbers there, and 0 elsewhere", () => {
+    const s = randomStream(2, "need");
+    const n = PHILOX_BLOCKS + 77;
+    const need = Uint8Array.from({ length: n }, (_, k) => (k % 3 === 1 ? 0 : 1));
+    const z = s.fillNormal(new Float64Array(n), 1000, need);
+    let differ = 0;
+    for (let k = 0; k < n; k++) if (!Object.is(z[k], need[k] ? s.normal(1000 + k) : 0)) differ++;
+    expect(differ).toBe(0);
+    expect(() => s.fillNormal(new Float64Array(4), 0, new Uint8Array(3))).toThrow(/need has 3/);
   });
 });
