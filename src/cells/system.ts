@@ -1,4 +1,8 @@
+import { ValidationError } from "../core/errors.js";
 import type { CsrMatrix } from "../core/sparse.js";
+import { correlateAdd3x3F32 } from "../kernels/correlate3x3F32.js";
+import { newTaps3x3F32 } from "../kernels/taps3x3Simd.js";
+import { kernelRegionsF32 } from "../kernels/workspace.js";
 import type { OdeSystem } from "../solvers/types.js";
 import { fillBorder, fillPadded } from "./boundary.js";
 import { correlateAdd } from "./correlate.js";
@@ -26,7 +30,20 @@ export interface CellSystem extends OdeSystem {
   initialState(): Float64Array;
 }
 
-export function createCellSystem(array: CellArray): CellSystem {
+/** The arithmetic of A ⋆ f(x) in a cell system. */
+export type SystemPrecision = "float64" | "float32";
+
+export interface CellSystemOptions {
+  /**
+   * `float64` (default): every operation in float64. `float32`: f(x) and A rounded to float32 and
+   * A ⋆ f(x) summed in float32 by the f32x4 WebAssembly SIMD kernel (3×3 A only), added to the
+   * float64 right-hand side; B ⋆ u + z, the state, the memristor and the solver stay float64
+   * (the trained engine's `precision: "float32"`, now for the adaptive solvers and co-simulation).
+   */
+  readonly precision?: SystemPrecision;
+}
+
+export function createCellSystem(array: CellArray, options: CellSystemOptions = {}): CellSystem {
   const { channels, rows, cols, boundary } = array;
   const n = cellCount(array);
   const pad = Math.max((array.A.size - 1) / 2, (array.B.size - 1) / 2);
@@ -49,22 +66,25 @@ export function createCellSystem(array: CellArray): CellSystem {
   const pc = cols + 2 * pad;
   const plane = (rows + 2 * pad) * pc;
   const A = array.A;
-  const templateCurrent = (x: Float64Array, dxdt: Float64Array) => {
-    for (let c = 0; c < channels; c++) {
-      for (let i = 0; i < rows; i++) {
-        const src = (c * rows + i) * cols;
-        const dst = c * plane + (i + pad) * pc + pad;
-        for (let j = 0; j < cols; j++) {
-          const v = x[src + j];
-          // f(x) exactly as applyOutputInto writes it.
-          paddedY[dst + j] = alpha * v + beta * (v > 1 ? 1 : v < -1 ? -1 : v);
-          dxdt[src + j] = constantInput[src + j] - v;
-        }
-      }
-    }
-    fillBorder(boundary, yFixed, paddedY, channels, rows, cols, pad);
-    correlateAdd(A, paddedY, pad, rows, cols, dxdt);
-  };
+  const templateCurrent =
+    (options.precision ?? "float64") === "float32"
+      ? float32TemplateCurrent(array, constantInput, alpha, beta, yFixed)
+      : (x: Float64Array, dxdt: Float64Array) => {
+          for (let c = 0; c < channels; c++) {
+            for (let i = 0; i < rows; i++) {
+              const src = (c * rows + i) * cols;
+              const dst = c * plane + (i + pad) * pc + pad;
+              for (let j = 0; j < cols; j++) {
+                const v = x[src + j];
+                // f(x) exactly as applyOutputInto writes it.
+                paddedY[dst + j] = alpha * v + beta * (v > 1 ? 1 : v < -1 ? -1 : v);
+                dxdt[src + j] = constantInput[src + j] - v;
+              }
+            }
+          }
+          fillBorder(boundary, yFixed, paddedY, channels, rows, cols, pad);
+          correlateAdd(A, paddedY, pad, rows, cols, dxdt);
+        };
 
   const memristor = array.memristor;
   if (!memristor) {
@@ -120,5 +140,56 @@ export function createCellSystem(array: CellArray): CellSystem {
       s.set(memristor.w0, n);
       return s;
     },
+  };
+}
+
+/**
+ * templateCurrent in float32: dxdt = (B ⋆ u + z) − x + A ⋆ f(x), the correlation by the f32x4
+ * kernel on operands in a WebAssembly instance of the system's own (pad 1 whatever B's size).
+ */
+function float32TemplateCurrent(
+  array: CellArray,
+  constantInput: Float64Array,
+  alpha: number,
+  beta: number,
+  yFixed: number,
+): (x: Float64Array, dxdt: Float64Array) => void {
+  const { channels, rows, cols, boundary, A } = array;
+  if (A.size !== 3)
+    throw new ValidationError(
+      "precision",
+      `is "float32" but template A is ${A.size}×${A.size}`,
+      '"float64" (the float32 kernel takes 3×3 templates)',
+    );
+  const simd = newTaps3x3F32();
+  if (simd === null)
+    throw new ValidationError(
+      "precision",
+      'is "float32" but this JavaScript engine has no WebAssembly SIMD',
+      '"float64"',
+    );
+  const n = channels * rows * cols;
+  const pc = cols + 2;
+  const plane = (rows + 2) * pc;
+  const [coef, padded, sums] = kernelRegionsF32(simd.memory, [A.data.length, channels * plane, n]);
+  coef.set(A.data);
+  padded.fill(0);
+  return (x, dxdt) => {
+    for (let c = 0; c < channels; c++) {
+      for (let i = 0; i < rows; i++) {
+        const src = (c * rows + i) * cols;
+        const dst = c * plane + (i + 1) * pc + 1;
+        for (let j = 0; j < cols; j++) {
+          const v = x[src + j];
+          padded[dst + j] = alpha * v + beta * (v > 1 ? 1 : v < -1 ? -1 : v);
+          dxdt[src + j] = constantInput[src + j] - v;
+        }
+      }
+    }
+    // fillBorder only reads, writes and copies elements: it serves the float32 buffer too.
+    fillBorder(boundary, yFixed, padded as unknown as Float64Array, channels, rows, cols, 1);
+    sums.fill(0);
+    correlateAdd3x3F32(simd, channels, channels, coef, padded, rows, cols, sums);
+    for (let m = 0; m < n; m++) dxdt[m] += sums[m];
   };
 }

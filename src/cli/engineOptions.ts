@@ -7,6 +7,7 @@ import { type Command, Option } from "commander";
 import type { SimulationSettings } from "../cells/io.js";
 import { checkPointCount, DEFAULT_LIMITS, type SizeLimits } from "../cells/limits.js";
 import { type CellArray, cellCount } from "../cells/spec.js";
+import type { SystemPrecision } from "../cells/system.js";
 import { ValidationError } from "../core/errors.js";
 import type { NgspiceRunOptions } from "../engines/ngspice.js";
 import type { TypescriptRunOptions } from "../engines/typescript.js";
@@ -38,6 +39,7 @@ export interface SolverFlags extends TransientFlags {
   dt?: number;
   rtol?: number;
   atol?: number;
+  precision?: SystemPrecision;
 }
 
 export function addTransientOptions(cmd: Command): Command {
@@ -163,6 +165,12 @@ export function addSolverOptions(cmd: Command): Command {
       "--atol <a>",
       "absolute tolerance of the adaptive methods, in units of x (default 1e-10; implicit 1e-8)",
       positiveNumber,
+    )
+    .addOption(
+      new Option(
+        "--precision <p>",
+        "arithmetic of A ⋆ f(x): float64 (default) or float32 (f32x4 WebAssembly SIMD, 3×3 A; the rest stays float64)",
+      ).choices(["float64", "float32"]),
     );
 }
 
@@ -209,6 +217,7 @@ export function solverOptions(
     rtol: flags.rtol ?? file.rtol,
     atol: flags.atol ?? file.atol,
     points: flags.points ?? file.points,
+    precision: flags.precision,
   };
 }
 

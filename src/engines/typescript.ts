@@ -1,5 +1,5 @@
 import type { CellArray } from "../cells/spec.js";
-import { createCellSystem } from "../cells/system.js";
+import { createCellSystem, type SystemPrecision } from "../cells/system.js";
 import { ValidationError } from "../core/errors.js";
 import { solve } from "../solvers/solve.js";
 import type { SolverMethod } from "../solvers/types.js";
@@ -16,6 +16,8 @@ export interface TypescriptRunOptions {
   /** Report times (τ); default `points` + 1 evenly spaced times over [0, T]. */
   tEval?: ArrayLike<number>;
   points?: number;
+  /** The arithmetic of A ⋆ f(x) (CellSystemOptions): float64 (default) or float32. */
+  precision?: SystemPrecision;
 }
 
 /**
@@ -37,7 +39,8 @@ export function simulateTypescript(array: CellArray, o: TypescriptRunOptions): A
   if (!(o.T > 0 && Number.isFinite(o.T))) {
     throw new ValidationError("T", `got ${o.T}`, "a positive transient length in units of τ");
   }
-  const system = createCellSystem(array);
+  const precision = o.precision ?? "float64";
+  const system = createCellSystem(array, { precision });
   const method = o.method ?? defaultMethod(array);
   const points = o.points ?? 100;
   const tEval =
@@ -75,7 +78,7 @@ export function simulateTypescript(array: CellArray, o: TypescriptRunOptions): A
     cells: n,
     x,
     w,
-    info: { method: r.method, settings: r.settings, stats: r.stats },
+    info: { method: r.method, settings: r.settings, stats: r.stats, precision },
     wallTimeMs,
   };
 }

@@ -46,7 +46,7 @@ export function describeEngine(tr: ArrayTrajectory): Record<string, string> {
       ? `dt ${formatNumber(settings.dt)} τ`
       : `rtol ${formatNumber(settings.rtol ?? Number.NaN)}, atol ${formatNumber(settings.atol ?? Number.NaN)}`;
   return {
-    "cellspice solver": `${String(info.method)}, ${tol}`,
+    "cellspice solver": `${String(info.method)}, ${tol}${info.precision === "float32" ? ", float32 A ⋆ f(x)" : ""}`,
     "cellspice run": `${stats.steps ?? "?"} steps, ${stats.rhsEvaluations ?? "?"} evaluations, ${time}`,
   };
 }

@@ -201,3 +201,64 @@ describe("createCellSystem(array).rhs with the fast kernel", () => {
     });
   }
 });
+
+describe("createCellSystem(array, { precision: 'float32' }).rhs", () => {
+  // Each of the C·9 products has a relative error of at most 3 roundings (a, y, the product) and
+  // the float32 sum of m terms at most (m − 1) more, so |Δ| ≤ (C·9 + 2)·2^-24·Σ|a·y| per cell.
+  for (const boundary of BOUNDARIES) {
+    it(`agrees with float64 within float32's bound (${boundary.kind}; 1, 3, 16, 33 channels)`, () => {
+      for (const [seed, channels, rows, cols] of [
+        [11, 1, 9, 8],
+        [12, 3, 5, 7],
+        [13, 16, 6, 5],
+        [14, 33, 3, 4],
+        [15, 3, 1, 1],
+      ]) {
+        const a = randomArray({ seed, channels, rows, cols, boundary, scaleA: 1 });
+        const x = a.x0.map((v, k) => 3 * v + 0.2 * Math.cos(k));
+        const want = new Float64Array(a.x0.length);
+        createCellSystem(a).rhs(0, x, want);
+        const got = new Float64Array(a.x0.length);
+        createCellSystem(a, { precision: "float32" }).rhs(0, x, got);
+        // Σ|a·y| per cell: the float64 system of |A| on |y| with no input, bias or decay.
+        const absA = { ...a.A, data: a.A.data.map(Math.abs) };
+        const y = x.map((v) => Math.abs(0.01 * v + 0.99 * Math.max(-1, Math.min(1, v))));
+        const yFixed = boundary.kind === "fixed" ? Math.abs(boundary.y) : 0;
+        const padded = new Float64Array(channels * (rows + 2) * (cols + 2));
+        fillPadded(boundary, yFixed, y, channels, rows, cols, 1, padded);
+        const scale = new Float64Array(x.length);
+        correlateAddGeneric(absA, padded, 1, rows, cols, scale);
+        let worst = 0;
+        let differs = false;
+        for (let m = 0; m < x.length; m++) {
+          const bound = (channels * 9 + 2) * 2 ** -24 * scale[m];
+          worst = Math.max(worst, Math.abs(got[m] - want[m]) / bound);
+          if (got[m] !== want[m]) differs = true;
+        }
+        expect(worst, `seed ${seed}`).toBeLessThanOrEqual(1);
+        expect(differs, `seed ${seed}: the float32 path must not be the float64 one`).toBe(true);
+      }
+    });
+  }
+
+  it("keeps B ⋆ u + z and the memristor in float64, B of 5×5 included", () => {
+    const a = randomArray({ seed: 21, channels: 3, rows: 6, cols: 5, boundary: BOUNDARIES[2] });
+    const wide = {
+      ...a,
+      B: { ...a.B, size: 5, data: new Float64Array(3 * 3 * 25).map((_, k) => Math.sin(k)) },
+    };
+    const s64 = createCellSystem(wide);
+    const s32 = createCellSystem(wide, { precision: "float32" });
+    expect(Array.from(s32.constantInput)).toEqual(Array.from(s64.constantInput));
+    const x = wide.x0.map((v, k) => 2 * v + 0.1 * k);
+    const [g, w] = [new Float64Array(x.length), new Float64Array(x.length)];
+    s32.rhs(0, x, g);
+    s64.rhs(0, x, w);
+    expectAllClose(g, w, 1e-5, "5×5 B with 3×3 A");
+  });
+
+  it("refuses a template A other than 3×3, naming the precision and the fix", () => {
+    const a = randomArray({ seed: 22, channels: 2, rows: 5, cols: 5, size: 5 });
+    expect(() => createCellSystem(a, { precision: "float32" })).toThrow(/precision.*5×5.*float64/s);
+  });
+});

@@ -111,6 +111,8 @@ describe("cellspice --help, --version and usage errors", () => {
       ["simulate", at("edge.json"), "--T", "abc"],
       ["plot", at("edge.json")],
       ["simulate", at("edge.json"), "--method", "rk4"],
+      ["simulate", at("edge.json"), "--precision", "float16"],
+      ["simulate", at("edge.json"), "--engine", "ngspice", "--precision", "float32"],
     ];
     for (const args of cases) {
       const r = await cli(args);
@@ -153,6 +155,24 @@ describe("cellspice invalid input and failures", () => {
     const r = await cli(["netlist", at("broken.json")]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("malformed JSON");
+  });
+
+  it("simulate --precision float32: the same waveforms to float32's accuracy, recorded as float32", async () => {
+    const run = async (extra: string[], out: string) => {
+      const r = await cli(["simulate", at("edge.json"), "--points", "20", "-o", at(out), ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(at(out), "utf8"));
+    };
+    const f64 = await run([], "edge64.json");
+    const f32 = await run(["--precision", "float32"], "edge32.json");
+    expect(f32.info.precision).toBe("float32");
+    expect(f64.info.precision).toBe("float64");
+    let apart = 0;
+    for (const [name, v] of Object.entries(f64.signals as Record<string, number[]>))
+      for (let k = 0; k < v.length; k++)
+        apart = Math.max(apart, Math.abs(v[k] - f32.signals[name][k]));
+    expect(apart).toBeGreaterThan(0);
+    expect(apart).toBeLessThan(1e-5);
   });
 
   it("a solver failure exits 4 with its class and details", async () => {

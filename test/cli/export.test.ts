@@ -310,6 +310,23 @@ describe("cellspice export/cosim MODEL_DIR --hardware PROFILE", () => {
     expect(c.code, c.stderr).toBe(3);
     expect(c.stderr).toMatch(/mismatch\.sigma/);
   });
+
+  it("refuses cellspice solver options with --hardware (the mapped co-simulation sets its own)", async () => {
+    const r = await cli([
+      "cosim",
+      dir,
+      "--layer",
+      "tiny",
+      "--hardware",
+      at("profile.json"),
+      "--rtol",
+      "1e-6",
+      "--precision",
+      "float32",
+    ]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--rtol, --precision: the mapped co-simulation.*leave them out/s);
+  });
 });
 
 describe("cellspice cosim MODEL_DIR --layer NAME", () => {
@@ -347,6 +364,28 @@ describe("cellspice cosim MODEL_DIR --layer NAME", () => {
         "waveforms.svg",
       ]),
     );
+    // The solver options reach cellspice's side: float32 A ⋆ f(x) at a stated tolerance, PASS.
+    const f32 = await cli([
+      "cosim",
+      dir,
+      "--layer",
+      "tiny",
+      "--tile",
+      "3x3",
+      "--precision",
+      "float32",
+      "--rtol",
+      "1e-9",
+      "--out-dir",
+      at("cosim32"),
+    ]);
+    expect(f32.code, f32.stdout + f32.stderr).toBe(0);
+    expect(f32.stdout).toMatch(/tiles: 4 pass, 0 fail/);
+    const s32 = JSON.parse(readFileSync(at("cosim32", "layer-cosim.json"), "utf8"));
+    expect(s32.engines.cellspice.precision).toBe("float32");
+    expect(s32.engines.cellspice.settings.rtol).toBe(1e-9);
+    expect(summary.engines.cellspice.precision).toBe("float64");
+    expect(readFileSync(at("cosim32", "report.html"), "utf8")).toMatch(/float32 A ⋆ f\(x\)/);
     const none = await cli(["cosim", dir, "--tile", "3x3"]);
     expect(none.code).toBe(3);
     expect(none.stderr).toMatch(/--layer.*tiny/s);

@@ -132,3 +132,28 @@ describe("cosimLayer(array, {tile}) on up1.block1 of the CellNN fixture (4×4 cr
     expect(onTileBorder(array, region, bad.failingCells[0], 1)).toBe(true);
   }, 120_000);
 });
+
+describe("cosimLayer(array, { typescript: { precision: 'float32' } }) on the same crop", () => {
+  it("passes as float64 does, its Δx within float32's error of float64's", async () => {
+    const array = up1Crop(4, 5);
+    const settings = {
+      T: 1,
+      points: 200,
+      ngspice: { inputForm: "folded" as const, maxStep: 1e-2 },
+    };
+    const f64 = await cosimLayer(array, settings);
+    const f32 = await cosimLayer(array, { ...settings, typescript: { precision: "float32" } });
+    expect(f32.cellspice.info.precision).toBe("float32");
+    expect(f64.cellspice.info.precision).toBe("float64");
+    expect(f32.verdict.pass).toBe(true);
+    expect(f32.verdict.failed).toEqual(f64.verdict.failed);
+    // The two cellspice solutions differ by float32 roundings of A ⋆ f(x) (16 channels: ~1e-6),
+    // far inside the verdict's tolerance; ngspice ran the same netlist twice.
+    let apart = 0;
+    for (let k = 0; k < f64.cellspice.x.length; k++)
+      apart = Math.max(apart, Math.abs(f64.cellspice.x[k] - f32.cellspice.x[k]));
+    expect(apart).toBeGreaterThan(0);
+    expect(apart).toBeLessThan(1e-5);
+    expect(Math.abs(f32.overall.maxAbs - f64.overall.maxAbs)).toBeLessThanOrEqual(apart);
+  }, 120_000);
+});

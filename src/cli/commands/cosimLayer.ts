@@ -11,7 +11,8 @@ import { parseTileSize, tileRegions } from "../../cosim/tiles.js";
 import { cosimMappedTiles } from "../../hardware/cosimMapped.js";
 import { writeLayerCosim } from "../../report/layerCosim.js";
 import type { CliContext } from "../context.js";
-import { EXIT, FileError } from "../exitCodes.js";
+import { type SolverFlags, solverOptions } from "../engineOptions.js";
+import { EXIT, FileError, UsageError } from "../exitCodes.js";
 import { writeOutput } from "../files.js";
 import { interruptible } from "../interrupt.js";
 import { positiveInteger } from "../options.js";
@@ -22,7 +23,7 @@ import { ensureWritableDir, mappedCircuits } from "./export.js";
 import { layerOnInput, readModel, selectLayers } from "./layerInput.js";
 
 /** The flags `cosim MODEL_DIR` reads (the rest of cosim's options apply as for an array file). */
-export interface LayerFlags {
+export interface LayerFlags extends Omit<SolverFlags, "T"> {
   layer?: string;
   hardware?: string;
   mismatchSeed?: string;
@@ -120,8 +121,18 @@ export async function cosimModelLayer(
   ensureWritableDir(outDir);
   const T = flags.T ?? exp.manifest.cell_layers.find((l) => l.name === layer)!.cell.T;
   const jobs = flags.jobs ?? availableParallelism();
-  if (flags.hardware !== undefined)
+  const solverFlags = (["method", "dt", "rtol", "atol", "precision"] as const).filter(
+    (f) => flags[f] !== undefined,
+  );
+  if (flags.hardware !== undefined) {
+    if (solverFlags.length > 0)
+      throw new UsageError(
+        `--${solverFlags.join(", --")}: the mapped co-simulation (--hardware) integrates the mapped layer itself (DOPRI5, rtol 1e-10); leave ${solverFlags.length > 1 ? "them" : "it"} out`,
+      );
     return cosimMappedLayer(exp, array, flags, tile, jobs, outDir, ctx);
+  }
+  // The layer's report grid replaces the solver's own points.
+  const { T: _T, points: _points, ...typescript } = solverOptions(flags, {});
   const tolerances: Partial<Tolerances> = {};
   if (flags.maxAbs !== undefined) tolerances.maxAbs = flags.maxAbs;
   if (flags.rms !== undefined) tolerances.rms = flags.rms;
@@ -149,6 +160,7 @@ export async function cosimModelLayer(
         points: flags.points ?? LAYER_DEFAULTS.points,
         tolerances,
         switching,
+        typescript,
         signal,
         ngspice: {
           maxStep: flags.maxStep ?? LAYER_DEFAULTS.maxStep,

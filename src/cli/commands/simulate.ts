@@ -69,7 +69,7 @@ Example:
       const { array, simulation } = await readArrayFile(file, sizeLimits(flags));
       const format =
         flags.format ?? (flags.output?.toLowerCase().endsWith(".json") ? "json" : "csv");
-      const solverFlags = (["method", "dt", "rtol", "atol"] as const).filter(
+      const solverFlags = (["method", "dt", "rtol", "atol", "precision"] as const).filter(
         (k) => flags[k] !== undefined,
       );
       if (flags.engine === "ngspice" && solverFlags.length > 0) {
