@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PHILOX_BLOCKS, type PhiloxBlocks, philoxBlocks } from "../kernels/philox.js";
+import { PHILOX_BLOCKS, type PhiloxBlocks, philoxBlocks } from "./philoxWasm.js";
 
 /**
  * Counter-based random numbers: Philox4x32-10 (Salmon, Moraes, Dror & Shaw, "Parallel random

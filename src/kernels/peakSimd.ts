@@ -1,4 +1,4 @@
-import { compileModule, op, V128, type WasmFunction, wasmModule } from "./wasmBinary.js";
+import { compileModule, op, V128, type WasmFunction, wasmModule } from "../core/wasmBinary.js";
 
 /** The lane types of the peak micro-benchmark: two float64 or four float32 per vector. */
 export type PeakLanes = "f64x2" | "f32x4";

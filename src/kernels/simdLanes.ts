@@ -1,4 +1,4 @@
-import { op } from "./wasmBinary.js";
+import { op } from "../core/wasmBinary.js";
 
 /** The locals (indices) a ragged tail's instructions may use. */
 export interface TailLocals {

@@ -1,5 +1,5 @@
+import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "../core/wasmBinary.js";
 import { F32X4, F64X2, type SimdLanes } from "./simdLanes.js";
-import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "./wasmBinary.js";
 
 /**
  * 3×3 taps in WebAssembly SIMD, `lanes.lanes` adjacent output columns per vector (F64X2: two

@@ -1,6 +1,6 @@
+import { compileModule, op, wasmModule } from "../core/wasmBinary.js";
 import { F64X2 } from "./simdLanes.js";
 import { type CoefficientSource, type Taps, threeByThreeFunction } from "./taps3x3Simd.js";
-import { compileModule, op, wasmModule } from "./wasmBinary.js";
 
 /**
  * The space-variant 3×3 taps in WebAssembly SIMD (float64 arithmetic, two columns per vector):

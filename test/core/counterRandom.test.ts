@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { philox4x32, RandomStream, randomStream, streamKey } from "../../src/core/counterRandom.js";
-import { PHILOX_BLOCKS, philoxBlocks } from "../../src/kernels/philox.js";
+import { PHILOX_BLOCKS, philoxBlocks } from "../../src/core/philoxWasm.js";
 
 const hex = (a: Uint32Array) => Array.from(a, (v) => v.toString(16).padStart(8, "0")).join(" ");
 

@@ -1,6 +1,7 @@
 /**
- * A minimal WebAssembly binary writer: just what the kernels of this module need (one function
- * type, functions with i32 parameters, one exported memory). The kernels are generated as
+ * A minimal WebAssembly binary writer: just what cellspice's kernels need (src/kernels' SIMD
+ * correlations, core's Philox; one function type per arity, functions with i32 parameters, one
+ * exported memory). It lives in core so that core's random streams can use it. The kernels are generated as
  * bytes at load time from TypeScript, so there is no .wasm file to build or keep in step with
  * its source, and nothing beyond Node is needed (WebAssembly core spec 2.0, binary format §5;
  * fixed-width SIMD opcodes from the SIMD proposal, merged into 2.0).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { sleb, uleb, wasmModule } from "../../src/core/wasmBinary.js";
 import { taps3x3SimdModule } from "../../src/kernels/taps3x3Simd.js";
-import { sleb, uleb, wasmModule } from "../../src/kernels/wasmBinary.js";
 
 describe("wasmBinary", () => {
   it("uleb and sleb: the LEB128 examples of the DWARF standard (§7.6) and the limits", () => {
