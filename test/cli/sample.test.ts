@@ -77,7 +77,7 @@ describe("cellspice sample", () => {
     expect(existsSync(at("run/samples-ideal.png"))).toBe(false);
   });
 
-  it("sample --precision float32 runs the trained engine's float32 correlation, close to float64; other engines refuse it", async () => {
+  it("sample --precision float32 runs the trained engine's float32 correlation, close to float64; the cell engine too; --hardware refuses it", async () => {
     const r = await cli([
       "sample",
       MODEL,
@@ -96,20 +96,47 @@ describe("cellspice sample", () => {
     let worst = 0;
     for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
     expect(worst).toBeLessThan(1e-4);
+    // The cell engine takes float32 too (the adaptive solver on a float32 correlation).
+    const cell = async (extra: string[], out: string) => {
+      const c = await cli([
+        "sample",
+        MODEL,
+        ...SMALL,
+        "--engine",
+        "cell",
+        ...extra,
+        "--out-dir",
+        at(out),
+      ]);
+      expect(c.code, c.stderr).toBe(0);
+      return readSamples(at(out)).tensors.get("x0")!.data;
+    };
+    const c64 = await cell([], "cell64");
+    const c32 = await cell(["--precision", "float32"], "cell32");
+    const s32 = JSON.parse(readFileSync(at("cell32/summary.json"), "utf8"));
+    expect(s32.sets[0].engine.precision).toMatch(/^float32 correlation/);
+    let apart = 0;
+    for (let k = 0; k < c64.length; k++) apart = Math.max(apart, Math.abs(c64[k] - c32[k]));
+    expect(apart).toBeGreaterThan(0);
+    expect(apart).toBeLessThan(1e-4);
+    writeFileSync(
+      at("f32-profile.json"),
+      JSON.stringify({ format: "cellspice-hardware", version: 1 }),
+    );
     const bad = await cli([
       "sample",
       MODEL,
       ...SMALL,
-      "--engine",
-      "cell",
+      "--hardware",
+      at("f32-profile.json"),
       "--precision",
       "float32",
       "--out-dir",
-      at("f32cell"),
+      at("f32hw"),
     ]);
     expect(bad.code).toBe(3);
-    expect(bad.stderr).toMatch(/--precision.*--engine trained/s);
-    expect(existsSync(at("f32cell"))).toBe(false);
+    expect(bad.stderr).toMatch(/--precision.*--hardware.*float64/s);
+    expect(existsSync(at("f32hw"))).toBe(false);
   });
 
   it("sample --noise FILE reproduces a run bit for bit (its own samples.safetensors holds x_T); -q is silent", async () => {

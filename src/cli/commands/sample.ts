@@ -105,7 +105,7 @@ export function registerSample(program: Command): void {
     .addOption(
       new Option(
         "--precision <p>",
-        "trained engine: float64 (parity with PyTorch) or float32 (the correlation in float32 SIMD, the state float64; docs/unet.md)",
+        "float64 (parity with PyTorch) or float32: the correlation A ⋆ f(x) in float32 SIMD, the state and solver float64 (trained or cell engine, not --hardware; docs/unet.md)",
       )
         .choices(["float64", "float32"])
         .default("float64"),
@@ -219,18 +219,20 @@ Example:
       };
       const engineName = flags.engine ?? (flags.hardware ? "cell" : "trained");
       const precision = flags.precision ?? "float64";
-      if (precision !== "float64" && engineName !== "trained")
+      if (precision !== "float64" && flags.hardware)
         throw new ValidationError(
           "--precision",
-          `${precision} with the ${engineName} engine`,
-          "float64, or --engine trained for float32",
+          `${precision} with --hardware (the circuit engine computes in float64)`,
+          "float64",
         );
       const engines: { name: string; engine: LayerEngine }[] = [
         {
           name: engineName,
           engine:
             engineName === "cell"
-              ? threaded({ kind: "cell", options: tol }, () => cellEngine(tol))
+              ? threaded({ kind: "cell", options: { ...tol, precision } }, () =>
+                  cellEngine({ ...tol, precision }),
+                )
               : threaded({ kind: "trained", options: { precision } }, () =>
                   trainedEngine({ precision }),
                 ),

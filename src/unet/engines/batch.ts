@@ -1,6 +1,6 @@
 import { applyOutputInto } from "../../cells/output.js";
 import type { CellArray } from "../../cells/spec.js";
-import { type CellSystem, createCellSystem } from "../../cells/system.js";
+import { type CellSystem, type CellSystemOptions, createCellSystem } from "../../cells/system.js";
 import { ValidationError } from "../../core/errors.js";
 import type { OdeSystem } from "../../solvers/types.js";
 import { batchElementArray } from "../cellArray.js";
@@ -29,6 +29,7 @@ export function runBatch(
   shape: BatchShape,
   options: LayerRunOptions,
   solveElement: SolveElement,
+  systemOptions: CellSystemOptions = {},
 ): LayerResult {
   const { spec } = layer;
   const { batch, channels, rows, cols } = shape;
@@ -54,7 +55,7 @@ export function runBatch(
   for (let k = 0; k < batch; k++) {
     check?.();
     const array = batchElementArray(layer, u, shape, k);
-    const system: CellSystem = createCellSystem(array);
+    const system: CellSystem = createCellSystem(array, systemOptions);
     const watched: OdeSystem = check
       ? {
           dim: system.dim,

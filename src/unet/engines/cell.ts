@@ -1,3 +1,4 @@
+import type { SystemPrecision } from "../../cells/system.js";
 import { ValidationError } from "../../core/errors.js";
 import { defaultMethod } from "../../engines/typescript.js";
 import { solve } from "../../solvers/solve.js";
@@ -15,6 +16,11 @@ export interface CellEngineOptions {
    * TR-BDF2 ("implicit") where the memristor dominates the cell.
    */
   readonly method?: Extract<SolverMethod, "dopri5" | "odex" | "implicit">;
+  /**
+   * `float64` (default) or `float32`: A ⋆ f(x) summed in float32 by the f32x4 kernel, the rest
+   * float64 (CellSystemOptions; 3×3 A, WebAssembly SIMD).
+   */
+  readonly precision?: SystemPrecision;
 }
 
 const ADAPTIVE = ["dopri5", "odex", "implicit"];
@@ -37,6 +43,9 @@ export function cellEngine(options: CellEngineOptions = {}): LayerEngine {
       `got ${JSON.stringify(options.method)}`,
       ADAPTIVE.join(", "),
     );
+  const precision = options.precision ?? "float64";
+  if (!["float64", "float32"].includes(precision))
+    throw new ValidationError("precision", `got ${JSON.stringify(precision)}`, "float64 | float32");
   return {
     name: "cell",
     describe: () => ({
@@ -45,7 +54,10 @@ export function cellEngine(options: CellEngineOptions = {}): LayerEngine {
         options.method ?? "per layer: dopri5, implicit (TR-BDF2) where the memristor dominates",
       rtol,
       atol,
-      precision: "float64",
+      precision:
+        precision === "float32"
+          ? "float32 correlation (f32x4), float64 state and solver"
+          : "float64",
     }),
     run: (layer, u, shape, runOptions = {}) =>
       runBatch(
@@ -54,6 +66,7 @@ export function cellEngine(options: CellEngineOptions = {}): LayerEngine {
         shape,
         runOptions,
         continuousCell(layer.spec.cell.T, { rtol, atol, method: options.method }),
+        { precision },
       ),
   };
 }
