@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PHILOX_BLOCKS, type PhiloxBlocks, philoxBlocks } from "./philoxWasm.js";
+import { PHILOX_BLOCKS, philoxBlocks } from "./philoxWasm.js";
 
 /**
  * Counter-based random numbers: Philox4x32-10 (Salmon, Moraes, Dror & Shaw, "Parallel random
@@ -127,60 +127,58 @@ export class RandomStream {
   fillNormal(out: Float64Array, start = 0, need?: Uint8Array): Float64Array {
     if (need !== undefined && need.length !== out.length)
       throw new RangeError(`fillNormal: need has ${need.length} entries for ${out.length} normals`);
-    // The loops are written out (not one taking the transform as a function): V8 inlines these.
-    const blocks = this.checkedRange(start, out.length);
-    if (blocks === null) {
-      for (let k = 0; k < out.length; k++)
-        out[k] = need === undefined || need[k] !== 0 ? this.normal(start + k) : 0;
-      return out;
-    }
-    const [k0, k1] = this.key;
-    for (let k = 0; k < out.length; ) {
-      const i = start + k;
-      const c0 = i % 4294967296;
-      const m = Math.min(out.length - k, PHILOX_BLOCKS, 4294967296 - c0);
-      const w = blocks(k0, k1, c0, Math.floor(i / 4294967296), 1, m);
+    const direct = this.inBlocks(start, out.length, 1, (w, k, m) => {
+      // The loops are written out per transform (not one taking it as a function): V8 inlines them.
       if (need === undefined)
         for (let j = 0, q = 0; j < m; j++, q += 4)
           out[k + j] = normalOf(w[q], w[q + 1], w[q + 2], w[q + 3]);
       else
         for (let j = 0, q = 0; j < m; j++, q += 4)
           out[k + j] = need[k + j] !== 0 ? normalOf(w[q], w[q + 1], w[q + 2], w[q + 3]) : 0;
-      k += m;
-    }
+    });
+    if (!direct)
+      for (let k = 0; k < out.length; k++)
+        out[k] = need === undefined || need[k] !== 0 ? this.normal(start + k) : 0;
     return out;
   }
 
   /** out[k] = uniform(start + k). */
   fillUniform(out: Float64Array, start = 0): Float64Array {
-    const blocks = this.checkedRange(start, out.length);
-    if (blocks === null) {
-      for (let k = 0; k < out.length; k++) out[k] = this.uniform(start + k);
-      return out;
-    }
-    const [k0, k1] = this.key;
-    for (let k = 0; k < out.length; ) {
-      const i = start + k;
-      const c0 = i % 4294967296;
-      const m = Math.min(out.length - k, PHILOX_BLOCKS, 4294967296 - c0);
-      const w = blocks(k0, k1, c0, Math.floor(i / 4294967296), 0, m);
+    const direct = this.inBlocks(start, out.length, 0, (w, k, m) => {
       for (let j = 0, q = 0; j < m; j++, q += 4) out[k + j] = uniformOf(w[q], w[q + 1]);
-      k += m;
-    }
+    });
+    if (!direct) for (let k = 0; k < out.length; k++) out[k] = this.uniform(start + k);
     return out;
   }
 
   /**
-   * The WebAssembly block kernel for elements start … start + n − 1 (null where there is no
-   * WebAssembly: then element by element), after checking the range is inside the stream. The
-   * kernel gives the same words as philox4x32 (test/core/counterRandom.test.ts).
+   * Elements start … start + n − 1 of lane `lane` from the WebAssembly block kernel (the same
+   * words as philox4x32, test/core/counterRandom.test.ts), after checking the range is inside
+   * the stream: each(words, k, m) for the m elements from start + k, block i at words 4i … 4i + 3,
+   * in chunks of at most PHILOX_BLOCKS that never carry into the counter's second word. False
+   * (and nothing done) where there is no WebAssembly: the caller goes element by element.
    */
-  private checkedRange(start: number, n: number): PhiloxBlocks | null {
+  private inBlocks(
+    start: number,
+    n: number,
+    lane: number,
+    each: (words: Uint32Array, k: number, m: number) => void,
+  ): boolean {
     if (n > 0) {
-      this.words(start, 0);
-      this.words(start + n - 1, 0);
+      this.words(start, lane);
+      this.words(start + n - 1, lane);
     }
-    return philoxBlocks();
+    const blocks = philoxBlocks();
+    if (blocks === null) return false;
+    const [k0, k1] = this.key;
+    for (let k = 0; k < n; ) {
+      const i = start + k;
+      const c0 = i % 4294967296;
+      const m = Math.min(n - k, PHILOX_BLOCKS, 4294967296 - c0);
+      each(blocks(k0, k1, c0, Math.floor(i / 4294967296), lane, m), k, m);
+      k += m;
+    }
+    return true;
   }
 }
 
