@@ -137,3 +137,24 @@ describe("M-CellNN arrays (DESIGN.md 2.3)", () => {
     expect(err).toBeLessThan(1e-4);
   });
 });
+
+describe("an M-CellNN system in float32 (createCellSystem's precision)", () => {
+  it("rounds only A ⋆ f(x): dw/dt is the float64 one bit for bit, dx/dt within float32's error", () => {
+    const base = randomArray({ seed: 31, channels: 3, inputChannels: 2, rows: 5, cols: 4 });
+    for (const voltage of ["x", "y"] as const) {
+      const a = withMemristor(base, createMemristor("strachan-taox-smooth"), 0.3, voltage);
+      const s64 = createCellSystem(a);
+      const s32 = createCellSystem(a, { precision: "float32" });
+      const n = s64.cells;
+      const state = s64.initialState().map((v, k) => (k < n ? v + 0.4 * Math.sin(k) : v));
+      const [d64, d32] = [new Float64Array(2 * n), new Float64Array(2 * n)];
+      s64.rhs(0, state, d64);
+      s32.rhs(0, state, d32);
+      expect(Array.from(d32.subarray(n))).toEqual(Array.from(d64.subarray(n)));
+      let apart = 0;
+      for (let k = 0; k < n; k++) apart = Math.max(apart, Math.abs(d32[k] - d64[k]));
+      expect(apart, voltage).toBeGreaterThan(0);
+      expect(apart, voltage).toBeLessThan(1e-5);
+    }
+  });
+});
