@@ -66,8 +66,11 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
   const pc = cols + 2 * pad;
   const plane = (rows + 2 * pad) * pc;
   const A = array.A;
+  const precision = options.precision ?? "float64";
+  if (precision !== "float64" && precision !== "float32")
+    throw new ValidationError("precision", `got ${JSON.stringify(precision)}`, "float64 | float32");
   const templateCurrent =
-    (options.precision ?? "float64") === "float32"
+    precision === "float32"
       ? float32TemplateCurrent(array, constantInput, alpha, beta, yFixed)
       : (x: Float64Array, dxdt: Float64Array) => {
           for (let c = 0; c < channels; c++) {

@@ -260,5 +260,7 @@ describe("createCellSystem(array, { precision: 'float32' }).rhs", () => {
   it("refuses a template A other than 3×3, naming the precision and the fix", () => {
     const a = randomArray({ seed: 22, channels: 2, rows: 5, cols: 5, size: 5 });
     expect(() => createCellSystem(a, { precision: "float32" })).toThrow(/precision.*5×5.*float64/s);
+    const wrong = { precision: "float16" } as unknown as Parameters<typeof createCellSystem>[1];
+    expect(() => createCellSystem(a, wrong)).toThrow(/precision.*float16.*float64 \| float32/s);
   });
 });
