@@ -6,7 +6,7 @@
  * ("Sampling") has the table.
  *
  *     flock /tmp/cellspice-cpu.lock npx tsx bench/sample.ts \
- *         [--cases cellnn-mnist:trained:64,cellnn-mnist:cell:8,mcellnn-mnist:trained:16]
+ *         [--cases cellnn-mnist:trained:64,cellnn-mnist:trained:64:float32,cellnn-mnist:cell:8,mcellnn-mnist:trained:16]
  *         [--n 10] [--steps 10] [--w 2] [--threads 1] [--torch-threads 1,2] [--repeats 3]
  *
  * A case is fixture:engine:batch. An image-forward is one image through the network: a guided
@@ -73,7 +73,7 @@ interface SampleBenchRow {
 const program = new Command("bench-sample")
   .option(
     "--cases <list>",
-    "fixture:engine:batch, comma-separated",
+    "fixture:engine:batch[:float64|float32], comma-separated (the last: the engine's precision)",
     "cellnn-mnist:trained:64,cellnn-mnist:cell:8,mcellnn-mnist:trained:16",
   )
   .option("--n <n>", "samples of the timed DDIM run (0: none)", "10")
@@ -105,10 +105,15 @@ for (const t of threadCounts)
 const runId = new Date().toISOString();
 const env = benchEnvironment(`npx tsx bench/sample.ts ${process.argv.slice(2).join(" ")}`.trim());
 const cases = o.cases.split(",").map((c) => {
-  const [fixture, engine, batch] = c.split(":");
-  if (!fixture || !["trained", "cell"].includes(engine) || !(Number(batch) >= 1))
-    throw new Error(`case ${c}: expected fixture:trained|cell:batch`);
-  return { fixture, engine, batch: Number(batch) };
+  const [fixture, engine, batch, precision = "float64"] = c.split(":");
+  if (
+    !fixture ||
+    !["trained", "cell"].includes(engine) ||
+    !(Number(batch) >= 1) ||
+    !["float64", "float32"].includes(precision)
+  )
+    throw new Error(`case ${c}: expected fixture:trained|cell:batch[:float64|float32]`);
+  return { fixture, engine, batch: Number(batch), precision: precision as "float64" | "float32" };
 });
 
 function emit(row: SampleBenchRow): void {
@@ -123,7 +128,7 @@ function emit(row: SampleBenchRow): void {
 }
 
 const torchDone = new Set<string>();
-for (const { fixture, engine: name, batch } of cases) {
+for (const { fixture, engine: name, batch, precision } of cases) {
   const dir = join(ROOT, "test/fixtures/models", fixture);
   const unet = loadUnet(dir, { golden: false });
   const schedule = ddpmSchedule(unet.nT, unet.betas);
@@ -138,8 +143,14 @@ for (const { fixture, engine: name, batch } of cases) {
     const parallel: ParallelEngine | undefined =
       threads === 1
         ? undefined
-        : parallelEngine(name === "cell" ? { kind: "cell" } : { kind: "trained" }, { threads });
-    const engine: LayerEngine = parallel ?? (name === "cell" ? cellEngine() : trainedEngine());
+        : parallelEngine(
+            name === "cell"
+              ? { kind: "cell", options: { precision } }
+              : { kind: "trained", options: { precision } },
+            { threads },
+          );
+    const engine: LayerEngine =
+      parallel ?? (name === "cell" ? cellEngine({ precision }) : trainedEngine({ precision }));
     await parallel?.ready();
     const network = (x: Float64Array, c: Int32Array, t: Float64Array, drop: Float64Array) =>
       unetForward(unet, x, c, t, drop, engine);
