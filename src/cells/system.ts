@@ -57,18 +57,19 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
   fillPadded(boundary, uFixed, array.input, array.inputChannels, rows, cols, pad, paddedU);
   correlateAdd(array.B, paddedU, pad, rows, cols, constantInput);
 
+  const precision = options.precision ?? "float64";
+  if (precision !== "float64" && precision !== "float32")
+    throw new ValidationError("precision", `got ${JSON.stringify(precision)}`, "float64 | float32");
   // Work buffer, allocated once per system: the outputs y = f(x) with the boundary's virtual
-  // cells around them, written in one pass (no separate y array), then correlated with A.
-  const paddedY = new Float64Array(paddedLength(channels));
+  // cells around them, written in one pass (no separate y array), then correlated with A. The
+  // float32 path keeps its own in its kernel's memory.
+  const paddedY = new Float64Array(precision === "float64" ? paddedLength(channels) : 0);
   const yFixed = boundary.kind === "fixed" ? boundary.y : 0;
   const alpha = outputSlopeOutside(array.output);
   const beta = 1 - alpha;
   const pc = cols + 2 * pad;
   const plane = (rows + 2 * pad) * pc;
   const A = array.A;
-  const precision = options.precision ?? "float64";
-  if (precision !== "float64" && precision !== "float32")
-    throw new ValidationError("precision", `got ${JSON.stringify(precision)}`, "float64 | float32");
   const templateCurrent =
     precision === "float32"
       ? float32TemplateCurrent(array, constantInput, alpha, beta, yFixed)
