@@ -1,6 +1,6 @@
 /**
  * A minimal WebAssembly binary writer: just what cellspice's kernels need (src/kernels' SIMD
- * correlations, core's Philox; one function type per arity, functions with i32 parameters, one
+ * correlations, core's Philox; one function type per signature, functions with i32 (and f64) parameters, one
  * exported memory). It lives in core so that core's random streams can use it. The kernels are generated as
  * bytes at load time from TypeScript, so there is no .wasm file to build or keep in step with
  * its source, and nothing beyond Node is needed (WebAssembly core spec 2.0, binary format §5;
@@ -42,7 +42,13 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 
 export const I32 = 0x7f;
 export const I64 = 0x7e;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
+
+/** The 8 little-endian bytes of a float64. */
+function f64Bytes(x: number): number[] {
+  return Array.from(new Uint8Array(Float64Array.of(x).buffer));
+}
 
 /** Opcodes used by the kernels (core and 0xfd-prefixed SIMD). */
 export const op = {
@@ -70,6 +76,18 @@ export const op = {
   i32GeU: [0x4f],
   /** i32.store with a 4-byte alignment hint. */
   i32Store: (offset: number) => [0x36, 2, ...uleb(offset)],
+  f64: (x: number) => [0x44, ...f64Bytes(x)],
+  f64Load: (offset: number) => [0x2b, 3, ...uleb(offset)],
+  f64Store: (offset: number) => [0x39, 3, ...uleb(offset)],
+  f32Store: (offset: number) => [0x38, 2, ...uleb(offset)],
+  f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
+  f64Add: [0xa0],
+  f64Sub: [0xa1],
+  f64Mul: [0xa2],
+  f64Min: [0xa4],
+  f64Max: [0xa5],
+  f32DemoteF64: [0xb6],
+  f64PromoteF32: [0xbb],
   i64Mul: [0x7e],
   i64ShrU: [0x88],
   /** i64.const of a non-negative integer below 2^31 (what the kernels need). */
@@ -99,7 +117,14 @@ export const op = {
     ...uleb(offset),
     lane,
   ],
+  f64x2Splat: [0xfd, ...uleb(0x14)],
   f64x2Add: [0xfd, ...uleb(0xf0)],
+  f64x2Sub: [0xfd, ...uleb(0xf1)],
+  /** IEEE min/max: NaN if either lane is NaN, −0 below +0 (as f64.min, f64.max). */
+  f64x2Min: [0xfd, ...uleb(0xf4)],
+  f64x2Max: [0xfd, ...uleb(0xf5)],
+  /** Both f64 lanes rounded to float32 into lanes 0–1 (lanes 2–3 zero). */
+  f32x4DemoteF64x2Zero: [0xfd, ...uleb(0x5e)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],
   /** The two low f32 lanes widened to an f64x2. */
   f64x2PromoteLowF32x4: [0xfd, ...uleb(0x5f)],
@@ -111,23 +136,34 @@ export interface WasmFunction {
   readonly name: string;
   /** Number of i32 parameters (every function here returns nothing). */
   readonly params: number;
+  /** Types of further parameters after the i32 ones (I32, F64, …); none if absent. */
+  readonly extraParams?: readonly number[];
   /** Local declarations after the parameters: [count, type] pairs. */
   readonly locals: ReadonlyArray<readonly [number, number]>;
   /** The body's instructions, without the final `end`. */
   readonly body: number[];
 }
 
+/** A function's parameter types: its i32 parameters, then extraParams. */
+const paramTypes = (f: WasmFunction): number[] => [
+  ...Array.from({ length: f.params }, () => I32),
+  ...(f.extraParams ?? []),
+];
+
 /**
- * A module of functions taking only i32 parameters, with one memory (`initialPages` of 64 KiB,
+ * A module of functions (i32 parameters, then any extraParams; no results), with one memory (`initialPages` of 64 KiB,
  * growable) exported as "memory" and each function exported under its name.
  */
 export function wasmModule(
   functions: readonly WasmFunction[],
   initialPages: number,
 ): Uint8Array<ArrayBuffer> {
-  const arities = [...new Set(functions.map((f) => f.params))];
-  const types = arities.map((n) => [0x60, ...vec(Array.from({ length: n }, () => [I32])), 0]);
-  const funcs = functions.map((f) => uleb(arities.indexOf(f.params)));
+  const signatures = [...new Set(functions.map((f) => paramTypes(f).join(",")))];
+  const types = signatures.map((key) => {
+    const params = key === "" ? [] : key.split(",").map((t) => [Number(t)]);
+    return [0x60, ...vec(params), 0];
+  });
+  const funcs = functions.map((f) => uleb(signatures.indexOf(paramTypes(f).join(","))));
   const exports = [
     [...utf8("memory"), 0x02, ...uleb(0)],
     ...functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)]),

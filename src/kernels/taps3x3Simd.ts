@@ -1,4 +1,5 @@
 import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "../core/wasmBinary.js";
+import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
 import { F32X4, F64X2, type SimdLanes } from "./simdLanes.js";
 
 /**
@@ -199,9 +200,15 @@ export function threeByThreeFunction(
   };
 }
 
-/** The module's bytes for one lane type: exports memory, taps1 and taps4. */
+/**
+ * The module's bytes for one lane type: exports memory, taps1 and taps4, and the element-wise
+ * step functions whose padded field has that lane type (cellStepFunctions).
+ */
 function tapsModule(lanes: SimdLanes): Uint8Array<ArrayBuffer> {
-  return wasmModule([tapsFunction("taps1", 1, lanes), tapsFunction("taps4", 4, lanes)], 1);
+  return wasmModule(
+    [tapsFunction("taps1", 1, lanes), tapsFunction("taps4", 4, lanes), ...cellStepFunctions(lanes)],
+    1,
+  );
 }
 
 /** The float64 module's bytes (F64X2). */
@@ -226,11 +233,15 @@ export type Taps = (
   cols: number,
 ) => void;
 
-/** An instance of the kernels: its memory and the taps for one and for four outputs. */
+/**
+ * An instance of the kernels: its memory, the taps for one and for four outputs, and the
+ * element-wise step functions on the same memory.
+ */
 export interface Taps3x3Simd {
   readonly memory: WebAssembly.Memory;
   readonly taps1: Taps;
   readonly taps4: Taps;
+  readonly step: CellStepSimd;
 }
 
 /** An instance of the float32 kernels (its operands are Float32Array views of its memory). */
@@ -252,6 +263,12 @@ function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
     memory: exports.memory as WebAssembly.Memory,
     taps1: exports.taps1 as Taps,
     taps4: exports.taps4 as Taps,
+    step: {
+      output: exports.output as CellStepSimd["output"],
+      addSums: exports.addSums as CellStepSimd["addSums"],
+      axpy: exports.axpy as CellStepSimd["axpy"],
+      nonFinite: exports.nonFinite as CellStepSimd["nonFinite"],
+    },
   };
 }
 

@@ -11,7 +11,7 @@ import {
   type Taps3x3F32,
   type Taps3x3Simd,
 } from "../../kernels/taps3x3Simd.js";
-import { kernelRegions, kernelRegionsF32 } from "../../kernels/workspace.js";
+import { mixedRegions } from "../../kernels/workspace.js";
 import { solverFailure } from "../../solvers/failure.js";
 import { type ExplicitTableau, stepGrid } from "../../solvers/fixedStep.js";
 import type { SolverMethod } from "../../solvers/types.js";
@@ -73,35 +73,35 @@ export function fusedFixedStep(
   const plane = (rows + 2 * pad) * pc;
   const s = tableau.b.length;
 
+  if (precision === "float32" && !float32Available())
+    throw new Error("fusedFixedStep: float32 needs WebAssembly SIMD (float32Available)");
   if (own === undefined) own = newTaps3x3Simd();
   const simd = activeKernel() === "wasm" ? own : null;
-  const regions = kernelRegions(simd?.memory ?? null, [
+  // Where the working set lives: the float32 kernels' memory, the float64 kernels' memory, or
+  // (the scalar kernel) plain arrays.
+  const instance = precision === "float32" ? own32! : simd;
+  const w = workspace(
+    instance,
+    precision === "float32",
     array.A.data.length,
     channels * plane,
-    ...Array.from({ length: s }, () => dim),
-  ]);
-  const coef = regions[0];
-  const k = regions.slice(2);
-  // float32: A, f(x) padded and the correlation's sums in the float32 kernels' memory.
-  let single: { coef: Float32Array; padded: Float32Array; sums: Float32Array } | undefined;
-  if (precision === "float32") {
-    if (!float32Available())
-      throw new Error("fusedFixedStep: float32 needs WebAssembly SIMD (float32Available)");
-    const [coef32, padded32, sums] = kernelRegionsF32(own32!.memory, [
-      array.A.data.length,
-      channels * plane,
-      n,
-    ]);
-    coef32.set(array.A.data);
-    single = { coef: coef32, padded: padded32, sums };
-  }
-  // fillBorder only reads, writes and copies elements: it serves the float32 buffer too.
-  const paddedY = single ? (single.padded as unknown as Float64Array) : regions[1];
+    n,
+    dim,
+    s,
+  );
+  const { coef, paddedY, sums, cI, k, yStage, result } = w;
+  let { y, yNew } = w;
   coef.set(array.A.data);
   paddedY.fill(0);
+  cI.set(system.constantInput);
+  y.set(system.initialState());
 
-  const constantInput = system.constantInput;
   const yFixed = boundary.kind === "fixed" ? boundary.y : 0;
+  // A fixed boundary's virtual cells never change: filled once here, not on every right-hand side.
+  const fixedBorder = boundary.kind === "fixed";
+  const border = () =>
+    fillBorder(boundary, yFixed, paddedY as unknown as Float64Array, channels, rows, cols, pad);
+  if (fixedBorder) border();
   const alpha = outputSlopeOutside(array.output);
   const beta = 1 - alpha;
   const memristor = array.memristor;
@@ -111,10 +111,43 @@ export function fusedFixedStep(
   const currentScale = R / Vs;
   const current = memristor ? new Float64Array(n) : undefined;
   const pair = new Float64Array(2);
+  const elementwise = instance?.step;
+  const eb = sums ? 4 : 8;
+  const interior = paddedY.byteOffset + eb * (pad * pc + pad);
+
+  // The correlation A ⋆ y added to out, after the output pass and the border.
+  const correlate = (out: Float64Array) => {
+    if (!fixedBorder) border();
+    if (sums) {
+      sums.fill(0);
+      correlateAdd3x3F32(
+        own32!,
+        channels,
+        channels,
+        coef as Float32Array,
+        paddedY as Float32Array,
+        rows,
+        cols,
+        sums,
+      );
+      if (elementwise) elementwise.addSums(out.byteOffset, sums.byteOffset, n);
+      else for (let m = 0; m < n; m++) out[m] += sums[m];
+    } else
+      correlateAdd3x3InModule(
+        simd,
+        array.A,
+        coef as Float64Array,
+        paddedY as Float64Array,
+        pad,
+        rows,
+        cols,
+        out,
+      );
+  };
 
   // F(state) into out: the reference's templateCurrent and memristor loop in one pass, then
   // the border, A ⋆ y in place, and the memristor current subtracted.
-  const rhs = (state: Float64Array, out: Float64Array) => {
+  const rhsTypescript = (state: Float64Array, out: Float64Array) => {
     check?.();
     for (let c = 0; c < channels; c++) {
       for (let i = 0; i < rows; i++) {
@@ -124,7 +157,7 @@ export function fusedFixedStep(
           const v = state[src + j];
           const y = alpha * v + beta * (v > 1 ? 1 : v < -1 ? -1 : v);
           paddedY[dst + j] = y;
-          out[src + j] = constantInput[src + j] - v;
+          out[src + j] = cI[src + j] - v;
           if (model !== undefined) {
             const cell = src + j;
             const w = state[n + cell];
@@ -141,29 +174,62 @@ export function fusedFixedStep(
         }
       }
     }
-    fillBorder(boundary, yFixed, paddedY, channels, rows, cols, pad);
-    if (single) {
-      const sums = single.sums.fill(0);
-      correlateAdd3x3F32(own32!, channels, channels, single.coef, single.padded, rows, cols, sums);
-      for (let m = 0; m < n; m++) out[m] += sums[m];
-    } else correlateAdd3x3InModule(simd, array.A, coef, paddedY, pad, rows, cols, out);
+    correlate(out);
     if (current !== undefined) for (let m = 0; m < n; m++) out[m] -= current[m];
+  };
+  // The same for a CellNN cell, its element-wise pass in the kernels' module (cellStepSimd).
+  const rhsModule = (state: Float64Array, out: Float64Array) => {
+    check?.();
+    elementwise!.output(
+      state.byteOffset,
+      cI.byteOffset,
+      out.byteOffset,
+      interior,
+      eb * plane,
+      eb * pc,
+      channels,
+      rows,
+      cols,
+      alpha,
+      beta,
+    );
+    correlate(out);
+  };
+  const rhs = elementwise && model === undefined ? rhsModule : rhsTypescript;
+  // out = (((y + c_0·k_0) + c_1·k_1) + …): in the module one axpy per term, in the same order.
+  const sum = (out: Float64Array, from: Float64Array, c: number[], terms: Float64Array[]) => {
+    if (!elementwise || c.length === 0) {
+      combine(out, from, c, terms);
+      return;
+    }
+    elementwise.axpy(out.byteOffset, from.byteOffset, terms[0].byteOffset, dim, c[0]);
+    for (let j = 1; j < c.length; j++)
+      elementwise.axpy(out.byteOffset, out.byteOffset, terms[j].byteOffset, dim, c[j]);
+  };
+  const allFinite = (values: Float64Array) => {
+    if (!elementwise || !result) return values.every(Number.isFinite);
+    elementwise.nonFinite(values.byteOffset, dim, result.byteOffset);
+    return result[0] === 0 && result[1] === 0;
   };
 
   const method = tableau.name as SolverMethod;
   const { times, lastStep } = stepGrid(0, t1, dt);
   const nSteps = times.length - 1;
-  let y: Float64Array = system.initialState();
-  let yNew: Float64Array = new Float64Array(dim);
-  const yStage = new Float64Array(dim);
+  // Each stage's nonzero a_ij (the solver skips zero terms).
+  const stageTerms = (h: number) =>
+    Array.from({ length: s }, (_, i) => {
+      const terms: number[] = [];
+      for (let j = 0; j < i; j++) if (h * tableau.a[i][j] !== 0) terms.push(j);
+      return terms;
+    });
   for (let step = 0; step < nSteps; step++) {
     const h = step < nSteps - 1 ? dt : lastStep;
+    const stages = stageTerms(h);
     rhs(y, k[0]);
     for (let i = 1; i < s; i++) {
       const ai = tableau.a[i];
-      const terms: number[] = [];
-      for (let j = 0; j < i; j++) if (h * ai[j] !== 0) terms.push(j);
-      combine(
+      const terms = stages[i];
+      sum(
         yStage,
         y,
         terms.map((j) => h * ai[j]),
@@ -171,26 +237,88 @@ export function fusedFixedStep(
       );
       rhs(yStage, k[i]);
     }
-    combine(
+    sum(
       yNew,
       y,
       tableau.b.map((b) => h * b),
       k,
     );
-    for (let m = 0; m < dim; m++)
-      if (!Number.isFinite(yNew[m]))
-        throw solverFailure(
-          "non-finite-state",
-          method,
-          times[step + 1],
-          h,
-          yNew,
-          "y",
-          "the step produced a non-finite state",
-        );
+    if (!allFinite(yNew))
+      throw solverFailure(
+        "non-finite-state",
+        method,
+        times[step + 1],
+        h,
+        yNew.slice(),
+        "y",
+        "the step produced a non-finite state",
+      );
     [y, yNew] = [yNew, y];
   }
-  return y;
+  // The kernels' memory is reused by the next call: the caller gets a copy.
+  return instance ? y.slice() : y;
+}
+
+/** One call's working set (see fusedFixedStep). */
+interface Workspace {
+  readonly coef: Float64Array | Float32Array;
+  readonly paddedY: Float64Array | Float32Array;
+  /** The float32 correlation's sums (float32 precision only). */
+  readonly sums?: Float32Array;
+  readonly cI: Float64Array;
+  readonly y: Float64Array;
+  readonly yNew: Float64Array;
+  readonly yStage: Float64Array;
+  readonly k: Float64Array[];
+  /** nonFinite's two lanes (in a module only). */
+  readonly result?: Float64Array;
+}
+
+/**
+ * The working set in `instance`'s memory (16-byte aligned regions, kernelRegions' layout), or
+ * plain arrays without one. coef and paddedY are float32 for the float32 kernels.
+ */
+function workspace(
+  instance: Taps3x3Simd | null,
+  float32: boolean,
+  coefLength: number,
+  paddedLength: number,
+  n: number,
+  dim: number,
+  stages: number,
+): Workspace {
+  if (instance === null) {
+    const f = (length: number) => new Float64Array(length);
+    return {
+      coef: f(coefLength),
+      paddedY: f(paddedLength),
+      cI: f(n),
+      y: f(dim),
+      yNew: f(dim),
+      yStage: f(dim),
+      k: Array.from({ length: stages }, () => f(dim)),
+    };
+  }
+  const views = mixedRegions(instance.memory, [
+    { length: coefLength, float32 },
+    { length: paddedLength, float32 },
+    { length: float32 ? n : 0, float32: true },
+    { length: n },
+    { length: 2 },
+    ...Array.from({ length: 3 + stages }, () => ({ length: dim })),
+  ]);
+  const [coef, paddedY, sums, cI, result, y, yNew, yStage, ...k] = views;
+  return {
+    coef,
+    paddedY,
+    sums: float32 ? (sums as Float32Array) : undefined,
+    cI: cI as Float64Array,
+    result: result as Float64Array,
+    y: y as Float64Array,
+    yNew: yNew as Float64Array,
+    yStage: yStage as Float64Array,
+    k: k as Float64Array[],
+  };
 }
 
 /**
