@@ -110,8 +110,6 @@ export const VALUE_RANGES = {
 export function validateArray(a: CellArray, limits: SizeLimits = DEFAULT_LIMITS): CellArray {
   checkCellCount(a.channels, a.rows, a.cols, limits);
   validateCellArray(a);
-  const m = VALUE_RANGES.maxMagnitude;
-  const one = (n: number) => n === 1;
   for (const [field, v, shape] of [
     ["templates.A", a.A.data, [a.A.outChannels, a.A.inChannels, a.A.size, a.A.size]],
     ["templates.B", a.B.data, [a.B.outChannels, a.B.inChannels, a.B.size, a.B.size]],
@@ -119,22 +117,7 @@ export function validateArray(a: CellArray, limits: SizeLimits = DEFAULT_LIMITS)
     ["input", a.input, [a.inputChannels, a.rows, a.cols]],
     ["initialState", a.x0, [a.channels, a.rows, a.cols]],
   ] as const) {
-    // One-channel templates and fields are written k×k / H×W: name the element that way.
-    const dims =
-      shape.length === 4 && one(shape[0]) && one(shape[1])
-        ? shape.slice(2)
-        : shape.length === 3 && one(shape[0])
-          ? shape.slice(1)
-          : shape;
-    for (let k = 0; k < v.length; k++) {
-      if (Math.abs(v[k]) > m) {
-        throw new ValidationError(
-          `${field}${nestedIndex(k, dims)}`,
-          `got ${v[k]}, beyond what SPICE simulates faithfully in double precision`,
-          `a magnitude of at most ${m}`,
-        );
-      }
-    }
+    checkMagnitudes(field, v, shape);
   }
   for (const key of ["tau", "Vs", "R"] as const) {
     const { min, max } = VALUE_RANGES[key];
@@ -157,6 +140,48 @@ export function validateArray(a: CellArray, limits: SizeLimits = DEFAULT_LIMITS)
     );
   }
   return a;
+}
+
+/**
+ * `a` with another input of the same shape, checked as validateArray checks an input (length,
+ * finiteness, magnitude; the same errors): for a batch of inputs to one validated array, whose
+ * templates and states need no second look. Everything else is shared with `a`.
+ */
+export function withInput(a: CellArray, input: Float64Array): CellArray {
+  const shape = [a.inputChannels, a.rows, a.cols];
+  if (input.length !== a.inputChannels * a.rows * a.cols)
+    throw new ValidationError(
+      "input",
+      `has ${input.length} values`,
+      `inputChannels×rows×cols = ${a.inputChannels * a.rows * a.cols}`,
+    );
+  for (let k = 0; k < input.length; k++)
+    if (!Number.isFinite(input[k]))
+      throw new ValidationError(`input[${k}]`, `got ${input[k]}`, "a finite number");
+  checkMagnitudes("input", input, shape);
+  return { ...a, input };
+}
+
+/** Every |v| within VALUE_RANGES.maxMagnitude, else an error naming the element of `field`. */
+function checkMagnitudes(field: string, v: Float64Array, shape: readonly number[]): void {
+  const m = VALUE_RANGES.maxMagnitude;
+  const one = (n: number) => n === 1;
+  // One-channel templates and fields are written k×k / H×W: name the element that way.
+  const dims =
+    shape.length === 4 && one(shape[0]) && one(shape[1])
+      ? shape.slice(2)
+      : shape.length === 3 && one(shape[0])
+        ? shape.slice(1)
+        : shape;
+  for (let k = 0; k < v.length; k++) {
+    if (Math.abs(v[k]) > m) {
+      throw new ValidationError(
+        `${field}${nestedIndex(k, dims)}`,
+        `got ${v[k]}, beyond what SPICE simulates faithfully in double precision`,
+        `a magnitude of at most ${m}`,
+      );
+    }
+  }
 }
 
 /** `[i][j]…` of flat row-major index `k` in an array of shape `dims`. */

@@ -120,6 +120,44 @@ for (const dir of CELLULAR) {
         expect(calls).toBe(3);
       }
     });
+
+    it("checks every batch element's input, the first and the later ones alike", () => {
+      // Later elements reuse the first element's validated array (withInput): their inputs
+      // must still be refused with the error a lone element gets.
+      const layer = unet.cellLayers[1];
+      const golden = unet.golden!.get(`layers.${layer.spec.name}.input`)!;
+      const [, channels, rows, cols] = golden.shape;
+      const per = channels * rows * cols;
+      const batch = 3;
+      // Three elements: the golden input, scaled by 1, 0.5 and −0.8.
+      const u = { data: new Float64Array(batch * per) };
+      [1, 0.5, -0.8].forEach((s, k) => {
+        for (let m = 0; m < per; m++) u.data[k * per + m] = s * golden.data[m];
+      });
+      const engine = trainedEngine();
+      for (const [bad, field] of [
+        [Number.NaN, /input\[5\]: got NaN/],
+        [1e300, /input\[0\]\[0\]\[5\]: got 1e\+300/],
+      ] as const)
+        for (const element of [0, batch - 1]) {
+          const data = u.data.slice();
+          data[element * per + 5] = bad;
+          expect(
+            () => engine.run(layer, data, { batch, channels, rows, cols }),
+            `${bad} in ${element}`,
+          ).toThrow(field);
+        }
+      // The later elements' results are those of each element run alone.
+      const all = engine.run(layer, u.data, { batch, channels, rows, cols });
+      const last = engine.run(layer, u.data.subarray((batch - 1) * per), {
+        batch: 1,
+        channels,
+        rows,
+        cols,
+      });
+      const n = last.y.length;
+      expect(Array.from(all.y.subarray((batch - 1) * n))).toEqual(Array.from(last.y));
+    });
   });
 }
 

@@ -52,9 +52,11 @@ export function runBatch(
   const memristive = Boolean(spec.cell.memristor && spec.cell.memristor.enabled !== false);
   const w = keep && memristive ? new Float64Array(batch * n) : undefined;
   const check = options.checkInterrupt;
+  let first: CellArray | undefined;
   for (let k = 0; k < batch; k++) {
     check?.();
-    const array = batchElementArray(layer, u, shape, k);
+    const array = batchElementArray(layer, u, shape, k, first);
+    first ??= array;
     const system: CellSystem = createCellSystem(array, systemOptions);
     const watched: OdeSystem = check
       ? {
