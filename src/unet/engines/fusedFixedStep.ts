@@ -177,7 +177,23 @@ export function fusedFixedStep(
     correlate(out);
     if (current !== undefined) for (let m = 0; m < n; m++) out[m] -= current[m];
   };
-  // The same for a CellNN cell, its element-wise pass in the kernels' module (cellStepSimd).
+  // The same with the element-wise pass in the kernels' module (cellStepSimd); an M-CellNN's
+  // memristor loop stays here, after it (y recomputed with the same operations).
+  const memristors = (state: Float64Array, out: Float64Array) => {
+    for (let cell = 0; cell < n; cell++) {
+      const v = state[cell];
+      const w = state[n + cell];
+      const u = Vs * (useOutput ? alpha * v + beta * (v > 1 ? 1 : v < -1 ? -1 : v) : v);
+      if (model!.currentAndRate) {
+        model!.currentAndRate(w, u, pair);
+        current![cell] = currentScale * pair[0];
+        out[n + cell] = tau * pair[1];
+      } else {
+        current![cell] = currentScale * model!.current(w, u);
+        out[n + cell] = tau * model!.stateRate(w, u);
+      }
+    }
+  };
   const rhsModule = (state: Float64Array, out: Float64Array) => {
     check?.();
     elementwise!.output(
@@ -193,9 +209,11 @@ export function fusedFixedStep(
       alpha,
       beta,
     );
+    if (model !== undefined) memristors(state, out);
     correlate(out);
+    if (current !== undefined) for (let m = 0; m < n; m++) out[m] -= current[m];
   };
-  const rhs = elementwise && model === undefined ? rhsModule : rhsTypescript;
+  const rhs = elementwise ? rhsModule : rhsTypescript;
   // out = (((y + c_0·k_0) + c_1·k_1) + …): in the module one axpy per term, in the same order.
   const sum = (out: Float64Array, from: Float64Array, c: number[], terms: Float64Array[]) => {
     if (!elementwise || c.length === 0) {
