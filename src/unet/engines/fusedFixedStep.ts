@@ -40,15 +40,22 @@ export function float32Available(): boolean {
  * state reported only at t1, operation for operation, so the result is the same bits (test/unet/
  * fusedFixedStep.test.ts compares them). What differs is where the work happens:
  *
- *   - A's coefficients, the padded outputs y = f(x) and the stages k_i live in the memory of a
- *     WebAssembly instance of the 3×3 kernels that nothing else uses, so the correlation reads
- *     and writes them in place (correlateAdd3x3InModule): no copy in or out per right-hand side;
- *   - one pass per right-hand side writes f(x) into the padded buffer's interior, −x + (B ⋆ u + z)
- *     into the stage and, for an M-CellNN, the memristor's current and rate (model.currentAndRate);
- *     then the border, the correlation, and the current subtracted;
- *   - the stage arguments y + h·Σ a_ij·k_j and the step y + h·Σ b_i·k_i are formed in one pass
- *     per component, in the solver's order (y, then each term in turn; zero a_ij skipped as
- *     the solver skips them), with no report or interpolation work.
+ *   - A's coefficients, the padded outputs y = f(x), B ⋆ u + z, the states and the stages k_i
+ *     live in the memory of a WebAssembly instance of the 3×3 kernels that nothing else uses
+ *     (the float32 one for precision float32), so the correlation reads and writes them in
+ *     place (correlateAdd3x3InModule): no copy in or out per right-hand side;
+ *   - one pass per right-hand side, in that module (cellStepSimd's output), writes f(x) into
+ *     the padded buffer's interior and −x + (B ⋆ u + z) into the stage; for an M-CellNN a
+ *     TypeScript loop then adds the memristor's current and rate (model.currentAndRate); then
+ *     the border (a fixed one is filled once per solve), the correlation, and the current
+ *     subtracted;
+ *   - the stage arguments y + h·Σ a_ij·k_j and the step y + h·Σ b_i·k_i are formed one axpy per
+ *     term in the module, in the solver's order (y, then each term in turn; zero a_ij skipped as
+ *     the solver skips them), with no report or interpolation work, and each new state is
+ *     checked for non-finite values there.
+ *
+ * Without WebAssembly SIMD (the scalar kernel, float64) the same passes run as TypeScript loops
+ * on plain arrays.
  *
  * `system` supplies B ⋆ u + z and the initial state exactly as the reference computes them.
  * `check` runs before every right-hand side, as runBatch's watched system does. Returns the
