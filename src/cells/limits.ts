@@ -6,7 +6,7 @@
  * them; a size limit is raised with the option named in its error.
  */
 import { ValidationError } from "../core/errors.js";
-import { type CellArray, validateCellArray } from "./spec.js";
+import { assertFinite, type CellArray, validateCellArray } from "./spec.js";
 
 /** Size limits: cells, report points, and their product (values held in memory). */
 export interface SizeLimits {
@@ -155,9 +155,7 @@ export function withInput(a: CellArray, input: Float64Array): CellArray {
       `has ${input.length} values`,
       `inputChannels×rows×cols = ${a.inputChannels * a.rows * a.cols}`,
     );
-  for (let k = 0; k < input.length; k++)
-    if (!Number.isFinite(input[k]))
-      throw new ValidationError(`input[${k}]`, `got ${input[k]}`, "a finite number");
+  assertFinite("input", input);
   checkMagnitudes("input", input, shape);
   return { ...a, input };
 }

@@ -169,7 +169,8 @@ export function validateCellArray(a: CellArray): CellArray {
   return a;
 }
 
-function assertFinite(field: string, v: Float64Array): void {
+/** Throws ValidationError `field[k]` for the first non-finite value of v. */
+export function assertFinite(field: string, v: Float64Array): void {
   for (let k = 0; k < v.length; k++) {
     if (!Number.isFinite(v[k])) {
       throw new ValidationError(`${field}[${k}]`, `got ${v[k]}`, "a finite number");

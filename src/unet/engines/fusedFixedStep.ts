@@ -247,9 +247,13 @@ export function fusedFixedStep(
       for (let j = 0; j < i; j++) if (h * tableau.a[i][j] !== 0) terms.push(j);
       return terms;
     });
+  // Worked out once for the regular step and once for the last one, not on every step.
+  const regularStages = stageTerms(dt);
+  const lastStages = stageTerms(lastStep);
   for (let step = 0; step < nSteps; step++) {
-    const h = step < nSteps - 1 ? dt : lastStep;
-    const stages = stageTerms(h);
+    const last = step === nSteps - 1;
+    const h = last ? lastStep : dt;
+    const stages = last ? lastStages : regularStages;
     rhs(y, k[0]);
     for (let i = 1; i < s; i++) {
       const ai = tableau.a[i];
