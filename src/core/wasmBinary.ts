@@ -128,6 +128,26 @@ export const op = {
   f64x2Mul: [0xfd, ...uleb(0xf2)],
   /** The two low f32 lanes widened to an f64x2. */
   f64x2PromoteLowF32x4: [0xfd, ...uleb(0x5f)],
+  f64x2Div: [0xfd, ...uleb(0xf3)],
+  f64x2Sqrt: [0xfd, ...uleb(0xef)],
+  f64x2Abs: [0xfd, ...uleb(0xec)],
+  f64x2Neg: [0xfd, ...uleb(0xed)],
+  /** Lane-wise comparisons: all ones where true, zero where false (NaN compares false but ne). */
+  f64x2Ne: [0xfd, ...uleb(0x48)],
+  f64x2Lt: [0xfd, ...uleb(0x49)],
+  f64x2Gt: [0xfd, ...uleb(0x4a)],
+  /** bitselect(a, b, mask): a's bits where mask is 1, b's where it is 0. */
+  v128Bitselect: [0xfd, ...uleb(0x52)],
+  i64x2Add: [0xfd, ...uleb(0xce)],
+  /** i64x2.shl by an i32 count (modulo 64). */
+  i64x2Shl: [0xfd, ...uleb(0xcb)],
+  /** v128.const with both f64 lanes x. */
+  f64x2Const: (x: number) => [0xfd, ...uleb(0x0c), ...f64Bytes(x), ...f64Bytes(x)],
+  /** v128.const with both i64 lanes n (an integer of at most 53 bits). */
+  i64x2Const: (n: number) => {
+    const lane = Array.from(new Uint8Array(BigInt64Array.of(BigInt(n)).buffer));
+    return [0xfd, ...uleb(0x0c), ...lane, ...lane];
+  },
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
 } as const;

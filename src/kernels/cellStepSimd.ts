@@ -1,4 +1,5 @@
 import { F64, I32, op, V128, type WasmFunction } from "../core/wasmBinary.js";
+import type { SmoothV1Simd } from "./memristorSimd.js";
 import type { SimdLanes } from "./simdLanes.js";
 
 /**
@@ -18,7 +19,7 @@ import type { SimdLanes } from "./simdLanes.js";
  * All addresses are byte addresses in the module's memory; n counts float64 values.
  */
 
-const seq = (...parts: ReadonlyArray<number>[]): number[] => parts.flat();
+export const seq = (...parts: ReadonlyArray<number>[]): number[] => parts.flat();
 const inc = (local: number, bytes: number) =>
   seq(op.get(local), op.i32(bytes), op.i32Add, op.set(local));
 
@@ -27,7 +28,7 @@ const inc = (local: number, bytes: number) =>
  * bytes per vector (8 for the scalar tail) each, scaled by `scale` (bytes per float64 value of
  * that pointer / 8). `end` is set to pointers[0] + 8n first.
  */
-function pairLoop(
+export function pairLoop(
   pointers: ReadonlyArray<{ local: number; scale: number }>,
   n: number,
   end: number,
@@ -306,4 +307,6 @@ export interface CellStepSimd {
   readonly addSums: (out: number, sums: number, n: number) => void;
   readonly axpy: (out: number, y: number, k: number, n: number, c: number) => void;
   readonly nonFinite: (y: number, n: number, at: number) => void;
+  /** The smooth-v1 memristor pass (memristorSimd.ts), in the same module. */
+  readonly smoothV1: SmoothV1Simd;
 }

@@ -1,5 +1,6 @@
 import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "../core/wasmBinary.js";
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
+import { type SmoothV1Simd, smoothV1Function } from "./memristorSimd.js";
 import { F32X4, F64X2, type SimdLanes } from "./simdLanes.js";
 
 /**
@@ -201,12 +202,18 @@ export function threeByThreeFunction(
 }
 
 /**
- * The module's bytes for one lane type: exports memory, taps1 and taps4, and the element-wise
- * step functions whose padded field has that lane type (cellStepFunctions).
+ * The module's bytes for one lane type: exports memory, taps1 and taps4, the element-wise
+ * step functions whose padded field has that lane type (cellStepFunctions), and the
+ * smooth-v1 memristor pass (memristorSimd.ts).
  */
 function tapsModule(lanes: SimdLanes): Uint8Array<ArrayBuffer> {
   return wasmModule(
-    [tapsFunction("taps1", 1, lanes), tapsFunction("taps4", 4, lanes), ...cellStepFunctions(lanes)],
+    [
+      tapsFunction("taps1", 1, lanes),
+      tapsFunction("taps4", 4, lanes),
+      ...cellStepFunctions(lanes),
+      smoothV1Function(),
+    ],
     1,
   );
 }
@@ -268,6 +275,7 @@ function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
       addSums: exports.addSums as CellStepSimd["addSums"],
       axpy: exports.axpy as CellStepSimd["axpy"],
       nonFinite: exports.nonFinite as CellStepSimd["nonFinite"],
+      smoothV1: exports.smoothV1 as SmoothV1Simd,
     },
   };
 }

@@ -3,8 +3,14 @@ import { correlateAdd3x3InModule } from "../../cells/correlate.js";
 import { outputSlopeOutside } from "../../cells/output.js";
 import type { CellArray } from "../../cells/spec.js";
 import type { CellSystem } from "../../cells/system.js";
+import { smoothV1Constants } from "../../devices/smoothV1Eval.js";
+import {
+  type SmoothV1Params,
+  STRACHAN_SMOOTH_V1_NAME,
+} from "../../devices/strachanSmoothV1Params.js";
 import { activeKernel } from "../../kernels/choice.js";
 import { correlateAdd3x3F32 } from "../../kernels/correlate3x3F32.js";
+import { SMOOTH_V1_SIMD_SLOTS, smoothV1SimdConstants } from "../../kernels/memristorSimd.js";
 import {
   newTaps3x3F32,
   newTaps3x3Simd,
@@ -38,17 +44,20 @@ export function float32Available(): boolean {
  * An explicit fixed-step solve of a cell array over [0, t1] with step dt, without the general
  * solver's overhead: the same arithmetic as `solveFixedStep(createCellSystem(array), …)` with the
  * state reported only at t1, operation for operation, so the result is the same bits (test/unet/
- * fusedFixedStep.test.ts compares them). What differs is where the work happens:
+ * fusedFixedStep.test.ts compares them) — except for the smooth-v1 memristor in a module (below),
+ * whose pass has its own e^x: there the result agrees to about 1e-14 of each field's largest
+ * value (the test's bound is 1e-13). What differs is where the work happens:
  *
  *   - A's coefficients, the padded outputs y = f(x), B ⋆ u + z, the states and the stages k_i
  *     live in the memory of a WebAssembly instance of the 3×3 kernels that nothing else uses
  *     (the float32 one for precision float32), so the correlation reads and writes them in
  *     place (correlateAdd3x3InModule): no copy in or out per right-hand side;
  *   - one pass per right-hand side, in that module (cellStepSimd's output), writes f(x) into
- *     the padded buffer's interior and −x + (B ⋆ u + z) into the stage; for an M-CellNN a
- *     TypeScript loop then adds the memristor's current and rate (model.currentAndRate); then
- *     the border (a fixed one is filled once per solve), the correlation, and the current
- *     subtracted;
+ *     the padded buffer's interior and −x + (B ⋆ u + z) into the stage; for an M-CellNN the
+ *     memristor's current and rate follow: for `strachan-taox-smooth-v1` (the trained layers'
+ *     model) by the module's own pass (src/kernels/memristorSimd.ts, two cells per vector),
+ *     for other models by a TypeScript loop (model.currentAndRate); then the border (a fixed
+ *     one is filled once per solve), the correlation, and the current subtracted;
  *   - the stage arguments y + h·Σ a_ij·k_j and the step y + h·Σ b_i·k_i are formed one axpy per
  *     term in the module, in the solver's order (y, then each term in turn; zero a_ij skipped as
  *     the solver skips them), with no report or interpolation work, and each new state is
@@ -87,16 +96,20 @@ export function fusedFixedStep(
   // Where the working set lives: the float32 kernels' memory, the float64 kernels' memory, or
   // (the scalar kernel) plain arrays.
   const instance = precision === "float32" ? own32! : simd;
-  const w = workspace(
-    instance,
-    precision === "float32",
-    array.A.data.length,
-    channels * plane,
+  const model = array.memristor?.model;
+  // The smooth-v1 memristor (the trained M-CellNN layers') has a pass in the module.
+  const memristorInModule = instance !== null && model?.name === STRACHAN_SMOOTH_V1_NAME;
+  const w = workspace(instance, {
+    float32: precision === "float32",
+    coefLength: array.A.data.length,
+    paddedLength: channels * plane,
     n,
     dim,
-    s,
-  );
-  const { coef, paddedY, sums, cI, k, yStage, result } = w;
+    stages: s,
+    current: model !== undefined,
+    memristorConstants: memristorInModule,
+  });
+  const { coef, paddedY, sums, cI, k, yStage, result, current, memristorConstants } = w;
   let { y, yNew } = w;
   coef.set(array.A.data);
   paddedY.fill(0);
@@ -111,14 +124,25 @@ export function fusedFixedStep(
   if (fixedBorder) border();
   const alpha = outputSlopeOutside(array.output);
   const beta = 1 - alpha;
-  const memristor = array.memristor;
-  const model = memristor?.model;
-  const useOutput = memristor?.voltage === "y";
+  const useOutput = array.memristor?.voltage === "y";
   const { tau, Vs, R } = array.scales;
   const currentScale = R / Vs;
-  const current = memristor ? new Float64Array(n) : undefined;
   const pair = new Float64Array(2);
   const elementwise = instance?.step;
+  if (memristorInModule)
+    smoothV1SimdConstants(
+      smoothV1Constants(model.params as unknown as SmoothV1Params),
+      {
+        modelTau: model.params.tau,
+        arrayTau: tau,
+        Vs,
+        currentScale,
+        alpha,
+        beta,
+        senseY: useOutput,
+      },
+      memristorConstants!,
+    );
   const eb = sums ? 4 : 8;
   const interior = paddedY.byteOffset + eb * (pad * pc + pad);
 
@@ -216,9 +240,19 @@ export function fusedFixedStep(
       alpha,
       beta,
     );
-    if (model !== undefined) memristors(state, out);
+    if (memristorInModule)
+      elementwise!.smoothV1(
+        state.byteOffset,
+        out.byteOffset,
+        current!.byteOffset,
+        n,
+        memristorConstants!.byteOffset,
+      );
+    else if (model !== undefined) memristors(state, out);
     correlate(out);
-    if (current !== undefined) for (let m = 0; m < n; m++) out[m] -= current[m];
+    // out − current as out + (−1)·current: the same bits.
+    if (current !== undefined)
+      elementwise!.axpy(out.byteOffset, out.byteOffset, current.byteOffset, n, -1);
   };
   const rhs = elementwise ? rhsModule : rhsTypescript;
   // out = (((y + c_0·k_0) + c_1·k_1) + …): in the module one axpy per term, in the same order.
@@ -288,6 +322,21 @@ export function fusedFixedStep(
   return instance ? y.slice() : y;
 }
 
+/** What the working set holds (see fusedFixedStep). */
+interface WorkspaceSizes {
+  /** coef and paddedY are float32 (the float32 kernels). */
+  readonly float32: boolean;
+  readonly coefLength: number;
+  readonly paddedLength: number;
+  readonly n: number;
+  readonly dim: number;
+  readonly stages: number;
+  /** The memristor currents (an M-CellNN). */
+  readonly current: boolean;
+  /** The smooth-v1 pass's constants block (memristorSimd.ts). */
+  readonly memristorConstants: boolean;
+}
+
 /** One call's working set (see fusedFixedStep). */
 interface Workspace {
   readonly coef: Float64Array | Float32Array;
@@ -301,21 +350,18 @@ interface Workspace {
   readonly k: Float64Array[];
   /** nonFinite's two lanes (in a module only). */
   readonly result?: Float64Array;
+  /** The memristor currents R/V_s·i, an M-CellNN only. */
+  readonly current?: Float64Array;
+  /** The smooth-v1 pass's constants (in a module only, where that pass runs). */
+  readonly memristorConstants?: Float64Array;
 }
 
 /**
  * The working set in `instance`'s memory (16-byte aligned regions, kernelRegions' layout), or
  * plain arrays without one. coef and paddedY are float32 for the float32 kernels.
  */
-function workspace(
-  instance: Taps3x3Simd | null,
-  float32: boolean,
-  coefLength: number,
-  paddedLength: number,
-  n: number,
-  dim: number,
-  stages: number,
-): Workspace {
+function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspace {
+  const { float32, coefLength, paddedLength, n, dim, stages } = sizes;
   if (instance === null) {
     const f = (length: number) => new Float64Array(length);
     return {
@@ -326,6 +372,7 @@ function workspace(
       yNew: f(dim),
       yStage: f(dim),
       k: Array.from({ length: stages }, () => f(dim)),
+      current: sizes.current ? f(n) : undefined,
     };
   }
   const views = mixedRegions(instance.memory, [
@@ -334,9 +381,11 @@ function workspace(
     { length: float32 ? n : 0, float32: true },
     { length: n },
     { length: 2 },
+    { length: sizes.current ? n : 0 },
+    { length: sizes.memristorConstants ? SMOOTH_V1_SIMD_SLOTS : 0 },
     ...Array.from({ length: 3 + stages }, () => ({ length: dim })),
   ]);
-  const [coef, paddedY, sums, cI, result, y, yNew, yStage, ...k] = views;
+  const [coef, paddedY, sums, cI, result, current, constants, y, yNew, yStage, ...k] = views;
   return {
     coef,
     paddedY,
@@ -347,6 +396,8 @@ function workspace(
     yNew: yNew as Float64Array,
     yStage: yStage as Float64Array,
     k: k as Float64Array[],
+    current: sizes.current ? (current as Float64Array) : undefined,
+    memristorConstants: sizes.memristorConstants ? (constants as Float64Array) : undefined,
   };
 }
 

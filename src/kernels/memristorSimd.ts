@@ -1,0 +1,367 @@
+import { I32, op, V128, type WasmFunction } from "../core/wasmBinary.js";
+import type { SmoothV1Constants } from "../devices/smoothV1Eval.js";
+import { pairLoop, seq } from "./cellStepSimd.js";
+
+/**
+ * The memristor pass of an M-CellNN right-hand side for `strachan-taox-smooth-v1` (the model the
+ * trained M-CellNN layers use) in WebAssembly SIMD, two cells per f64x2 vector: for each cell,
+ * from its state v and memristor state w,
+ *
+ *   u = V_s·(y or v),  y = α·v + β·clamp(v, −1, 1)      (the layer senses y or x)
+ *   current[cell]    = (R/V_s)·i(w, u)
+ *   out[n + cell]    = τ_array·(τ·dw/dt(w, u) / τ_model)
+ *
+ * with i and τ·dw/dt by the operations of smoothV1Eval.ts (smoothV1CurrentAndRate, the fused
+ * TypeScript loop's model call), in the same order, except for three things:
+ *
+ *   - e^x is this file's own (WebAssembly has no exp): Cody–Waite reduction x = k·ln 2 + r,
+ *     |r| ≲ ln 2 / 2, the Taylor polynomial of degree 13 by Estrin's scheme (truncation below 5e-18 relative), and
+ *     2^k built in the exponent bits. x is clamped to [−708, 709] first, so e^x never overflows
+ *     and never goes subnormal: where Math.exp would give 0 or ∞ this gives e^−708 ≈ 3e-308 or
+ *     e^709 ≈ 8e307, which changes nothing but the last places of results that are below 1e-307
+ *     or above 1e307 (a rate term F = 1/(e^{−E}·q + 1/C) of about 6e-309 instead of 0).
+ *   - tanh(ρu/2) as 1 − 2/(e^{ρ|u|} + 1) times |u| (u·tanh(ρu/2) is even in u): within about
+ *     1e-16 absolutely of Math.tanh, which inside √(u·tanh + ε) is far below ε.
+ *   - both rate branches are always evaluated; the TypeScript model leaves out the one that v's
+ *     sign switches off where it cannot change the sum's bits (smoothV1Eval.ts's header).
+ *
+ * So the results differ from the model's in the last bits only (test/kernels/memristorSimd.test.ts
+ * measures it against model.currentAndRate: ≤ 1e-14 relative, or 1e-300 absolute where the value
+ * is tiny), and the fused path that uses it agrees with the reference solve to a stated tolerance,
+ * not to the bit (test/unet/fusedFixedStep.test.ts).
+ *
+ * smoothV1(state, out, current, n, constants): byte addresses; state holds v[0..n) then w[0..n),
+ * out the rates at out + 8n; constants is the block smoothV1SimdConstants writes (24 float64).
+ */
+
+/** The constants block's layout, in float64 slots. */
+const SLOTS = [
+  "G_m",
+  "a",
+  "b",
+  "eps",
+  "beta",
+  "k",
+  "wMin",
+  "halfRho",
+  "xOff",
+  "invXOn",
+  "invSigmaP",
+  "invSigmaOff",
+  "invSigmaOn",
+  "logOff",
+  "logOn",
+  "invC",
+  "modelTau",
+  "arrayTau",
+  "currentScale",
+  "Vs",
+  "alpha",
+  "beta_out",
+  "senseY",
+] as const;
+
+/** Number of float64 values of the constants block. */
+export const SMOOTH_V1_SIMD_SLOTS = SLOTS.length;
+
+/** What one array's pass needs besides the model's constants. */
+export interface SmoothV1SimdSettings {
+  /** The model's τ (its rates are per second; smoothV1Eval's are per τ). */
+  readonly modelTau: number;
+  /** The array's τ, V_s and R/V_s (array.scales). */
+  readonly arrayTau: number;
+  readonly Vs: number;
+  readonly currentScale: number;
+  /** The output function's slopes (y = α·v + β·clamp(v)) and whether u senses y. */
+  readonly alpha: number;
+  readonly beta: number;
+  readonly senseY: boolean;
+}
+
+/** Writes the constants block for `K` and `settings` into `into` (SMOOTH_V1_SIMD_SLOTS values). */
+export function smoothV1SimdConstants(
+  K: SmoothV1Constants,
+  settings: SmoothV1SimdSettings,
+  into: Float64Array,
+): void {
+  const values: Record<(typeof SLOTS)[number], number> = {
+    G_m: K.G_m,
+    a: K.a,
+    b: K.b,
+    eps: K.eps,
+    beta: K.beta,
+    k: K.k,
+    wMin: K.wMin,
+    halfRho: K.halfRho,
+    xOff: K.xOff,
+    invXOn: K.invXOn,
+    invSigmaP: K.invSigmaP,
+    invSigmaOff: K.invSigmaOff,
+    invSigmaOn: K.invSigmaOn,
+    logOff: K.logOff,
+    logOn: K.logOn,
+    invC: K.invC,
+    modelTau: settings.modelTau,
+    arrayTau: settings.arrayTau,
+    currentScale: settings.currentScale,
+    Vs: settings.Vs,
+    alpha: settings.alpha,
+    beta_out: settings.beta,
+    senseY: settings.senseY ? 1 : 0,
+  };
+  SLOTS.forEach((name, i) => {
+    into[i] = values[name];
+  });
+}
+
+/** The exported function's signature (byte addresses in the module's memory). */
+export type SmoothV1Simd = (
+  state: number,
+  out: number,
+  current: number,
+  n: number,
+  constants: number,
+) => void;
+
+/** Where a term is clamped (smoothV1Eval.ts's BIG). */
+const BIG = 1e300;
+/** 1.5·2^52: x + MAGIC rounds x to an integer held in the low mantissa bits. */
+const MAGIC = 6755399441055744;
+/** ln 2 split for the reduction: the high part has trailing zero bits, so k·LN2_HI is exact. */
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
+/** 1/k!, k = 0..13: the Taylor coefficients of e^r. */
+const INV_FACTORIAL = Array.from({ length: 14 }, (_, k) => {
+  let f = 1;
+  for (let j = 2; j <= k; j++) f *= j;
+  return 1 / f;
+});
+
+// Expression helpers: each returns the instructions that leave one f64x2 on the stack.
+type Code = number[];
+const g = (local: number): Code => op.get(local);
+const binary =
+  (code: readonly number[]) =>
+  (a: Code, b: Code): Code =>
+    seq(a, b, code);
+const add = binary(op.f64x2Add);
+const sub = binary(op.f64x2Sub);
+const mul = binary(op.f64x2Mul);
+const div = binary(op.f64x2Div);
+const min = binary(op.f64x2Min);
+const max = binary(op.f64x2Max);
+const lt = binary(op.f64x2Lt);
+const gt = binary(op.f64x2Gt);
+const neg = (a: Code): Code => seq(a, op.f64x2Neg);
+const abs = (a: Code): Code => seq(a, op.f64x2Abs);
+const sqrt = (a: Code): Code => seq(a, op.f64x2Sqrt);
+/** where ? a : b, lane by lane (where: a comparison's mask). */
+const select = (where: Code, a: Code, b: Code): Code => seq(a, b, where, op.v128Bitselect);
+const assign = (local: number, value: Code): Code => seq(value, op.set(local));
+
+/** The function's locals: i32 parameters, then i32 and v128 locals by name. */
+const PARAMS = { state: 0, out: 1, current: 2, n: 3, constants: 4 } as const;
+const I32_LOCALS = ["end", "wOffset"] as const;
+const V128_LOCALS = [
+  ...SLOTS,
+  "v",
+  "w",
+  "wc",
+  "u",
+  "au",
+  "G",
+  "i",
+  "vr",
+  "pc",
+  "kv",
+  "q",
+  "lOff",
+  "lOn",
+  "sOff",
+  "sOn",
+  "t1",
+  "t2",
+  "t3",
+  "x",
+  "t",
+  "kf",
+  "r",
+  "r2",
+  "r4",
+  "r8",
+] as const;
+type V128Name = (typeof V128_LOCALS)[number];
+const I32_BASE = Object.keys(PARAMS).length;
+const V128_BASE = I32_BASE + I32_LOCALS.length;
+const L = (name: V128Name): number => V128_BASE + V128_LOCALS.indexOf(name);
+const I = (name: (typeof I32_LOCALS)[number]): number => I32_BASE + I32_LOCALS.indexOf(name);
+const v = (name: V128Name): Code => g(L(name));
+
+/**
+ * The constants the body uses, each in a local set once before the loop (V8 builds a v128.const
+ * from immediates at every use; a local is one register or one stack load). Keyed by the
+ * constant's instructions; filled while the body is generated (smoothV1Function).
+ */
+const constantLocals = new Map<string, { local: number; code: Code }>();
+const pooled = (code: Code): Code => {
+  const key = code.join(",");
+  let entry = constantLocals.get(key);
+  if (entry === undefined) {
+    entry = { local: V128_BASE + V128_LOCALS.length + constantLocals.size, code };
+    constantLocals.set(key, entry);
+  }
+  return g(entry.local);
+};
+const k2 = (x: number): Code => pooled(op.f64x2Const(x));
+
+/** e^x of an expression that has no exp inside it (uses the locals x, t, kf, r). */
+function exp(x: Code): Code {
+  // Estrin's scheme: pairs c_j + c_{j+1}·r, then r², r⁴, r⁸ (a short dependency chain, where
+  // Horner's would be 13 multiply-adds long).
+  const c = INV_FACTORIAL;
+  const pair = (j: number) => add(k2(c[j]), mul(k2(c[j + 1]), v("r")));
+  const q = (j: number) => add(pair(j), mul(pair(j + 2), v("r2")));
+  const p = add(add(q(0), mul(q(4), v("r4"))), mul(add(q(8), mul(pair(12), v("r4"))), v("r8")));
+  return seq(
+    assign(L("x"), max(min(x, k2(709)), k2(-708))),
+    assign(L("t"), add(mul(v("x"), k2(Math.LOG2E)), k2(MAGIC))),
+    assign(L("kf"), sub(v("t"), k2(MAGIC))),
+    assign(L("r"), sub(sub(v("x"), mul(v("kf"), k2(LN2_HI))), mul(v("kf"), k2(LN2_LO)))),
+    assign(L("r2"), mul(v("r"), v("r"))),
+    assign(L("r4"), mul(v("r2"), v("r2"))),
+    assign(L("r8"), mul(v("r4"), v("r4"))),
+    p,
+    // 2^k: the rounded k sits in t's low bits; (k + 1023) shifted into the exponent field.
+    v("t"),
+    pooled(op.i64x2Const(1023)),
+    op.i64x2Add,
+    op.i32(52),
+    op.i64x2Shl,
+    op.f64x2Mul,
+  );
+}
+
+/** a < BIG ? a : BIG (a NaN gives BIG, as in the TypeScript). */
+const capBig = (a: Code): Code => select(lt(a, k2(BIG)), a, k2(BIG));
+
+/** R(L, s) = ½(1/(e^{−(L+s)}·q + 1/C) − 1/(e^{s−L}·q + 1/C)) (smoothV1Eval's cappedSinh). */
+function cappedSinh(l: V128Name, s: V128Name): Code {
+  const F = (e: Code) => div(k2(1), add(mul(exp(e), v("q")), v("invC")));
+  return mul(k2(0.5), sub(F(neg(add(v(l), v(s)))), F(sub(v(s), v(l)))));
+}
+
+/** One vector of two cells (or the odd last cell: load splats it, store writes lane 0). */
+function cells(load: Code, store: Code): Code {
+  const one = k2(1);
+  const zero = k2(0);
+  const wAddress = seq(g(PARAMS.state), g(I("wOffset")), op.i32Add);
+  const y = add(mul(v("alpha"), v("v")), mul(v("beta_out"), max(min(v("v"), one), k2(-1))));
+  const lOff = add(sub(v("logOff"), capBig(v("t1"))), div(one, add(one, mul(v("beta"), v("pc")))));
+  const lOn = add(sub(v("logOn"), capBig(v("t2"))), capBig(v("t3")));
+  return seq(
+    assign(L("v"), seq(g(PARAMS.state), load)),
+    assign(L("w"), seq(wAddress, load)),
+    // ŵ = w < w_min ? w_min : w > 1 ? 1 : w
+    assign(L("wc"), select(lt(v("w"), v("wMin")), v("wMin"), select(gt(v("w"), one), one, v("w")))),
+    assign(L("u"), mul(v("Vs"), select(v("senseY"), y, v("v")))),
+    // G = G_m·ŵ + a·(1 − ŵ)·e^{b·√(|u|·tanh(ρ|u|/2) + ε)},  i = G·u
+    assign(L("au"), abs(v("u"))),
+    assign(L("t1"), sub(one, div(k2(2), add(exp(mul(k2(2), mul(v("halfRho"), v("au")))), one)))),
+    assign(L("t1"), sqrt(add(mul(v("au"), v("t1")), v("eps")))),
+    assign(
+      L("G"),
+      add(mul(v("G_m"), v("wc")), mul(mul(v("a"), sub(one, v("wc"))), exp(mul(v("b"), v("t1"))))),
+    ),
+    assign(L("i"), mul(v("G"), v("u"))),
+    // the rate at p = i·u (smoothV1Eval's rateAt)
+    assign(
+      L("vr"),
+      select(gt(v("u"), k2(BIG)), k2(BIG), select(lt(v("u"), k2(-BIG)), k2(-BIG), v("u"))),
+    ),
+    assign(L("pc"), capBig(mul(v("i"), v("u")))),
+    assign(L("kv"), mul(v("k"), v("vr"))),
+    assign(L("q"), add(one, exp(neg(abs(v("kv")))))),
+    assign(L("t1"), div(v("xOff"), v("wc"))),
+    assign(L("t1"), mul(v("t1"), v("t1"))),
+    assign(L("t2"), mul(v("wc"), v("invXOn"))),
+    assign(L("t2"), mul(v("t2"), v("t2"))),
+    assign(L("t3"), mul(v("pc"), v("invSigmaP"))),
+    assign(L("lOff"), sub(lOff, select(gt(v("kv"), zero), v("kv"), zero))),
+    assign(L("lOn"), add(lOn, select(lt(v("kv"), zero), v("kv"), zero))),
+    assign(L("sOff"), mul(v("vr"), v("invSigmaOff"))),
+    assign(L("sOn"), mul(v("vr"), v("invSigmaOn"))),
+    seq(g(PARAMS.current), mul(v("currentScale"), v("i")), store),
+    seq(
+      g(PARAMS.out),
+      g(I("wOffset")),
+      op.i32Add,
+      mul(
+        v("arrayTau"),
+        div(add(cappedSinh("lOff", "sOff"), cappedSinh("lOn", "sOn")), v("modelTau")),
+      ),
+      store,
+    ),
+  );
+}
+
+/** The `smoothV1` function (see the header). */
+export function smoothV1Function(): WasmFunction {
+  constantLocals.clear();
+  const loadConstants = seq(
+    ...SLOTS.map((name, i) => assign(L(name), seq(g(PARAMS.constants), op.v128Load64Splat(8 * i)))),
+    // senseY becomes a mask: all ones where u senses y.
+    assign(L("senseY"), seq(v("senseY"), k2(0), op.f64x2Ne)),
+    seq(g(PARAMS.n), op.i32(8), op.i32Mul, op.set(I("wOffset"))),
+  );
+  const loop = pairLoop(
+    [
+      { local: PARAMS.state, scale: 1 },
+      { local: PARAMS.out, scale: 1 },
+      { local: PARAMS.current, scale: 1 },
+    ],
+    PARAMS.n,
+    I("end"),
+    cells(op.v128Load(0), op.v128Store(0)),
+    cells(op.v128Load64Splat(0), op.v128Store64Lane(0, 0)),
+  );
+  const pool = [...constantLocals.values()];
+  return {
+    name: "smoothV1",
+    params: Object.keys(PARAMS).length,
+    locals: [
+      [I32_LOCALS.length, I32],
+      [V128_LOCALS.length + pool.length, V128],
+    ],
+    body: seq(...pool.map((entry) => assign(entry.local, entry.code)), loadConstants, loop),
+  };
+}
+
+/**
+ * expArray(from, to, n): to[m] = the pass's e^{from[m]} (float64 arrays at byte addresses). Not
+ * in the kernels' module: its tests compile it on its own to measure e^x against Math.exp.
+ */
+export function expArrayFunction(): WasmFunction {
+  const [from, to, n, end] = [0, 1, 2, 3];
+  constantLocals.clear();
+  // The pass's v128 locals are reused: i32 locals fill the indices up to V128_BASE.
+  const body = pairLoop(
+    [
+      { local: from, scale: 1 },
+      { local: to, scale: 1 },
+    ],
+    n,
+    end,
+    seq(g(to), exp(seq(g(from), op.v128Load(0))), op.v128Store(0)),
+    seq(g(to), exp(seq(g(from), op.v128Load64Splat(0))), op.v128Store64Lane(0, 0)),
+  );
+  const pool = [...constantLocals.values()];
+  return {
+    name: "expArray",
+    params: 3,
+    locals: [
+      [V128_BASE - 3, I32],
+      [V128_LOCALS.length + pool.length, V128],
+    ],
+    body: seq(...pool.map((entry) => assign(entry.local, entry.code)), body),
+  };
+}
