@@ -149,6 +149,9 @@ export const op = {
     return [0xfd, ...uleb(0x0c), ...lane, ...lane];
   },
   f32x4Add: [0xfd, ...uleb(0xe4)],
+  f32x4Sub: [0xfd, ...uleb(0xe5)],
+  /** i8x16.shuffle of the two vectors below it: byte m of the result is byte lanes[m] of a‖b. */
+  i8x16Shuffle: (lanes: readonly number[]) => [0xfd, ...uleb(0x0d), ...lanes],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
 } as const;
 

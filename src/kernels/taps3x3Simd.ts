@@ -2,6 +2,7 @@ import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "../
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
 import { type SmoothV1Simd, smoothV1Function } from "./memristorSimd.js";
 import { F32X4, F64X2, type SimdLanes } from "./simdLanes.js";
+import { type WinogradSimd, winogradFunctions } from "./winograd3x3F32.js";
 
 /**
  * 3×3 taps in WebAssembly SIMD, `lanes.lanes` adjacent output columns per vector (F64X2: two
@@ -204,7 +205,8 @@ export function threeByThreeFunction(
 /**
  * The module's bytes for one lane type: exports memory, taps1 and taps4, the element-wise
  * step functions whose padded field has that lane type (cellStepFunctions), and the
- * smooth-v1 memristor pass (memristorSimd.ts).
+ * smooth-v1 memristor pass (memristorSimd.ts); the float32 module also Winograd's F(2×2, 3×3)
+ * (winograd3x3F32.ts).
  */
 function tapsModule(lanes: SimdLanes): Uint8Array<ArrayBuffer> {
   return wasmModule(
@@ -213,6 +215,7 @@ function tapsModule(lanes: SimdLanes): Uint8Array<ArrayBuffer> {
       tapsFunction("taps4", 4, lanes),
       ...cellStepFunctions(lanes),
       smoothV1Function(),
+      ...(lanes === F32X4 ? winogradFunctions() : []),
     ],
     1,
   );
@@ -249,6 +252,8 @@ export interface Taps3x3Simd {
   readonly taps1: Taps;
   readonly taps4: Taps;
   readonly step: CellStepSimd;
+  /** The Winograd correlation's functions (the float32 module only). */
+  readonly winograd?: WinogradSimd;
 }
 
 /** An instance of the float32 kernels (its operands are Float32Array views of its memory). */
@@ -277,6 +282,14 @@ function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
       nonFinite: exports.nonFinite as CellStepSimd["nonFinite"],
       smoothV1: exports.smoothV1 as SmoothV1Simd,
     },
+    winograd:
+      lanes === F32X4
+        ? {
+            input: exports.winogradInput as WinogradSimd["input"],
+            gemm: exports.winogradGemm as WinogradSimd["gemm"],
+            output: exports.winogradOutput as WinogradSimd["output"],
+          }
+        : undefined,
   };
 }
 

@@ -5,8 +5,9 @@ import { loadUnet, trainedEngine, unetForward } from "../../src/unet/index.js";
 import { maxAbsDiff } from "../support/assert.js";
 
 /**
- * The trained engine's opt-in float32 precision (the correlation A ⋆ f(x) in f32x4; state,
- * memristor and solver in float64) against float64. Tolerances: measured (docs/unet.md) at most
+ * The trained engine's opt-in float32 precision (the correlation A ⋆ f(x) in float32: Winograd's
+ * F(2×2, 3×3) on even fields with channels in fours, as every fixture layer is, f32x4 taps
+ * elsewhere; state, memristor and solver in float64) against float64. Tolerances: measured (docs/unet.md) at most
  * 1.2e-6 relative on a layer's output (M-CellNN up1.block2, where memristors switch) and 3e-8
  * on the forward; asserted 1e-5 per layer and 1e-4 on the golden forward (issue 10's float32
  * criterion). The float32 result must differ from float64 (else the path was not taken).
@@ -70,6 +71,35 @@ describe("float32 trained engine on random layers", () => {
           const want = f64.run(layer, u, shape);
           const got = f32.run(layer, u, shape);
           expect(maxAbsDiff(got.y, want.y) / maxAbs(want.y)).toBeLessThan(1e-5);
+        }
+  });
+
+  it("even fields with channels 4, 16, 32 (the Winograd path), every boundary, batch 1 and 5: within 1e-5", () => {
+    let seed = 90;
+    for (const [channels, rows, cols] of [
+      [4, 6, 8],
+      [16, 14, 14],
+      [32, 8, 6],
+    ])
+      for (const boundary of ["fixed", "zero-flux", "periodic"] as const)
+        for (const batch of [1, 5]) {
+          const rand = seededRandom(seed++);
+          const scaleA = 1.5 / Math.sqrt(9 * channels);
+          const layer = {
+            spec: { ...base, c_in: 3, c_out: channels, cell: { ...base.cell, boundary } },
+            A: uniformArray(channels * channels * 9, -scaleA, scaleA, rand),
+            B: uniformArray(channels * 3 * 9, -0.5, 0.5, rand),
+            z: uniformArray(channels, -0.3, 0.3, rand),
+          };
+          const shape = { batch, channels: 3, rows, cols };
+          const u = uniformArray(batch * 3 * rows * cols, -1, 1, rand);
+          const want = f64.run(layer, u, shape);
+          const got = f32.run(layer, u, shape);
+          const rel = maxAbsDiff(got.y, want.y) / maxAbs(want.y);
+          expect(rel, `${channels} ch ${rows}×${cols} ${boundary} batch ${batch}`).toBeLessThan(
+            1e-5,
+          );
+          expect(rel).toBeGreaterThan(0);
         }
   });
 

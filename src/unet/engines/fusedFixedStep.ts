@@ -17,6 +17,14 @@ import {
   type Taps3x3F32,
   type Taps3x3Simd,
 } from "../../kernels/taps3x3Simd.js";
+import {
+  correlate3x3Winograd,
+  type WinogradOperands,
+  winogradApplies,
+  winogradFilter,
+  winogradInputOverrun,
+  winogradTiling,
+} from "../../kernels/winograd3x3F32.js";
 import { mixedRegions } from "../../kernels/workspace.js";
 import { solverFailure } from "../../solvers/failure.js";
 import { type ExplicitTableau, stepGrid } from "../../solvers/fixedStep.js";
@@ -28,9 +36,12 @@ let own32: Taps3x3F32 | null | undefined;
 
 /**
  * The arithmetic of the correlation A ⋆ f(x): `float64` (the reference's bits), or `float32`:
- * f(x) and A rounded to float32 and the correlation summed in float32 (f32x4, four columns per
- * vector), added to the float64 right-hand side; the state, the memristor and the solver stay
- * float64. float32 needs WebAssembly SIMD (float32Available).
+ * f(x) rounded to float32 and the correlation summed in float32, added to the float64 right-hand
+ * side; the state, the memristor and the solver stay float64. The float32 sums are Winograd's
+ * F(2×2, 3×3) (src/kernels/winograd3x3F32.ts: 16 multiplies per 2×2 outputs instead of 36, its
+ * U = G·A·Gᵀ from the float64 A) where rows and cols are even and the channels a multiple of 4,
+ * and the direct f32x4 taps (A rounded to float32, four columns per vector) elsewhere. float32
+ * needs WebAssembly SIMD (float32Available).
  */
 export type FusedPrecision = "float64" | "float32";
 
@@ -99,6 +110,11 @@ export function fusedFixedStep(
   const model = array.memristor?.model;
   // The smooth-v1 memristor (the trained M-CellNN layers') has a pass in the module.
   const memristorInModule = instance !== null && model?.name === STRACHAN_SMOOTH_V1_NAME;
+  // float32 on an even field with channels in fours: A ⋆ y by Winograd's F(2×2, 3×3).
+  const winograd =
+    precision === "float32" && winogradApplies(channels, rows, cols)
+      ? winogradTiling(rows, cols)
+      : null;
   const w = workspace(instance, {
     float32: precision === "float32",
     coefLength: array.A.data.length,
@@ -108,8 +124,14 @@ export function fusedFixedStep(
     stages: s,
     current: model !== undefined,
     memristorConstants: memristorInModule,
+    winograd: winograd && {
+      channels,
+      tiles8: winograd.tiles8,
+      overrun: winogradInputOverrun(cols),
+    },
   });
   const { coef, paddedY, sums, cI, k, yStage, result, current, memristorConstants } = w;
+  if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels));
   let { y, yNew } = w;
   coef.set(array.A.data);
   paddedY.fill(0);
@@ -149,7 +171,18 @@ export function fusedFixedStep(
   // The correlation A ⋆ y added to out, after the output pass and the border.
   const correlate = (out: Float64Array) => {
     if (!fixedBorder) border();
-    if (sums) {
+    if (w.winograd) {
+      correlate3x3Winograd(
+        own32!.winograd!,
+        channels,
+        w.winograd,
+        paddedY as Float32Array,
+        rows,
+        cols,
+        sums!,
+      );
+      elementwise!.addSums(out.byteOffset, sums!.byteOffset, n);
+    } else if (sums) {
       sums.fill(0);
       correlateAdd3x3F32(
         own32!,
@@ -335,6 +368,24 @@ interface WorkspaceSizes {
   readonly current: boolean;
   /** The smooth-v1 pass's constants block (memristorSimd.ts). */
   readonly memristorConstants: boolean;
+  /** Winograd's operands (float32 only): C channels, the tile count, the input's overrun. */
+  readonly winograd: { channels: number; tiles8: number; overrun: number } | null;
+}
+
+/**
+ * U of each template (one per layer, shared by its batch elements), computed on first use and
+ * kept with a copy of the coefficients it came from: a template changed in place is recomputed.
+ */
+const winogradFilters = new WeakMap<Float64Array, { from: Float64Array; U: Float32Array }>();
+
+function winogradFilterOf(A: Float64Array, channels: number): Float32Array {
+  let entry = winogradFilters.get(A);
+  if (entry === undefined || !entry.from.every((a, m) => Object.is(a, A[m]))) {
+    entry = { from: A.slice(), U: new Float32Array(16 * channels * channels) };
+    winogradFilter(A, channels, entry.U);
+    winogradFilters.set(A, entry);
+  }
+  return entry.U;
 }
 
 /** One call's working set (see fusedFixedStep). */
@@ -354,6 +405,8 @@ interface Workspace {
   readonly current?: Float64Array;
   /** The smooth-v1 pass's constants (in a module only, where that pass runs). */
   readonly memristorConstants?: Float64Array;
+  /** The Winograd correlation's U, V and M (float32 on an even field only). */
+  readonly winograd?: WinogradOperands;
 }
 
 /**
@@ -375,17 +428,23 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
       current: sizes.current ? f(n) : undefined,
     };
   }
+  const wg = sizes.winograd;
   const views = mixedRegions(instance.memory, [
     { length: coefLength, float32 },
-    { length: paddedLength, float32 },
+    // Winograd's input transform reads a few floats past the field (winogradInputOverrun).
+    { length: paddedLength + (wg ? wg.overrun : 0), float32 },
     { length: float32 ? n : 0, float32: true },
     { length: n },
     { length: 2 },
     { length: sizes.current ? n : 0 },
     { length: sizes.memristorConstants ? SMOOTH_V1_SIMD_SLOTS : 0 },
+    { length: 16 * (wg ? wg.channels * wg.channels : 0), float32: true },
+    { length: 16 * (wg ? wg.channels * wg.tiles8 : 0), float32: true },
+    { length: 16 * (wg ? wg.channels * wg.tiles8 : 0), float32: true },
     ...Array.from({ length: 3 + stages }, () => ({ length: dim })),
   ]);
-  const [coef, paddedY, sums, cI, result, current, constants, y, yNew, yStage, ...k] = views;
+  const [coef, paddedY, sums, cI, result, current, constants, U, V, M, y, yNew, yStage, ...k] =
+    views;
   return {
     coef,
     paddedY,
@@ -398,6 +457,7 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
     k: k as Float64Array[],
     current: sizes.current ? (current as Float64Array) : undefined,
     memristorConstants: sizes.memristorConstants ? (constants as Float64Array) : undefined,
+    winograd: wg ? { U: U as Float32Array, V: V as Float32Array, M: M as Float32Array } : undefined,
   };
 }
 

@@ -1,0 +1,443 @@
+import { I32, op, V128, type WasmFunction } from "../core/wasmBinary.js";
+import { seq } from "./cellStepSimd.js";
+
+/**
+ * The multi-channel 3×3 correlation by Winograd's minimal filtering, F(2×2, 3×3) (Lavin & Gray,
+ * "Fast Algorithms for Convolutional Neural Networks", CVPR 2016), in WebAssembly SIMD float32:
+ * for a C×C template A on a field of even rows × cols (padded by one cell),
+ *
+ *   sums[o] = Σ_c A[o][c] ⋆ padded[c]
+ *
+ * computed per 2×2 block of outputs (a tile) from the 4×4 patch d of padded inputs under it:
+ *
+ *   U = G·g·Gᵀ (per template pair, once per solve),  V = Bᵀ·d·B (per channel and tile),
+ *   M_ξ = Σ_c U_ξ[o][c]·V_ξ[c][t] for each of the 16 positions ξ (16 matrix products),
+ *   Y = Aᵀ·M·A (the 2×2 outputs),
+ *
+ *   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],  G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+ *   Aᵀ = [1 1 1 0; 0 1 −1 −1].
+ *
+ * That is 16 multiplies per tile and template pair instead of the direct form's 36 (2.25× fewer);
+ * the transforms are additions only, O(C) per tile against the products' O(C²). It is exact in
+ * real arithmetic; in float32 its rounding differs from the direct sums (test/kernels/
+ * winograd3x3F32.test.ts measures both against float64).
+ *
+ * Three functions, all operands in the float32 module's memory (byte addresses), tiles in rows
+ * of tc4 = tc rounded up to 4 (one vector holds four tiles of a row), tc = cols/2, tr = rows/2:
+ *
+ *   winogradInput   V[ξ][c][p·tc4 + q] from padded (C×(rows+2)×(cols+2)); reads up to
+ *                   2·(tc4 − tc) + 2 floats past the last padded row (callers leave that slack)
+ *   winogradGemm    M[ξ][o][t] = Σ_c U[ξ][c][o]·V[ξ][c][t], 4 outputs × 8 tiles per block
+ *                   (C a multiple of 4, T8 = tr·tc4 rounded up to 8)
+ *   winogradOutput  sums[o][2p + a][2q + b] = Y (written, not added), only the tc real tiles
+ */
+
+type Code = number[];
+const g = (local: number): Code => op.get(local);
+const assign = (local: number, value: Code): Code => seq(value, op.set(local));
+const addTo = (local: number, bytes: Code): Code => seq(g(local), bytes, op.i32Add, op.set(local));
+/** local·k as an i32 expression. */
+const times = (local: number, k: number): Code => seq(g(local), op.i32(k), op.i32Mul);
+const f4 = (code: readonly number[]) => (a: Code, b: Code) => seq(a, b, code);
+const add = f4(op.f32x4Add);
+const sub = f4(op.f32x4Sub);
+/** `count` iterations of body with `counter` counting down (count ≥ 1). */
+const countdown = (counter: number, count: Code, body: Code): Code =>
+  seq(
+    assign(counter, count),
+    op.loop,
+    body,
+    seq(g(counter), op.i32(1), op.i32Sub, op.tee(counter), op.brIf(0)),
+    op.end,
+  );
+const bytes = (...lanes: number[]): number[] =>
+  lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+/** f32 lanes of a‖b (0–3 from a, 4–7 from b). */
+const EVEN = bytes(0, 2, 4, 6);
+const ODD = bytes(1, 3, 5, 7);
+const INTERLEAVE_LOW = bytes(0, 4, 1, 5);
+const INTERLEAVE_HIGH = bytes(2, 6, 3, 7);
+
+/** winogradInput(padded, pcB, planeB, V, xiB, cB, rowV, channels, tr, groups). */
+function inputFunction(): WasmFunction {
+  const [padded, pcB, planeB, V, xiB, cB, rowV, channels, tr, groups] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+  ];
+  const [c, p, q, src, dst, pSrc, pDst, row] = [10, 11, 12, 13, 14, 15, 16, 17];
+  const T = 18; // t[r][k]: 16 locals, the patch after the row transform (d·B)
+  const [a, b, a2, b2, d0, d1, d2, d3] = [34, 35, 36, 37, 38, 39, 40, 41];
+  const t = (r: number, k: number) => T + 4 * r + k;
+  const rowCode = (r: number): Code =>
+    seq(
+      assign(row, r === 0 ? g(src) : seq(g(src), times(pcB, r), op.i32Add)),
+      assign(a, seq(g(row), op.v128Load(0))),
+      assign(b, seq(g(row), op.v128Load(16))),
+      assign(a2, seq(g(row), op.v128Load(8))),
+      assign(b2, seq(g(row), op.v128Load(24))),
+      assign(d0, seq(g(a), g(b), op.i8x16Shuffle(EVEN))),
+      assign(d1, seq(g(a), g(b), op.i8x16Shuffle(ODD))),
+      assign(d2, seq(g(a2), g(b2), op.i8x16Shuffle(EVEN))),
+      assign(d3, seq(g(a2), g(b2), op.i8x16Shuffle(ODD))),
+      assign(t(r, 0), sub(g(d0), g(d2))),
+      assign(t(r, 1), add(g(d1), g(d2))),
+      assign(t(r, 2), sub(g(d2), g(d1))),
+      assign(t(r, 3), sub(g(d1), g(d3))),
+    );
+  const store = (xi: number, value: Code): Code =>
+    seq(g(dst), xi === 0 ? [] : seq(times(xiB, xi), op.i32Add), value, op.v128Store(0));
+  const columns: Code[] = [];
+  for (let k = 0; k < 4; k++)
+    columns.push(
+      store(k, sub(g(t(0, k)), g(t(2, k)))),
+      store(4 + k, add(g(t(1, k)), g(t(2, k)))),
+      store(8 + k, sub(g(t(2, k)), g(t(1, k)))),
+      store(12 + k, sub(g(t(1, k)), g(t(3, k)))),
+    );
+  const group = seq(
+    rowCode(0),
+    rowCode(1),
+    rowCode(2),
+    rowCode(3),
+    ...columns,
+    addTo(src, op.i32(32)),
+    addTo(dst, op.i32(16)),
+  );
+  const body = countdown(
+    c,
+    g(channels),
+    seq(
+      assign(pSrc, g(padded)),
+      assign(pDst, g(V)),
+      countdown(
+        p,
+        g(tr),
+        seq(
+          assign(src, g(pSrc)),
+          assign(dst, g(pDst)),
+          countdown(q, g(groups), group),
+          addTo(pSrc, times(pcB, 2)),
+          addTo(pDst, g(rowV)),
+        ),
+      ),
+      addTo(padded, g(planeB)),
+      addTo(V, g(cB)),
+    ),
+  );
+  return {
+    name: "winogradInput",
+    params: 10,
+    locals: [
+      [8, I32],
+      [24, V128],
+    ],
+    body,
+  };
+}
+
+/** winogradGemm(U, V, M, xiU, xiV, channels, tiles8). */
+function gemmFunction(): WasmFunction {
+  const [U, V, M, xiU, xiV, channels, tiles8] = [0, 1, 2, 3, 4, 5, 6];
+  const [xi, o, tb, c, pU, pV, pM, u, v, pMo, rowV, cU] = [
+    7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+  ];
+  const ACC = 19; // acc[x][y]: 8 locals, output o + x, tiles t + 4y
+  const [v0, v1, w] = [27, 28, 29];
+  const acc = (x: number, y: number) => ACC + 2 * x + y;
+  const zero = op.f64x2Const(0);
+  const inner = seq(
+    assign(v0, seq(g(v), op.v128Load(0))),
+    assign(v1, seq(g(v), op.v128Load(16))),
+    ...[0, 1, 2, 3].map((x) =>
+      seq(
+        assign(w, seq(g(u), op.v128Load32Splat(4 * x))),
+        assign(acc(x, 0), add(g(acc(x, 0)), seq(g(w), g(v0), op.f32x4Mul))),
+        assign(acc(x, 1), add(g(acc(x, 1)), seq(g(w), g(v1), op.f32x4Mul))),
+      ),
+    ),
+    addTo(u, g(cU)),
+    addTo(v, g(rowV)),
+  );
+  const storeBlock = [0, 1, 2, 3].flatMap((x) => [
+    seq(g(pM), x === 0 ? [] : seq(times(rowV, x), op.i32Add), g(acc(x, 0)), op.v128Store(0)),
+    seq(g(pM), x === 0 ? [] : seq(times(rowV, x), op.i32Add), g(acc(x, 1)), op.v128Store(16)),
+  ]);
+  const block = seq(
+    ...[0, 1, 2, 3].flatMap((x) => [assign(acc(x, 0), zero), assign(acc(x, 1), zero)]),
+    assign(u, g(pU)),
+    assign(v, g(pV)),
+    countdown(c, g(channels), inner),
+    ...storeBlock,
+    addTo(pV, op.i32(32)),
+    addTo(pM, op.i32(32)),
+  );
+  const body = seq(
+    assign(rowV, times(tiles8, 4)),
+    assign(cU, times(channels, 4)),
+    countdown(
+      xi,
+      op.i32(16),
+      seq(
+        assign(pU, g(U)),
+        assign(pMo, g(M)),
+        countdown(
+          o,
+          seq(g(channels), op.i32(2), op.i32ShrU),
+          seq(
+            assign(pV, g(V)),
+            assign(pM, g(pMo)),
+            countdown(tb, seq(g(tiles8), op.i32(3), op.i32ShrU), block),
+            addTo(pU, op.i32(16)),
+            addTo(pMo, times(rowV, 4)),
+          ),
+        ),
+        addTo(U, g(xiU)),
+        addTo(V, g(xiV)),
+        addTo(M, g(xiV)),
+      ),
+    ),
+  );
+  return {
+    name: "winogradGemm",
+    params: 7,
+    locals: [
+      [12, I32],
+      [11, V128],
+    ],
+    body,
+  };
+}
+
+/** winogradOutput(M, sums, xiM, oM, rowM, rowB, planeB, channels, tr, full, rest). */
+function outputFunction(): WasmFunction {
+  const [M, sums, xiM, oM, rowM, rowB, planeB, channels, tr, full, rest] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+  ];
+  const [o, p, q, src, dst, pSrc, pDst] = [11, 12, 13, 14, 15, 16, 17];
+  const MV = 18; // m[ξ]: 16 locals
+  const S = 34; // s[i][b]: 8 locals
+  const Y = 42; // y[a][b]: 4 locals
+  const [lo0, hi0, lo1, hi1] = [46, 47, 48, 49];
+  const m = (i: number, j: number) => MV + 4 * i + j;
+  const s = (i: number, b: number) => S + 2 * i + b;
+  const y = (a: number, b: number) => Y + 2 * a + b;
+  const compute = seq(
+    ...Array.from({ length: 16 }, (_, xi) =>
+      assign(MV + xi, seq(g(src), xi === 0 ? [] : seq(times(xiM, xi), op.i32Add), op.v128Load(0))),
+    ),
+    ...[0, 1, 2, 3].flatMap((i) => [
+      assign(s(i, 0), add(add(g(m(i, 0)), g(m(i, 1))), g(m(i, 2)))),
+      assign(s(i, 1), sub(sub(g(m(i, 1)), g(m(i, 2))), g(m(i, 3)))),
+    ]),
+    ...[0, 1].flatMap((b) => [
+      assign(y(0, b), add(add(g(s(0, b)), g(s(1, b))), g(s(2, b)))),
+      assign(y(1, b), sub(sub(g(s(1, b)), g(s(2, b))), g(s(3, b)))),
+    ]),
+    assign(lo0, seq(g(y(0, 0)), g(y(0, 1)), op.i8x16Shuffle(INTERLEAVE_LOW))),
+    assign(hi0, seq(g(y(0, 0)), g(y(0, 1)), op.i8x16Shuffle(INTERLEAVE_HIGH))),
+    assign(lo1, seq(g(y(1, 0)), g(y(1, 1)), op.i8x16Shuffle(INTERLEAVE_LOW))),
+    assign(hi1, seq(g(y(1, 0)), g(y(1, 1)), op.i8x16Shuffle(INTERLEAVE_HIGH))),
+  );
+  const rowAt = (a: number): Code => (a === 0 ? g(dst) : seq(g(dst), g(rowB), op.i32Add));
+  const storeFull = seq(
+    seq(rowAt(0), g(lo0), op.v128Store(0)),
+    seq(rowAt(0), g(hi0), op.v128Store(16)),
+    seq(rowAt(1), g(lo1), op.v128Store(0)),
+    seq(rowAt(1), g(hi1), op.v128Store(16)),
+  );
+  // The last group's real tiles only (1–3): each tile is one 8-byte pair per output row.
+  const storeRest = seq(
+    seq(rowAt(0), g(lo0), op.v128Store64Lane(0, 0)),
+    seq(rowAt(1), g(lo1), op.v128Store64Lane(0, 0)),
+    seq(g(rest), op.i32(2), op.i32GeS, op.if),
+    seq(rowAt(0), g(lo0), op.v128Store64Lane(8, 1)),
+    seq(rowAt(1), g(lo1), op.v128Store64Lane(8, 1)),
+    op.end,
+    seq(g(rest), op.i32(3), op.i32GeS, op.if),
+    seq(rowAt(0), g(hi0), op.v128Store64Lane(16, 0)),
+    seq(rowAt(1), g(hi1), op.v128Store64Lane(16, 0)),
+    op.end,
+  );
+  const tileRow = seq(
+    assign(src, g(pSrc)),
+    assign(dst, g(pDst)),
+    seq(g(full), op.if),
+    countdown(q, g(full), seq(compute, storeFull, addTo(src, op.i32(16)), addTo(dst, op.i32(32)))),
+    op.end,
+    seq(g(rest), op.if, compute, storeRest, op.end),
+    addTo(pSrc, g(rowM)),
+    addTo(pDst, times(rowB, 2)),
+  );
+  const body = countdown(
+    o,
+    g(channels),
+    seq(
+      assign(pSrc, g(M)),
+      assign(pDst, g(sums)),
+      countdown(p, g(tr), tileRow),
+      addTo(M, g(oM)),
+      addTo(sums, g(planeB)),
+    ),
+  );
+  return {
+    name: "winogradOutput",
+    params: 11,
+    locals: [
+      [7, I32],
+      [32, V128],
+    ],
+    body,
+  };
+}
+
+/** The three functions, for the float32 module. */
+export function winogradFunctions(): WasmFunction[] {
+  return [inputFunction(), gemmFunction(), outputFunction()];
+}
+
+/** The functions of one float32 instance (byte addresses in its memory). */
+export interface WinogradSimd {
+  readonly input: (
+    padded: number,
+    pcB: number,
+    planeB: number,
+    V: number,
+    xiB: number,
+    cB: number,
+    rowV: number,
+    channels: number,
+    tr: number,
+    groups: number,
+  ) => void;
+  readonly gemm: (
+    U: number,
+    V: number,
+    M: number,
+    xiU: number,
+    xiV: number,
+    channels: number,
+    tiles8: number,
+  ) => void;
+  readonly output: (
+    M: number,
+    sums: number,
+    xiM: number,
+    oM: number,
+    rowM: number,
+    rowB: number,
+    planeB: number,
+    channels: number,
+    tr: number,
+    full: number,
+    rest: number,
+  ) => void;
+}
+
+/** The tiling of a rows × cols field (both even). */
+export interface WinogradTiling {
+  readonly tr: number;
+  readonly tc: number;
+  /** tc rounded up to 4: tiles per row of V and M. */
+  readonly tc4: number;
+  /** tr·tc4 rounded up to 8: the products' tile count. */
+  readonly tiles8: number;
+}
+
+export function winogradTiling(rows: number, cols: number): WinogradTiling {
+  const tr = rows / 2;
+  const tc = cols / 2;
+  const tc4 = 4 * Math.ceil(tc / 4);
+  return { tr, tc, tc4, tiles8: 8 * Math.ceil((tr * tc4) / 8) };
+}
+
+/** Whether a C×C 3×3 correlation on rows × cols can take this path. */
+export function winogradApplies(channels: number, rows: number, cols: number): boolean {
+  return channels % 4 === 0 && rows % 2 === 0 && cols % 2 === 0 && rows > 0 && cols > 0;
+}
+
+/** Floats the input transform may read past the padded field's end (the callers' slack). */
+export function winogradInputOverrun(cols: number): number {
+  const { tc, tc4 } = winogradTiling(2, cols);
+  return 2 * (tc4 - tc) + 2;
+}
+
+/**
+ * U[ξ][c][o] = (G·g·Gᵀ)_ξ for g = A[o][c] (C_out×C_in×3×3, row-major), computed in float64 and
+ * rounded once to float32.
+ */
+export function winogradFilter(A: ArrayLike<number>, channels: number, into: Float32Array): void {
+  const C = channels;
+  const gg = new Float64Array(12);
+  for (let o = 0; o < C; o++)
+    for (let c = 0; c < C; c++) {
+      const k = 9 * (o * C + c);
+      // G·g: 4×3
+      for (let l = 0; l < 3; l++) {
+        const [g0, g1, g2] = [A[k + l], A[k + 3 + l], A[k + 6 + l]];
+        gg[l] = g0;
+        gg[3 + l] = 0.5 * (g0 + g1 + g2);
+        gg[6 + l] = 0.5 * (g0 - g1 + g2);
+        gg[9 + l] = g2;
+      }
+      // (G·g)·Gᵀ: 4×4
+      for (let i = 0; i < 4; i++) {
+        const [h0, h1, h2] = [gg[3 * i], gg[3 * i + 1], gg[3 * i + 2]];
+        const row = [h0, 0.5 * (h0 + h1 + h2), 0.5 * (h0 - h1 + h2), h2];
+        for (let j = 0; j < 4; j++) into[(4 * i + j) * C * C + c * C + o] = row[j];
+      }
+    }
+}
+
+/** The working set of one field's correlation, views of the float32 module's memory. */
+export interface WinogradOperands {
+  /** winogradFilter's U: 16·C·C. */
+  readonly U: Float32Array;
+  /** 16·C·tiles8 each. */
+  readonly V: Float32Array;
+  readonly M: Float32Array;
+}
+
+/**
+ * sums = Σ_c A[o][c] ⋆ padded[c] (overwritten) by the three functions; `padded` is C planes of
+ * (rows + 2)×(cols + 2) float32 with winogradInputOverrun(cols) floats of slack after it.
+ */
+export function correlate3x3Winograd(
+  simd: WinogradSimd,
+  channels: number,
+  operands: WinogradOperands,
+  padded: Float32Array,
+  rows: number,
+  cols: number,
+  sums: Float32Array,
+): void {
+  const C = channels;
+  const { tr, tc, tc4, tiles8 } = winogradTiling(rows, cols);
+  const pc = cols + 2;
+  const { U, V, M } = operands;
+  const xi = 4 * C * tiles8;
+  simd.input(
+    padded.byteOffset,
+    4 * pc,
+    4 * pc * (rows + 2),
+    V.byteOffset,
+    xi,
+    4 * tiles8,
+    4 * tc4,
+    C,
+    tr,
+    tc4 / 4,
+  );
+  simd.gemm(U.byteOffset, V.byteOffset, M.byteOffset, 4 * C * C, xi, C, tiles8);
+  simd.output(
+    M.byteOffset,
+    sums.byteOffset,
+    xi,
+    4 * tiles8,
+    4 * tc4,
+    4 * cols,
+    4 * rows * cols,
+    C,
+    tr,
+    Math.floor(tc / 4),
+    tc % 4,
+  );
+}

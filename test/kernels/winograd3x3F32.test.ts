@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../src/core/random.js";
+import { correlateAdd3x3F32 } from "../../src/kernels/correlate3x3F32.js";
+import { newTaps3x3F32 } from "../../src/kernels/taps3x3Simd.js";
+import {
+  correlate3x3Winograd,
+  winogradApplies,
+  winogradFilter,
+  winogradInputOverrun,
+  winogradTiling,
+} from "../../src/kernels/winograd3x3F32.js";
+import { mixedRegions } from "../../src/kernels/workspace.js";
+
+/**
+ * Winograd's F(2×2, 3×3) in float32 (src/kernels/winograd3x3F32.ts) against the direct sums in
+ * float64 of the same float32 inputs (a closed form: Σ_c Σ_kl A[o][c][k][l]·p[c][i+k][j+l]), on
+ * channels 4–32 and fields whose tile rows fill 0–3 lanes of their last vector (cols 2–30), with
+ * random and zero-padded borders. The error is relative to the sums' magnitude scale
+ * Σ|A|·|p| (what float32 rounding is proportional to); bound 2e-6 (≈ 17 float32 ulp: the
+ * transforms add up to 16 rounded terms twice). The direct f32x4 taps are measured beside it: the
+ * Winograd error must stay within a small factor of theirs.
+ */
+
+const instance = newTaps3x3F32();
+const SHAPES: ReadonlyArray<[number, number, number]> = [
+  [4, 2, 2],
+  [4, 4, 6],
+  [4, 2, 18],
+  [8, 6, 10],
+  [8, 10, 14],
+  [12, 8, 12],
+  [16, 28, 28],
+  [32, 14, 14],
+  [4, 12, 30],
+];
+
+describe("Winograd F(2×2, 3×3) in float32: the direct sums within float32 rounding", () => {
+  for (const [C, rows, cols] of SHAPES)
+    it.skipIf(instance === null)(`${C} channels, ${rows}×${cols}`, () => {
+      const simd = instance!;
+      const rand = seededRandom(C * 1000 + rows * 31 + cols);
+      const { tiles8 } = winogradTiling(rows, cols);
+      const pc = cols + 2;
+      const plane = (rows + 2) * pc;
+      const n = C * rows * cols;
+      const [coef, padded, sums, direct, U, V, M] = mixedRegions(simd.memory, [
+        { length: C * C * 9, float32: true },
+        { length: C * plane + winogradInputOverrun(cols), float32: true },
+        // one float past the sums: the output transform must not write it
+        { length: n + 1, float32: true },
+        { length: n, float32: true },
+        { length: 16 * C * C, float32: true },
+        { length: 16 * C * tiles8, float32: true },
+        { length: 16 * C * tiles8, float32: true },
+      ]);
+      const A = Float64Array.from({ length: C * C * 9 }, () => (2 * rand() - 1) / Math.sqrt(C));
+      coef.set(A);
+      // The border is random for odd-numbered shapes (a periodic or fixed border), zero otherwise.
+      const randomBorder = (rows + cols) % 4 === 2;
+      for (let m = 0; m < C * plane; m++) padded[m] = randomBorder ? 2 * rand() - 1 : 0;
+      for (let c = 0; c < C; c++)
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < cols; j++) padded[c * plane + (i + 1) * pc + j + 1] = 4 * rand() - 2;
+      // What lies past the field is read (the overrun) but must not reach a real output.
+      for (let m = C * plane; m < padded.length; m++) padded[m] = Number.NaN;
+
+      const want = new Float64Array(n);
+      const scale = new Float64Array(n);
+      for (let o = 0; o < C; o++)
+        for (let c = 0; c < C; c++)
+          for (let i = 0; i < rows; i++)
+            for (let j = 0; j < cols; j++)
+              for (let k = 0; k < 3; k++)
+                for (let l = 0; l < 3; l++) {
+                  const term =
+                    coef[9 * (o * C + c) + 3 * k + l] * padded[c * plane + (i + k) * pc + j + l];
+                  want[(o * rows + i) * cols + j] += term;
+                  scale[(o * rows + i) * cols + j] += Math.abs(term);
+                }
+
+      winogradFilter(coef, C, U);
+      sums.fill(Number.NaN);
+      correlate3x3Winograd(simd.winograd!, C, { U, V, M }, padded, rows, cols, sums.subarray(0, n));
+      direct.fill(0);
+      correlateAdd3x3F32(simd, C, C, coef, padded, rows, cols, direct);
+      let winogradError = 0;
+      let directError = 0;
+      for (let m = 0; m < n; m++) {
+        winogradError = Math.max(winogradError, Math.abs(sums[m] - want[m]) / scale[m]);
+        directError = Math.max(directError, Math.abs(direct[m] - want[m]) / scale[m]);
+      }
+      expect(winogradError).toBeLessThan(2e-6);
+      expect(winogradError).toBeLessThan(8 * directError + 1e-7);
+      expect(winogradError).toBeGreaterThan(0); // float32: not the float64 sums
+      expect(Number.isNaN(sums[n])).toBe(true);
+    });
+
+  it("applies to even fields with channels in fours only", () => {
+    expect(winogradApplies(16, 28, 28)).toBe(true);
+    expect(winogradApplies(32, 14, 14)).toBe(true);
+    expect(winogradApplies(16, 7, 7)).toBe(false);
+    expect(winogradApplies(16, 14, 7)).toBe(false);
+    expect(winogradApplies(3, 14, 14)).toBe(false);
+    expect(winogradApplies(4, 0, 14)).toBe(false);
+  });
+
+  it("U = G·g·Gᵀ: a template with one nonzero tap gives the closed-form rows", () => {
+    // g = centre tap 1 (k = l = 1): G·g is (0, ½, −½, 0) in its middle column and 0 elsewhere,
+    // so U[i][j] = Gc[i]·Gc[j] with Gc = (0, ½, −½, 0) (±0 alike).
+    const A = new Float64Array(9);
+    A[4] = 1;
+    const U = new Float32Array(16);
+    winogradFilter(A, 1, U);
+    const Gc = [0, 0.5, -0.5, 0];
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) expect(U[4 * i + j] === Gc[i] * Gc[j]).toBe(true);
+  });
+});
