@@ -18,7 +18,9 @@ import { type CellArray, cellCount } from "./spec.js";
  *             dw/dt = τ·g(w, V_s·v)        with v = x (or y = f(x)), DESIGN.md 2.3
  *
  * The state vector is x (C·H·W) for a CellNN and [x, w] (2·C·H·W) for an M-CellNN.
- * B ⋆ u + z is computed once, at construction.
+ * B ⋆ u + z is computed once, on first use (the first right-hand side or read of
+ * constantInput): a caller that brings its own, as the trained engine's float32 path does, does
+ * not pay for it.
  */
 export interface CellSystem extends OdeSystem {
   readonly array: CellArray;
@@ -49,13 +51,19 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
   const pad = Math.max((array.A.size - 1) / 2, (array.B.size - 1) / 2);
   const paddedLength = (c: number) => c * (rows + 2 * pad) * (cols + 2 * pad);
 
-  const constantInput = new Float64Array(n);
-  for (let c = 0; c < channels; c++)
-    constantInput.fill(array.z[c], c * rows * cols, (c + 1) * rows * cols);
-  const paddedU = new Float64Array(paddedLength(array.inputChannels));
-  const uFixed = boundary.kind === "fixed" ? boundary.u : 0;
-  fillPadded(boundary, uFixed, array.input, array.inputChannels, rows, cols, pad, paddedU);
-  correlateAdd(array.B, paddedU, pad, rows, cols, constantInput);
+  let constantInputValue: Float64Array | undefined;
+  const constantInputOf = (): Float64Array => {
+    if (constantInputValue === undefined) {
+      constantInputValue = new Float64Array(n);
+      for (let c = 0; c < channels; c++)
+        constantInputValue.fill(array.z[c], c * rows * cols, (c + 1) * rows * cols);
+      const paddedU = new Float64Array(paddedLength(array.inputChannels));
+      const uFixed = boundary.kind === "fixed" ? boundary.u : 0;
+      fillPadded(boundary, uFixed, array.input, array.inputChannels, rows, cols, pad, paddedU);
+      correlateAdd(array.B, paddedU, pad, rows, cols, constantInputValue);
+    }
+    return constantInputValue;
+  };
 
   const precision = options.precision ?? "float64";
   if (precision !== "float64" && precision !== "float32")
@@ -72,8 +80,9 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
   const A = array.A;
   const templateCurrent =
     precision === "float32"
-      ? float32TemplateCurrent(array, constantInput, alpha, beta, yFixed)
+      ? float32TemplateCurrent(array, constantInputOf, alpha, beta, yFixed)
       : (x: Float64Array, dxdt: Float64Array) => {
+          const constantInput = constantInputOf();
           for (let c = 0; c < channels; c++) {
             for (let i = 0; i < rows; i++) {
               const src = (c * rows + i) * cols;
@@ -97,7 +106,9 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
       array,
       cells: n,
       dim: n,
-      constantInput,
+      get constantInput() {
+        return constantInputOf();
+      },
       rhs: (_t, x, dxdt) => templateCurrent(x, dxdt),
       jacobian: (_t, x): CsrMatrix => {
         pattern ??= buildJacobianPattern(array);
@@ -118,7 +129,9 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
     array,
     cells: n,
     dim: 2 * n,
-    constantInput,
+    get constantInput() {
+      return constantInputOf();
+    },
     rhs: (_t, state, dsdt) => {
       templateCurrent(state, dsdt);
       for (let k = 0; k < n; k++) {
@@ -153,7 +166,7 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
  */
 function float32TemplateCurrent(
   array: CellArray,
-  constantInput: Float64Array,
+  constantInputOf: () => Float64Array,
   alpha: number,
   beta: number,
   yFixed: number,
@@ -179,6 +192,7 @@ function float32TemplateCurrent(
   coef.set(A.data);
   padded.fill(0);
   return (x, dxdt) => {
+    const constantInput = constantInputOf();
     for (let c = 0; c < channels; c++) {
       for (let i = 0; i < rows; i++) {
         const src = (c * rows + i) * cols;

@@ -4,7 +4,7 @@ import { seq } from "./cellStepSimd.js";
 /**
  * The multi-channel 3×3 correlation by Winograd's minimal filtering, F(2×2, 3×3) (Lavin & Gray,
  * "Fast Algorithms for Convolutional Neural Networks", CVPR 2016), in WebAssembly SIMD float32:
- * for a C×C template A on a field of even rows × cols (padded by one cell),
+ * for a C_out×C_in template A on a field of even rows × cols (padded by one cell),
  *
  *   sums[o] = Σ_c A[o][c] ⋆ padded[c]
  *
@@ -28,7 +28,7 @@ import { seq } from "./cellStepSimd.js";
  *   winogradInput   V[ξ][c][p·tc4 + q] from padded (C×(rows+2)×(cols+2)); reads up to
  *                   2·(tc4 − tc) + 2 floats past the last padded row (callers leave that slack)
  *   winogradGemm    M[ξ][o][t] = Σ_c U[ξ][c][o]·V[ξ][c][t], 4 outputs × 8 tiles per block
- *                   (C a multiple of 4, T8 = tr·tc4 rounded up to 8)
+ *                   (C_out a multiple of 4, any C_in, T8 = tr·tc4 rounded up to 8)
  *   winogradOutput  sums[o][2p + a][2q + b] = Y (written, not added), only the tc real tiles
  */
 
@@ -134,14 +134,14 @@ function inputFunction(): WasmFunction {
   };
 }
 
-/** winogradGemm(U, V, M, xiU, xiV, channels, tiles8). */
+/** winogradGemm(U, V, M, xiU, xiV, xiM, inChannels, outChannels, tiles8). */
 function gemmFunction(): WasmFunction {
-  const [U, V, M, xiU, xiV, channels, tiles8] = [0, 1, 2, 3, 4, 5, 6];
+  const [U, V, M, xiU, xiV, xiM, channels, outChannels, tiles8] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [xi, o, tb, c, pU, pV, pM, u, v, pMo, rowV, cU] = [
-    7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+    9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
   ];
-  const ACC = 19; // acc[x][y]: 8 locals, output o + x, tiles t + 4y
-  const [v0, v1, w] = [27, 28, 29];
+  const ACC = 21; // acc[x][y]: 8 locals, output o + x, tiles t + 4y
+  const [v0, v1, w] = [29, 30, 31];
   const acc = (x: number, y: number) => ACC + 2 * x + y;
   const zero = op.f64x2Const(0);
   const inner = seq(
@@ -172,7 +172,7 @@ function gemmFunction(): WasmFunction {
   );
   const body = seq(
     assign(rowV, times(tiles8, 4)),
-    assign(cU, times(channels, 4)),
+    assign(cU, times(outChannels, 4)),
     countdown(
       xi,
       op.i32(16),
@@ -181,7 +181,7 @@ function gemmFunction(): WasmFunction {
         assign(pMo, g(M)),
         countdown(
           o,
-          seq(g(channels), op.i32(2), op.i32ShrU),
+          seq(g(outChannels), op.i32(2), op.i32ShrU),
           seq(
             assign(pV, g(V)),
             assign(pM, g(pMo)),
@@ -192,13 +192,13 @@ function gemmFunction(): WasmFunction {
         ),
         addTo(U, g(xiU)),
         addTo(V, g(xiV)),
-        addTo(M, g(xiV)),
+        addTo(M, g(xiM)),
       ),
     ),
   );
   return {
     name: "winogradGemm",
-    params: 7,
+    params: 9,
     locals: [
       [12, I32],
       [11, V128],
@@ -314,7 +314,9 @@ export interface WinogradSimd {
     M: number,
     xiU: number,
     xiV: number,
-    channels: number,
+    xiM: number,
+    inChannels: number,
+    outChannels: number,
     tiles8: number,
   ) => void;
   readonly output: (
@@ -349,9 +351,16 @@ export function winogradTiling(rows: number, cols: number): WinogradTiling {
   return { tr, tc, tc4, tiles8: 8 * Math.ceil((tr * tc4) / 8) };
 }
 
-/** Whether a C×C 3×3 correlation on rows × cols can take this path. */
-export function winogradApplies(channels: number, rows: number, cols: number): boolean {
-  return channels % 4 === 0 && rows % 2 === 0 && cols % 2 === 0 && rows > 0 && cols > 0;
+/** Whether a 3×3 correlation into `outChannels` planes of rows × cols can take this path. */
+export function winogradApplies(outChannels: number, rows: number, cols: number): boolean {
+  return (
+    outChannels > 0 &&
+    outChannels % 4 === 0 &&
+    rows % 2 === 0 &&
+    cols % 2 === 0 &&
+    rows > 0 &&
+    cols > 0
+  );
 }
 
 /** Floats the input transform may read past the padded field's end (the callers' slack). */
@@ -362,14 +371,18 @@ export function winogradInputOverrun(cols: number): number {
 
 /**
  * U[ξ][c][o] = (G·g·Gᵀ)_ξ for g = A[o][c] (C_out×C_in×3×3, row-major), computed in float64 and
- * rounded once to float32.
+ * rounded once to float32: 16·C_in·C_out values.
  */
-export function winogradFilter(A: ArrayLike<number>, channels: number, into: Float32Array): void {
-  const C = channels;
+export function winogradFilter(
+  A: ArrayLike<number>,
+  outChannels: number,
+  inChannels: number,
+  into: Float32Array,
+): void {
   const gg = new Float64Array(12);
-  for (let o = 0; o < C; o++)
-    for (let c = 0; c < C; c++) {
-      const k = 9 * (o * C + c);
+  for (let o = 0; o < outChannels; o++)
+    for (let c = 0; c < inChannels; c++) {
+      const k = 9 * (o * inChannels + c);
       // G·g: 4×3
       for (let l = 0; l < 3; l++) {
         const [g0, g1, g2] = [A[k + l], A[k + 3 + l], A[k + 6 + l]];
@@ -382,60 +395,73 @@ export function winogradFilter(A: ArrayLike<number>, channels: number, into: Flo
       for (let i = 0; i < 4; i++) {
         const [h0, h1, h2] = [gg[3 * i], gg[3 * i + 1], gg[3 * i + 2]];
         const row = [h0, 0.5 * (h0 + h1 + h2), 0.5 * (h0 - h1 + h2), h2];
-        for (let j = 0; j < 4; j++) into[(4 * i + j) * C * C + c * C + o] = row[j];
+        for (let j = 0; j < 4; j++)
+          into[(4 * i + j) * inChannels * outChannels + c * outChannels + o] = row[j];
       }
     }
 }
 
 /** The working set of one field's correlation, views of the float32 module's memory. */
 export interface WinogradOperands {
-  /** winogradFilter's U: 16·C·C. */
+  /** winogradFilter's U: 16·C_in·C_out. */
   readonly U: Float32Array;
-  /** 16·C·tiles8 each. */
+  /** At least 16·C_in·tiles8 and 16·C_out·tiles8. */
   readonly V: Float32Array;
   readonly M: Float32Array;
 }
 
 /**
- * sums = Σ_c A[o][c] ⋆ padded[c] (overwritten) by the three functions; `padded` is C planes of
- * (rows + 2)×(cols + 2) float32 with winogradInputOverrun(cols) floats of slack after it.
+ * sums = Σ_c A[o][c] ⋆ padded[c] (overwritten; C_out planes of rows × cols) by the three
+ * functions; `padded` is C_in planes of (rows + 2)×(cols + 2) float32 with
+ * winogradInputOverrun(cols) floats of slack after it, U is winogradFilter's for A.
  */
 export function correlate3x3Winograd(
   simd: WinogradSimd,
-  channels: number,
+  outChannels: number,
+  inChannels: number,
   operands: WinogradOperands,
   padded: Float32Array,
   rows: number,
   cols: number,
   sums: Float32Array,
 ): void {
-  const C = channels;
   const { tr, tc, tc4, tiles8 } = winogradTiling(rows, cols);
   const pc = cols + 2;
   const { U, V, M } = operands;
-  const xi = 4 * C * tiles8;
+  const xiV = 4 * inChannels * tiles8;
+  const xiM = 4 * outChannels * tiles8;
   simd.input(
     padded.byteOffset,
     4 * pc,
     4 * pc * (rows + 2),
     V.byteOffset,
-    xi,
+    xiV,
     4 * tiles8,
     4 * tc4,
-    C,
+    inChannels,
     tr,
     tc4 / 4,
   );
-  simd.gemm(U.byteOffset, V.byteOffset, M.byteOffset, 4 * C * C, xi, C, tiles8);
+  simd.gemm(
+    U.byteOffset,
+    V.byteOffset,
+    M.byteOffset,
+    4 * inChannels * outChannels,
+    xiV,
+    xiM,
+    inChannels,
+    outChannels,
+    tiles8,
+  );
   simd.output(
     M.byteOffset,
     sums.byteOffset,
-    xi,
+    xiM,
     4 * tiles8,
     4 * tc4,
     4 * cols,
     4 * rows * cols,
-    C,
+    outChannels,
     tr,
     Math.floor(tc / 4),
     tc % 4,

@@ -14,75 +14,82 @@ import { mixedRegions } from "../../src/kernels/workspace.js";
 /**
  * Winograd's F(2×2, 3×3) in float32 (src/kernels/winograd3x3F32.ts) against the direct sums in
  * float64 of the same float32 inputs (a closed form: Σ_c Σ_kl A[o][c][k][l]·p[c][i+k][j+l]), on
- * channels 4–32 and fields whose tile rows fill 0–3 lanes of their last vector (cols 2–30), with
- * random and zero-padded borders. The error is relative to the sums' magnitude scale
+ * channels 4–32 (square, and C_in ≠ C_out as B's are: 1 → 16, 16 → 32, 3 → 4, 33 → 8) and fields
+ * whose tile rows fill 0–3 lanes of their last vector (cols 2–30), with random and zero-padded
+ * borders. The error is relative to the sums' magnitude scale
  * Σ|A|·|p| (what float32 rounding is proportional to); bound 2e-6 (≈ 17 float32 ulp: the
  * transforms add up to 16 rounded terms twice). The direct f32x4 taps are measured beside it: the
  * Winograd error must stay within a small factor of theirs.
  */
 
 const instance = newTaps3x3F32();
-const SHAPES: ReadonlyArray<[number, number, number]> = [
-  [4, 2, 2],
-  [4, 4, 6],
-  [4, 2, 18],
-  [8, 6, 10],
-  [8, 10, 14],
-  [12, 8, 12],
-  [16, 28, 28],
-  [32, 14, 14],
-  [4, 12, 30],
+/** [C_out, C_in, rows, cols]: square templates (A) and rectangular ones (B: 1 → 16, 16 → 32). */
+const SHAPES: ReadonlyArray<[number, number, number, number]> = [
+  [4, 4, 2, 2],
+  [4, 4, 4, 6],
+  [4, 4, 2, 18],
+  [8, 8, 6, 10],
+  [8, 8, 10, 14],
+  [12, 12, 8, 12],
+  [16, 16, 28, 28],
+  [32, 32, 14, 14],
+  [4, 4, 12, 30],
+  [16, 1, 28, 28],
+  [32, 16, 14, 14],
+  [4, 3, 6, 6],
+  [8, 33, 4, 10],
 ];
 
 describe("Winograd F(2×2, 3×3) in float32: the direct sums within float32 rounding", () => {
-  for (const [C, rows, cols] of SHAPES)
-    it.skipIf(instance === null)(`${C} channels, ${rows}×${cols}`, () => {
+  for (const [C, Cin, rows, cols] of SHAPES)
+    it.skipIf(instance === null)(`${Cin} → ${C} channels, ${rows}×${cols}`, () => {
       const simd = instance!;
-      const rand = seededRandom(C * 1000 + rows * 31 + cols);
+      const rand = seededRandom(C * 1000 + Cin * 77 + rows * 31 + cols);
       const { tiles8 } = winogradTiling(rows, cols);
       const pc = cols + 2;
       const plane = (rows + 2) * pc;
       const n = C * rows * cols;
       const [coef, padded, sums, direct, U, V, M] = mixedRegions(simd.memory, [
-        { length: C * C * 9, float32: true },
-        { length: C * plane + winogradInputOverrun(cols), float32: true },
+        { length: C * Cin * 9, float32: true },
+        { length: Cin * plane + winogradInputOverrun(cols), float32: true },
         // one float past the sums: the output transform must not write it
         { length: n + 1, float32: true },
         { length: n, float32: true },
-        { length: 16 * C * C, float32: true },
-        { length: 16 * C * tiles8, float32: true },
+        { length: 16 * C * Cin, float32: true },
+        { length: 16 * Cin * tiles8, float32: true },
         { length: 16 * C * tiles8, float32: true },
       ]);
-      const A = Float64Array.from({ length: C * C * 9 }, () => (2 * rand() - 1) / Math.sqrt(C));
+      const A = Float64Array.from({ length: C * Cin * 9 }, () => (2 * rand() - 1) / Math.sqrt(Cin));
       coef.set(A);
       // The border is random for odd-numbered shapes (a periodic or fixed border), zero otherwise.
       const randomBorder = (rows + cols) % 4 === 2;
-      for (let m = 0; m < C * plane; m++) padded[m] = randomBorder ? 2 * rand() - 1 : 0;
-      for (let c = 0; c < C; c++)
+      for (let m = 0; m < Cin * plane; m++) padded[m] = randomBorder ? 2 * rand() - 1 : 0;
+      for (let c = 0; c < Cin; c++)
         for (let i = 0; i < rows; i++)
           for (let j = 0; j < cols; j++) padded[c * plane + (i + 1) * pc + j + 1] = 4 * rand() - 2;
       // What lies past the field is read (the overrun) but must not reach a real output.
-      for (let m = C * plane; m < padded.length; m++) padded[m] = Number.NaN;
+      for (let m = Cin * plane; m < padded.length; m++) padded[m] = Number.NaN;
 
       const want = new Float64Array(n);
       const scale = new Float64Array(n);
       for (let o = 0; o < C; o++)
-        for (let c = 0; c < C; c++)
+        for (let c = 0; c < Cin; c++)
           for (let i = 0; i < rows; i++)
             for (let j = 0; j < cols; j++)
               for (let k = 0; k < 3; k++)
                 for (let l = 0; l < 3; l++) {
                   const term =
-                    coef[9 * (o * C + c) + 3 * k + l] * padded[c * plane + (i + k) * pc + j + l];
+                    coef[9 * (o * Cin + c) + 3 * k + l] * padded[c * plane + (i + k) * pc + j + l];
                   want[(o * rows + i) * cols + j] += term;
                   scale[(o * rows + i) * cols + j] += Math.abs(term);
                 }
 
-      winogradFilter(coef, C, U);
+      winogradFilter(coef, C, Cin, U);
       sums.fill(Number.NaN);
-      correlate3x3Winograd(simd.winograd!, C, { U, V, M }, padded, rows, cols, sums.subarray(0, n));
+      const out = sums.subarray(0, n);
+      correlate3x3Winograd(simd.winograd!, C, Cin, { U, V, M }, padded, rows, cols, out);
       direct.fill(0);
-      correlateAdd3x3F32(simd, C, C, coef, padded, rows, cols, direct);
+      correlateAdd3x3F32(simd, C, Cin, coef, padded, rows, cols, direct);
       let winogradError = 0;
       let directError = 0;
       for (let m = 0; m < n; m++) {
@@ -110,7 +117,7 @@ describe("Winograd F(2×2, 3×3) in float32: the direct sums within float32 roun
     const A = new Float64Array(9);
     A[4] = 1;
     const U = new Float32Array(16);
-    winogradFilter(A, 1, U);
+    winogradFilter(A, 1, 1, U);
     const Gc = [0, 0.5, -0.5, 0];
     for (let i = 0; i < 4; i++)
       for (let j = 0; j < 4; j++) expect(U[4 * i + j] === Gc[i] * Gc[j]).toBe(true);

@@ -1,4 +1,4 @@
-import { fillBorder } from "../../cells/boundary.js";
+import { fillBorder, fillPadded } from "../../cells/boundary.js";
 import { correlateAdd3x3InModule } from "../../cells/correlate.js";
 import { outputSlopeOutside } from "../../cells/output.js";
 import type { CellArray } from "../../cells/spec.js";
@@ -40,8 +40,10 @@ let own32: Taps3x3F32 | null | undefined;
  * side; the state, the memristor and the solver stay float64. The float32 sums are Winograd's
  * F(2×2, 3×3) (src/kernels/winograd3x3F32.ts: 16 multiplies per 2×2 outputs instead of 36, its
  * U = G·A·Gᵀ from the float64 A) where rows and cols are even and the channels a multiple of 4,
- * and the direct f32x4 taps (A rounded to float32, four columns per vector) elsewhere. float32
- * needs WebAssembly SIMD (float32Available).
+ * and the direct f32x4 taps (A rounded to float32, four columns per vector) elsewhere. Where
+ * Winograd applies and B is 3×3, B ⋆ u is summed by it too (u rounded to float32, once per
+ * solve; `system`'s own B ⋆ u is then never computed). float32 needs WebAssembly SIMD
+ * (float32Available).
  */
 export type FusedPrecision = "float64" | "float32";
 
@@ -110,11 +112,14 @@ export function fusedFixedStep(
   const model = array.memristor?.model;
   // The smooth-v1 memristor (the trained M-CellNN layers') has a pass in the module.
   const memristorInModule = instance !== null && model?.name === STRACHAN_SMOOTH_V1_NAME;
-  // float32 on an even field with channels in fours: A ⋆ y by Winograd's F(2×2, 3×3).
+  // float32 on an even field with channels in fours: A ⋆ y by Winograd's F(2×2, 3×3), and a
+  // 3×3 B ⋆ u too (in float32, once per solve).
   const winograd =
     precision === "float32" && winogradApplies(channels, rows, cols)
       ? winogradTiling(rows, cols)
       : null;
+  const inputWinograd = winograd !== null && array.B.size === 3;
+  const cIn = array.inputChannels;
   const w = workspace(instance, {
     float32: precision === "float32",
     coefLength: array.A.data.length,
@@ -126,16 +131,50 @@ export function fusedFixedStep(
     memristorConstants: memristorInModule,
     winograd: winograd && {
       channels,
+      // B's operands share U, V and M: the larger of the two correlations' sizes
+      inChannels: inputWinograd ? Math.max(channels, cIn) : channels,
       tiles8: winograd.tiles8,
       overrun: winogradInputOverrun(cols),
+      paddedInputLength: inputWinograd ? cIn * plane : 0,
     },
   });
   const { coef, paddedY, sums, cI, k, yStage, result, current, memristorConstants } = w;
-  if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels));
   let { y, yNew } = w;
+  if (inputWinograd) {
+    // cI = z + B ⋆ u: u padded by the boundary's rule (as createCellSystem pads it), rounded
+    // to float32, correlated by Winograd, the sums widened.
+    const { paddedInput, U, V, M } = w.winograd!;
+    const uFixed = boundary.kind === "fixed" ? boundary.u : 0;
+    fillPadded(
+      boundary,
+      uFixed,
+      array.input,
+      cIn,
+      rows,
+      cols,
+      pad,
+      paddedInput as unknown as Float64Array,
+    );
+    U.set(winogradFilterOf(array.B.data, channels, cIn));
+    correlate3x3Winograd(
+      own32!.winograd!,
+      channels,
+      cIn,
+      { U, V, M },
+      paddedInput,
+      rows,
+      cols,
+      sums!,
+    );
+    const cells = rows * cols;
+    for (let c = 0; c < channels; c++) {
+      const z = array.z[c];
+      for (let m = c * cells; m < (c + 1) * cells; m++) cI[m] = z + sums![m];
+    }
+  } else cI.set(system.constantInput);
+  if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels));
   coef.set(array.A.data);
   paddedY.fill(0);
-  cI.set(system.constantInput);
   y.set(system.initialState());
 
   const yFixed = boundary.kind === "fixed" ? boundary.y : 0;
@@ -174,6 +213,7 @@ export function fusedFixedStep(
     if (w.winograd) {
       correlate3x3Winograd(
         own32!.winograd!,
+        channels,
         channels,
         w.winograd,
         paddedY as Float32Array,
@@ -369,7 +409,15 @@ interface WorkspaceSizes {
   /** The smooth-v1 pass's constants block (memristorSimd.ts). */
   readonly memristorConstants: boolean;
   /** Winograd's operands (float32 only): C channels, the tile count, the input's overrun. */
-  readonly winograd: { channels: number; tiles8: number; overrun: number } | null;
+  readonly winograd: {
+    channels: number;
+    /** The most input channels a Winograd correlation here has (A's C, or B's C_in). */
+    inChannels: number;
+    tiles8: number;
+    overrun: number;
+    /** B ⋆ u's padded input (C_in planes), 0 where B ⋆ u is not by Winograd. */
+    paddedInputLength: number;
+  } | null;
 }
 
 /**
@@ -378,14 +426,20 @@ interface WorkspaceSizes {
  */
 const winogradFilters = new WeakMap<Float64Array, { from: Float64Array; U: Float32Array }>();
 
-function winogradFilterOf(A: Float64Array, channels: number): Float32Array {
+function winogradFilterOf(A: Float64Array, outChannels: number, inChannels: number): Float32Array {
   let entry = winogradFilters.get(A);
-  if (entry === undefined || !entry.from.every((a, m) => Object.is(a, A[m]))) {
-    entry = { from: A.slice(), U: new Float32Array(16 * channels * channels) };
-    winogradFilter(A, channels, entry.U);
+  if (entry === undefined || !sameValues(entry.from, A)) {
+    entry = { from: A.slice(), U: new Float32Array(16 * outChannels * inChannels) };
+    winogradFilter(A, outChannels, inChannels, entry.U);
     winogradFilters.set(A, entry);
   }
   return entry.U;
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let m = 0; m < a.length; m++) if (a[m] !== b[m]) return false;
+  return true;
 }
 
 /** One call's working set (see fusedFixedStep). */
@@ -405,8 +459,8 @@ interface Workspace {
   readonly current?: Float64Array;
   /** The smooth-v1 pass's constants (in a module only, where that pass runs). */
   readonly memristorConstants?: Float64Array;
-  /** The Winograd correlation's U, V and M (float32 on an even field only). */
-  readonly winograd?: WinogradOperands;
+  /** The Winograd correlations' U, V and M, and B ⋆ u's padded input (float32, even fields). */
+  readonly winograd?: WinogradOperands & { readonly paddedInput: Float32Array };
 }
 
 /**
@@ -438,13 +492,32 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
     { length: 2 },
     { length: sizes.current ? n : 0 },
     { length: sizes.memristorConstants ? SMOOTH_V1_SIMD_SLOTS : 0 },
-    { length: 16 * (wg ? wg.channels * wg.channels : 0), float32: true },
+    { length: 16 * (wg ? wg.channels * wg.inChannels : 0), float32: true },
+    { length: 16 * (wg ? wg.inChannels * wg.tiles8 : 0), float32: true },
     { length: 16 * (wg ? wg.channels * wg.tiles8 : 0), float32: true },
-    { length: 16 * (wg ? wg.channels * wg.tiles8 : 0), float32: true },
+    {
+      length: wg && wg.paddedInputLength > 0 ? wg.paddedInputLength + wg.overrun : 0,
+      float32: true,
+    },
     ...Array.from({ length: 3 + stages }, () => ({ length: dim })),
   ]);
-  const [coef, paddedY, sums, cI, result, current, constants, U, V, M, y, yNew, yStage, ...k] =
-    views;
+  const [
+    coef,
+    paddedY,
+    sums,
+    cI,
+    result,
+    current,
+    constants,
+    U,
+    V,
+    M,
+    paddedInput,
+    y,
+    yNew,
+    yStage,
+    ...k
+  ] = views;
   return {
     coef,
     paddedY,
@@ -457,7 +530,14 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
     k: k as Float64Array[],
     current: sizes.current ? (current as Float64Array) : undefined,
     memristorConstants: sizes.memristorConstants ? (constants as Float64Array) : undefined,
-    winograd: wg ? { U: U as Float32Array, V: V as Float32Array, M: M as Float32Array } : undefined,
+    winograd: wg
+      ? {
+          U: U as Float32Array,
+          V: V as Float32Array,
+          M: M as Float32Array,
+          paddedInput: paddedInput as Float32Array,
+        }
+      : undefined,
   };
 }
 

@@ -53,7 +53,7 @@ export function trainedEngine(options: TrainedEngineOptions = {}): LayerEngine {
       solver: "each layer's manifest solver (cell.solver: method, steps over [0, T])",
       precision:
         precision === "float32"
-          ? "float32 correlation (Winograd F(2x2,3x3) on even fields with channels in fours, else f32x4 taps), float64 state, memristor and solver"
+          ? "float32 correlation (Winograd F(2x2,3x3), B*u too, on even fields with channels in fours; else f32x4 taps), float64 state, memristor and solver"
           : "float64",
       path,
     }),
