@@ -36,7 +36,11 @@ export function loadExport(dir: string, options: { golden?: boolean } = {}): Tra
     doc = JSON.parse(new TextDecoder().decode(readBytes(manifestPath, "manifest")));
   } catch (e) {
     if (e instanceof ValidationError) throw e;
-    throw new ValidationError(manifestPath, `is not JSON (${(e as Error).message})`, "a JSON manifest");
+    throw new ValidationError(
+      manifestPath,
+      `is not JSON (${(e as Error).message})`,
+      "a JSON manifest",
+    );
   }
   const manifest = validateUnetManifest(doc, manifestPath);
   const tensorsPath = join(dir, manifest.tensors_file);

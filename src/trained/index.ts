@@ -1,4 +1,4 @@
+export * from "./crop.js";
+export * from "./exportDir.js";
 export * from "./safetensors.js";
 export * from "./unetExport.js";
-export * from "./exportDir.js";
-export * from "./crop.js";
