@@ -167,10 +167,8 @@ export function fusedFixedStep(
       sums!,
     );
     const cells = rows * cols;
-    for (let c = 0; c < channels; c++) {
-      const z = array.z[c];
-      for (let m = c * cells; m < (c + 1) * cells; m++) cI[m] = z + sums![m];
-    }
+    for (let c = 0; c < channels; c++) cI.fill(array.z[c], c * cells, (c + 1) * cells);
+    instance!.step.addSums(cI.byteOffset, sums!.byteOffset, n);
   } else cI.set(system.constantInput);
   if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels));
   coef.set(array.A.data);
