@@ -123,6 +123,12 @@ export const op = {
   /** IEEE min/max: NaN if either lane is NaN, −0 below +0 (as f64.min, f64.max). */
   f64x2Min: [0xfd, ...uleb(0xf4)],
   f64x2Max: [0xfd, ...uleb(0xf5)],
+  /**
+   * Pseudo-min/max: pmin(a, b) = b < a ? b : a, pmax(a, b) = a < b ? b : a (one x86 instruction
+   * each, where min/max take several for their NaN and −0 rules).
+   */
+  f64x2Pmin: [0xfd, ...uleb(0xf6)],
+  f64x2Pmax: [0xfd, ...uleb(0xf7)],
   /** Both f64 lanes rounded to float32 into lanes 0–1 (lanes 2–3 zero). */
   f32x4DemoteF64x2Zero: [0xfd, ...uleb(0x5e)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],

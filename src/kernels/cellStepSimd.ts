@@ -9,8 +9,9 @@ import type { SimdLanes } from "./simdLanes.js";
  * element, the float64 operations of the TypeScript loops it replaces in the same order, so the
  * results are the same bits (test/kernels/cellStepSimd.test.ts):
  *
- *   output     y = α·v + β·min(max(v, −1), 1) into the padded field's interior (float64, or
- *              rounded to float32 for the f32x4 module), and out = (B ⋆ u + z) − v
+ *   output     y = α·v + β·clamp(v) into the padded field's interior (float64, or rounded to
+ *              float32 for the f32x4 module), clamp(v) = v > 1 ? 1 : v < −1 ? −1 : v by f64x2
+ *              pmin/pmax (NaN kept), and out = (B ⋆ u + z) − v
  *   addSums    out += sums (float32 sums of the f32x4 correlation, widened exactly)
  *   axpy       out = y + c·k (out may be y: the solver's stage sums, one term at a time)
  *   nonFinite  Σ (v − v) over a field into two float64 lanes: 0 if every value is finite, NaN
@@ -81,9 +82,9 @@ function outputFunction(padded: SimdLanes): WasmFunction {
     op.get(vb),
     op.get(v),
     op.get(one),
-    op.f64x2Min,
+    op.f64x2Pmin,
     op.get(minusOne),
-    op.f64x2Max,
+    op.f64x2Pmax,
     op.f64x2Mul,
     op.f64x2Add,
   );
