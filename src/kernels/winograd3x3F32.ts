@@ -22,13 +22,16 @@ import { seq } from "./cellStepSimd.js";
  * real arithmetic; in float32 its rounding differs from the direct sums (test/kernels/
  * winograd3x3F32.test.ts measures both against float64).
  *
- * Three functions, all operands in the float32 module's memory (byte addresses), tiles in rows
- * of tc4 = tc rounded up to 4 (one vector holds four tiles of a row), tc = cols/2, tr = rows/2:
+ * Three functions, all operands in the float32 module's memory (byte addresses), the tiles of
+ * each channel packed, t = p·tc + q (tc = cols/2, tr = rows/2), a row's tiles taken four at a time
+ * (one vector), tc4 = tc rounded up to 4:
  *
- *   winogradInput   V[ξ][c][p·tc4 + q] from padded (C×(rows+2)×(cols+2)); reads up to
+ *   winogradInput   V[ξ][c][p·tc + q] from padded (C×(rows+2)×(cols+2)); a row's last vector
+ *                   also writes up to tc4 − tc tiles past the row, into the next row (written
+ *                   after it) or, after the last row, into the block's spare tiles; reads up to
  *                   2·(tc4 − tc) + 2 floats past the last padded row (callers leave that slack)
  *   winogradGemm    M[ξ][o][t] = Σ_c U[ξ][c][o]·V[ξ][c][t], 4 outputs × 8 tiles per block
- *                   (C_out a multiple of 4, any C_in, T8 = tr·tc4 rounded up to 8)
+ *                   (C_out a multiple of 4, any C_in; tiles8 = tr·tc + tc4 − tc rounded up to 8)
  *   winogradOutput  sums[o][2p + a][2q + b] = Y (written, not added), only the tc real tiles
  */
 
@@ -338,9 +341,9 @@ export interface WinogradSimd {
 export interface WinogradTiling {
   readonly tr: number;
   readonly tc: number;
-  /** tc rounded up to 4: tiles per row of V and M. */
+  /** tc rounded up to 4: the tiles a row's vectors cover. */
   readonly tc4: number;
-  /** tr·tc4 rounded up to 8: the products' tile count. */
+  /** tr·tc (the tiles) + tc4 − tc (the last row's spill), rounded up to 8: V's and M's tiles. */
   readonly tiles8: number;
 }
 
@@ -348,7 +351,7 @@ export function winogradTiling(rows: number, cols: number): WinogradTiling {
   const tr = rows / 2;
   const tc = cols / 2;
   const tc4 = 4 * Math.ceil(tc / 4);
-  return { tr, tc, tc4, tiles8: 8 * Math.ceil((tr * tc4) / 8) };
+  return { tr, tc, tc4, tiles8: 8 * Math.ceil((tr * tc + tc4 - tc) / 8) };
 }
 
 /** Whether a 3×3 correlation into `outChannels` planes of rows × cols can take this path. */
@@ -437,7 +440,7 @@ export function correlate3x3Winograd(
     V.byteOffset,
     xiV,
     4 * tiles8,
-    4 * tc4,
+    4 * tc,
     inChannels,
     tr,
     tc4 / 4,
@@ -458,7 +461,7 @@ export function correlate3x3Winograd(
     sums.byteOffset,
     xiM,
     4 * tiles8,
-    4 * tc4,
+    4 * tc,
     4 * cols,
     4 * rows * cols,
     outChannels,
