@@ -68,10 +68,11 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
   const precision = options.precision ?? "float64";
   if (precision !== "float64" && precision !== "float32")
     throw new ValidationError("precision", `got ${JSON.stringify(precision)}`, "float64 | float32");
-  // Work buffer, allocated once per system: the outputs y = f(x) with the boundary's virtual
-  // cells around them, written in one pass (no separate y array), then correlated with A. The
-  // float32 path keeps its own in its kernel's memory.
-  const paddedY = new Float64Array(precision === "float64" ? paddedLength(channels) : 0);
+  // Work buffer, allocated once per system on its first right-hand side (a caller that solves
+  // elsewhere, as the trained engine's fused path does, never allocates it): the outputs
+  // y = f(x) with the boundary's virtual cells around them, written in one pass (no separate
+  // y array), then correlated with A. The float32 path keeps its own in its kernel's memory.
+  let paddedYBuffer: Float64Array | undefined;
   const yFixed = boundary.kind === "fixed" ? boundary.y : 0;
   const alpha = outputSlopeOutside(array.output);
   const beta = 1 - alpha;
@@ -83,6 +84,8 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
       ? float32TemplateCurrent(array, constantInputOf, alpha, beta, yFixed)
       : (x: Float64Array, dxdt: Float64Array) => {
           const constantInput = constantInputOf();
+          paddedYBuffer ??= new Float64Array(paddedLength(channels));
+          const paddedY = paddedYBuffer;
           for (let c = 0; c < channels; c++) {
             for (let i = 0; i < rows; i++) {
               const src = (c * rows + i) * cols;

@@ -7,13 +7,14 @@ import { batchElementArray } from "../cellArray.js";
 import type { BatchShape, LayerResult, LayerRunOptions, TrainedCellLayer } from "../layerEngine.js";
 
 /**
- * Integrates one batch element's system from its initial state to T; returns the final state.
- * `element` gives the unwatched cell system and the interrupt check, for a solver that does
- * not go through `system.rhs` (the trained engine's fused path).
+ * Integrates one batch element's system from its initial state (`initial()`, a new array: a
+ * solver that sets up its own, as the trained engine's fused path does, need not make it) to T;
+ * returns the final state. `element` gives the unwatched cell system and the interrupt check,
+ * for a solver that does not go through `system.rhs` (the fused path).
  */
 export type SolveElement = (
   system: OdeSystem,
-  y0: Float64Array,
+  initial: () => Float64Array,
   array: CellArray,
   element: { cellSystem: CellSystem; checkInterrupt?: () => void },
 ) => Float64Array;
@@ -68,7 +69,7 @@ export function runBatch(
           jacobian: system.jacobian ? (t, s) => system.jacobian!(t, s) : undefined,
         }
       : system;
-    const state = solveElement(watched, system.initialState(), array, {
+    const state = solveElement(watched, () => system.initialState(), array, {
       cellSystem: system,
       checkInterrupt: check,
     });

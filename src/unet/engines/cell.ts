@@ -80,12 +80,12 @@ export function continuousCell(
   T: number,
   o: { rtol: number; atol: number; method?: CellEngineOptions["method"] },
 ): SolveElement {
-  return (system, y0, array) => {
+  return (system, initial, array) => {
     const r = solve(system, {
       method: o.method ?? defaultMethod(array),
       t0: 0,
       t1: T,
-      y0,
+      y0: initial(),
       tEval: [T],
       rtol: o.rtol,
       atol: o.atol,

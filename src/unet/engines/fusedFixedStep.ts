@@ -173,7 +173,9 @@ export function fusedFixedStep(
   if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels));
   coef.set(array.A.data);
   paddedY.fill(0);
-  y.set(system.initialState());
+  // system.initialState() without its allocation: x(0), then w(0) for an M-CellNN.
+  y.set(array.x0);
+  if (array.memristor) y.set(array.memristor.w0, n);
 
   const yFixed = boundary.kind === "fixed" ? boundary.y : 0;
   // A fixed boundary's virtual cells never change: filled once here, not on every right-hand side.

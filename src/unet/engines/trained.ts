@@ -63,7 +63,7 @@ export function trainedEngine(options: TrainedEngineOptions = {}): LayerEngine {
       const solveElement: SolveElement =
         path === "fused"
           ? fusedTrained(cell, field, precision)
-          : (system, y0) => integrateTrained(system, y0, cell, field);
+          : (system, initial) => integrateTrained(system, initial(), cell, field);
       return runBatch(layer, u, shape, runOptions, solveElement);
     },
   };
@@ -78,7 +78,7 @@ function fusedTrained(
   field: string,
   precision: FusedPrecision,
 ): SolveElement {
-  return (system, y0, array, element) => {
+  return (system, initial, array, element) => {
     const { method, steps } = cell.solver;
     const tableau = method === "euler" ? EULER : method === "rk4" ? RK4 : undefined;
     const valid =
@@ -98,6 +98,6 @@ function fusedTrained(
           precision,
         )
       : null;
-    return state ?? integrateTrained(system, y0, cell, field);
+    return state ?? integrateTrained(system, initial(), cell, field);
   };
 }
