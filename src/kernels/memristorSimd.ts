@@ -1,5 +1,4 @@
 import { I32, op, V128, type WasmFunction } from "../core/wasmBinary.js";
-import type { SmoothV1Constants } from "../devices/smoothV1Eval.js";
 import { pairLoop, seq } from "./cellStepSimd.js";
 
 /**
@@ -78,9 +77,32 @@ export interface SmoothV1SimdSettings {
   readonly senseY: boolean;
 }
 
+/**
+ * The model's parameter-only constants the pass reads (devices/smoothV1Eval.ts's
+ * SmoothV1Constants has them; declared here so that kernels/ depends on core/ alone).
+ */
+export interface SmoothV1KernelConstants {
+  readonly G_m: number;
+  readonly a: number;
+  readonly b: number;
+  readonly eps: number;
+  readonly beta: number;
+  readonly k: number;
+  readonly wMin: number;
+  readonly halfRho: number;
+  readonly xOff: number;
+  readonly invXOn: number;
+  readonly invSigmaP: number;
+  readonly invSigmaOff: number;
+  readonly invSigmaOn: number;
+  readonly logOff: number;
+  readonly logOn: number;
+  readonly invC: number;
+}
+
 /** Writes the constants block for `K` and `settings` into `into` (SMOOTH_V1_SIMD_SLOTS values). */
 export function smoothV1SimdConstants(
-  K: SmoothV1Constants,
+  K: SmoothV1KernelConstants,
   settings: SmoothV1SimdSettings,
   into: Float64Array,
 ): void {

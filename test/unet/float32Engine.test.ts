@@ -53,54 +53,55 @@ for (const dir of ["test/fixtures/models/cellnn-mnist", "test/fixtures/models/mc
 
 describe("float32 trained engine on random layers", () => {
   const base = loadUnet("test/fixtures/models/mcellnn-mnist").cellLayers[1].spec;
+  const boundaries = ["fixed", "zero-flux", "periodic"] as const;
+
+  /** float32 against float64 on a random layer (seeded) of C_out = channels, every boundary. */
+  function relativeErrors(
+    seed: number,
+    channels: number,
+    cIn: number,
+    rows: number,
+    cols: number,
+  ): { what: string; rel: number }[] {
+    const errors: { what: string; rel: number }[] = [];
+    for (const boundary of boundaries)
+      for (const batch of [1, 5]) {
+        const rand = seededRandom(seed++);
+        const scaleA = 1.5 / Math.sqrt(9 * channels);
+        const layer = {
+          spec: { ...base, c_in: cIn, c_out: channels, cell: { ...base.cell, boundary } },
+          A: uniformArray(channels * channels * 9, -scaleA, scaleA, rand),
+          B: uniformArray(channels * cIn * 9, -0.5, 0.5, rand),
+          z: uniformArray(channels, -0.3, 0.3, rand),
+        };
+        const shape = { batch, channels: cIn, rows, cols };
+        const u = uniformArray(batch * cIn * rows * cols, -1, 1, rand);
+        const want = f64.run(layer, u, shape);
+        const got = f32.run(layer, u, shape);
+        errors.push({
+          what: `${channels} ch ${rows}×${cols} ${boundary} batch ${batch}`,
+          rel: maxAbsDiff(got.y, want.y) / maxAbs(want.y),
+        });
+      }
+    return errors;
+  }
+
   it("channels 1, 3, 16, 33, every boundary, batch 1 and 5: within 1e-5 relative of float64", () => {
-    let seed = 40;
-    for (const channels of [1, 3, 16, 33])
-      for (const boundary of ["fixed", "zero-flux", "periodic"] as const)
-        for (const batch of [1, 5]) {
-          const rand = seededRandom(seed++);
-          const scaleA = 1.5 / Math.sqrt(9 * channels);
-          const layer = {
-            spec: { ...base, c_in: 2, c_out: channels, cell: { ...base.cell, boundary } },
-            A: uniformArray(channels * channels * 9, -scaleA, scaleA, rand),
-            B: uniformArray(channels * 2 * 9, -0.5, 0.5, rand),
-            z: uniformArray(channels, -0.3, 0.3, rand),
-          };
-          const shape = { batch, channels: 2, rows: 6, cols: 7 };
-          const u = uniformArray(batch * 2 * 42, -1, 1, rand);
-          const want = f64.run(layer, u, shape);
-          const got = f32.run(layer, u, shape);
-          expect(maxAbsDiff(got.y, want.y) / maxAbs(want.y)).toBeLessThan(1e-5);
-        }
+    for (const [k, channels] of [1, 3, 16, 33].entries())
+      for (const { what, rel } of relativeErrors(40 + 6 * k, channels, 2, 6, 7))
+        expect(rel, what).toBeLessThan(1e-5);
   });
 
   it("even fields with channels 4, 16, 32 (the Winograd path), every boundary, batch 1 and 5: within 1e-5", () => {
-    let seed = 90;
-    for (const [channels, rows, cols] of [
+    for (const [k, [channels, rows, cols]] of [
       [4, 6, 8],
       [16, 14, 14],
       [32, 8, 6],
-    ])
-      for (const boundary of ["fixed", "zero-flux", "periodic"] as const)
-        for (const batch of [1, 5]) {
-          const rand = seededRandom(seed++);
-          const scaleA = 1.5 / Math.sqrt(9 * channels);
-          const layer = {
-            spec: { ...base, c_in: 3, c_out: channels, cell: { ...base.cell, boundary } },
-            A: uniformArray(channels * channels * 9, -scaleA, scaleA, rand),
-            B: uniformArray(channels * 3 * 9, -0.5, 0.5, rand),
-            z: uniformArray(channels, -0.3, 0.3, rand),
-          };
-          const shape = { batch, channels: 3, rows, cols };
-          const u = uniformArray(batch * 3 * rows * cols, -1, 1, rand);
-          const want = f64.run(layer, u, shape);
-          const got = f32.run(layer, u, shape);
-          const rel = maxAbsDiff(got.y, want.y) / maxAbs(want.y);
-          expect(rel, `${channels} ch ${rows}×${cols} ${boundary} batch ${batch}`).toBeLessThan(
-            1e-5,
-          );
-          expect(rel).toBeGreaterThan(0);
-        }
+    ].entries())
+      for (const { what, rel } of relativeErrors(90 + 6 * k, channels, 3, rows, cols)) {
+        expect(rel, what).toBeLessThan(1e-5);
+        expect(rel, what).toBeGreaterThan(0);
+      }
   });
 
   it("an unknown precision, or float32 on the reference path, is a ValidationError", () => {
