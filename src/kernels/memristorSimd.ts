@@ -3,8 +3,8 @@ import { pairLoop, seq } from "./cellStepSimd.js";
 
 /**
  * The memristor pass of an M-CellNN right-hand side for `strachan-taox-smooth-v1` (the model the
- * trained M-CellNN layers use) in WebAssembly SIMD, two cells per f64x2 vector: for each cell,
- * from its state v and memristor state w,
+ * trained M-CellNN layers use) in WebAssembly SIMD, two cells per f64x2 vector and two vectors
+ * side by side (fourCells): for each cell, from its state v and memristor state w,
  *
  *   u = V_s·(y or v),  y = α·v + β·clamp(v, −1, 1)      (the layer senses y or x)
  *   current[cell]    = (R/V_s)·i(w, u)
@@ -15,8 +15,8 @@ import { pairLoop, seq } from "./cellStepSimd.js";
  *
  *   - e^x is this file's own (WebAssembly has no exp): Cody–Waite reduction x = k·ln 2 + r,
  *     |r| ≲ ln 2 / 2, a Chebyshev polynomial of degree 11 by Estrin's scheme (EXP_COEFFICIENTS,
- *     1.7e-17 relative), and 2^k built in the exponent bits. x is clamped to [−708, 709] first, so e^x never overflows
- *     and never goes subnormal: where Math.exp would give 0 or ∞ this gives e^−708 ≈ 3e-308 or
+ *     1.7e-17 relative), and 2^k built in the exponent bits. x is clamped to [−708, 709] first,
+ *     so e^x never overflows and never goes subnormal: where Math.exp would give 0 or ∞ this gives e^−708 ≈ 3e-308 or
  *     e^709 ≈ 8e307, which changes nothing but the last places of results that are below 1e-307
  *     or above 1e307 (a rate term F = 1/(e^{−E}·q + 1/C) of about 6e-309 instead of 0).
  *   - tanh(ρu/2) as 1 − 2/(e^{ρ|u|} + 1) times |u| (u·tanh(ρu/2) is even in u): within about
@@ -25,12 +25,14 @@ import { pairLoop, seq } from "./cellStepSimd.js";
  *     sign switches off where it cannot change the sum's bits (smoothV1Eval.ts's header).
  *
  * So the results differ from the model's in the last bits only (test/kernels/memristorSimd.test.ts
- * measures it against model.currentAndRate: ≤ 1e-14 relative, or 1e-300 absolute where the value
- * is tiny), and the fused path that uses it agrees with the reference solve to a stated tolerance,
- * not to the bit (test/unet/fusedFixedStep.test.ts).
+ * holds them to model.currentAndRate: the current within 1e-15 relative, the rate within 1e-15 of
+ * its rounding scale, plus 1e-300 absolute where a term is tiny; e^x within 2 ulp of Math.exp),
+ * and the fused path that uses it agrees with the reference solve to a stated tolerance, not to
+ * the bit (test/unet/fusedFixedStep.test.ts: 1e-13 of each field's largest value).
  *
  * smoothV1(state, out, current, n, constants): byte addresses; state holds v[0..n) then w[0..n),
- * out the rates at out + 8n; constants is the block smoothV1SimdConstants writes (24 float64).
+ * out the rates at out + 8n; constants is the block smoothV1SimdConstants writes
+ * (SMOOTH_V1_SIMD_SLOTS float64).
  */
 
 /** The constants block's layout, in float64 slots. */
