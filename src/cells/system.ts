@@ -7,6 +7,7 @@ import type { OdeSystem } from "../solvers/types.js";
 import { fillBorder, fillPadded } from "./boundary.js";
 import { correlateAdd } from "./correlate.js";
 import { buildJacobianPattern, type JacobianPattern, updateJacobian } from "./jacobian.js";
+import { memristorPass } from "./memristorPass.js";
 import { applyOutput, outputSlopeOutside } from "./output.js";
 import { type CellArray, cellCount } from "./spec.js";
 
@@ -127,6 +128,17 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
   const currentScale = R / Vs;
   const pair = new Float64Array(2); // current and rate of one device (currentAndRate)
   const useOutput = voltage === "y";
+  // The trained layers' memristor by the kernels' WebAssembly pass (memristorPass.ts), where it
+  // applies; the TypeScript loop below otherwise.
+  const pass = memristorPass(model, {
+    cells: n,
+    tau,
+    Vs,
+    R,
+    alpha,
+    beta,
+    senseY: useOutput,
+  });
   let pattern: JacobianPattern | undefined;
   return {
     array,
@@ -137,6 +149,10 @@ export function createCellSystem(array: CellArray, options: CellSystemOptions = 
     },
     rhs: (_t, state, dsdt) => {
       templateCurrent(state, dsdt);
+      if (pass) {
+        pass.apply(state, dsdt);
+        return;
+      }
       for (let k = 0; k < n; k++) {
         const w = state[n + k];
         const v = Vs * (useOutput ? applyOutput(output, state[k]) : state[k]);

@@ -1,4 +1,5 @@
 import { fillBorder, fillPadded } from "../cells/boundary.js";
+import { memristorPass } from "../cells/memristorPass.js";
 import type { OdeSystem } from "../solvers/types.js";
 import {
   correlateAddVariant3x3,
@@ -90,6 +91,13 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
   const currentScale = R / Vs;
   const pair = new Float64Array(2); // current and rate of one device (currentAndRate)
   const useOutput = voltage === "y";
+  // One model for every device (no device-to-device variation) and the unit output level: the
+  // cell engine's WebAssembly pass (cells/memristorPass.ts), so that an all-off profile stays the
+  // cell engine's bits; per-device models or another level take the TypeScript loop.
+  const pass =
+    L === 1 && models.every((m) => m === models[0])
+      ? memristorPass(models[0], { cells: n, tau, Vs, R, alpha, beta, senseY: useOutput })
+      : null;
   return {
     layer,
     cells: n,
@@ -97,6 +105,10 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
     constantInput,
     rhs: (_t, state, dsdt) => {
       templateCurrent(state, dsdt);
+      if (pass) {
+        pass.apply(state, dsdt);
+        return;
+      }
       for (let k = 0; k < n; k++) {
         const w = state[n + k];
         const x = state[k];

@@ -16,8 +16,9 @@ import {
  * no tolerance, every value the same bits (raw 64-bit patterns), on both fixtures' layers and on
  * random layers (channels 1, 3, 16, 33, every boundary a trained layer can have, batch 1 and 5,
  * euler and rk4, with and without memristors sensing x or y), on the WebAssembly and the scalar
- * kernels. The one exception is the smooth-v1 memristor on the WebAssembly kernels, whose pass
- * has its own e^x (expectClose below).
+ * kernels — the reference on the same kernel: with WebAssembly both take the smooth-v1 memristor's
+ * pass, with the scalar kernel both its TypeScript loop (test/cells/memristorPass.test.ts compares
+ * the two).
  */
 
 afterEach(() => useKernel(undefined));
@@ -36,44 +37,20 @@ function expectSameBits(got: LayerResult, want: LayerResult, what: string): void
   expect(bits(got.w), `${what} w`).toEqual(bits(want.w));
 }
 
-/**
- * The smooth-v1 memristor's pass in the module (src/kernels/memristorSimd.ts) has its own e^x:
- * its results are within a few ulp of the model's, not the same bits. Over a solve that stays
- * within MEMRISTOR_PASS_TOLERANCE of the largest value of each field, measured and asserted here.
- */
-const MEMRISTOR_PASS_TOLERANCE = 1e-13; // 4e-15 seen
-let largestMemristorPassDeviation = 0;
-
-function expectClose(got: LayerResult, want: LayerResult, what: string): void {
-  for (const field of ["y", "x", "w"] as const) {
-    const [a, b] = [got[field]!, want[field]!];
-    expect(a.length, `${what} ${field}`).toBe(b.length);
-    let scale = 0;
-    let deviation = 0;
-    for (let m = 0; m < b.length; m++) {
-      scale = Math.max(scale, Math.abs(b[m]));
-      deviation = Math.max(deviation, Math.abs(a[m] - b[m]));
-    }
-    const relative = deviation / scale;
-    largestMemristorPassDeviation = Math.max(largestMemristorPassDeviation, relative);
-    expect(relative, `${what} ${field}`).toBeLessThanOrEqual(MEMRISTOR_PASS_TOLERANCE);
-  }
-}
-
 function runBoth(layer: TrainedCellLayer, u: Float64Array, shape: BatchShape, what: string) {
-  const want = reference.run(layer, u, shape, { keepStates: true });
+  // Per kernel: with WebAssembly both paths take the memristor pass (src/kernels/memristorSimd.ts),
+  // with the scalar kernel both take the TypeScript loop.
+  let want: LayerResult | undefined;
   for (const kernel of ["wasm", "scalar"] as const) {
     useKernel(kernel);
-    const got = fused.run(layer, u, shape, { keepStates: true });
-    if (kernel === "wasm" && layer.spec.cell.memristor?.model === "strachan-taox-smooth-v1")
-      expectClose(got, want, `${what} ${kernel}`);
-    else expectSameBits(got, want, `${what} ${kernel}`);
+    want = reference.run(layer, u, shape, { keepStates: true });
+    expectSameBits(fused.run(layer, u, shape, { keepStates: true }), want, `${what} ${kernel}`);
   }
   useKernel(undefined);
-  return want;
+  return want!;
 }
 
-describe("fused fixed-step path: same bits as createCellSystem + solve (memristor pass: 1e-13)", () => {
+describe("fused fixed-step path: same bits as createCellSystem + solve", () => {
   for (const dir of FIXTURES) {
     it(`every layer of ${dir} on its golden input`, () => {
       const unet = loadUnet(dir);
@@ -136,10 +113,6 @@ describe("fused fixed-step path: same bits as createCellSystem + solve (memristo
             expect(want.x!.some((v) => Math.abs(v) > 1e-3)).toBe(true);
           }
       });
-
-  it("the memristor pass in the module ran in the M-CellNN cases above (they were not all the same bits)", () => {
-    expect(largestMemristorPassDeviation).toBeGreaterThan(0);
-  });
 
   it("calls checkInterrupt as often as the reference (before every element and right-hand side)", () => {
     const layer = loadUnet(FIXTURES[1]).cellLayers[0];

@@ -57,9 +57,9 @@ export function float32Available(): boolean {
  * An explicit fixed-step solve of a cell array over [0, t1] with step dt, without the general
  * solver's overhead: the same arithmetic as `solveFixedStep(createCellSystem(array), …)` with the
  * state reported only at t1, operation for operation, so the result is the same bits (test/unet/
- * fusedFixedStep.test.ts compares them) — except for the smooth-v1 memristor in a module (below),
- * whose pass has its own e^x: there the result agrees to about 1e-14 of each field's largest
- * value (the test's bound is 1e-13). What differs is where the work happens:
+ * fusedFixedStep.test.ts compares them, on each kernel: with WebAssembly the reference evaluates
+ * the smooth-v1 memristor by the same pass, src/cells/memristorPass.ts). What differs is where
+ * the work happens:
  *
  *   - A's coefficients, the padded outputs y = f(x), B ⋆ u + z, the states and the stages k_i
  *     live in the memory of a WebAssembly instance of the 3×3 kernels that nothing else uses
