@@ -14,6 +14,7 @@
  * h·clamp(0.9⁻¹·‖err‖^−α·‖err_prev‖^β, 0.2, 10) with α = 0.2 − 0.75β, β = 0.04; no growth right
  * after a rejection. A step whose stages are not finite counts as ‖err‖ = ∞ (shrink by 5).
  */
+import { combineInto } from "./combine.js";
 import { solverFailure } from "./failure.js";
 import { Recorder, reportStep, TIME_MATCH } from "./output.js";
 import { newStats } from "./stats.js";
@@ -129,6 +130,7 @@ export function solveDopri5(system: OdeSystem, opts: ResolvedOptions): SolveResu
   const r3 = new Float64Array(dim);
   const r4 = new Float64Array(dim);
   const r5 = new Float64Array(dim);
+  const terms: { c: number[]; k: Float64Array[] } = { c: [], k: [] };
 
   let t = t0;
   let h = 0;
@@ -201,27 +203,33 @@ export function solveDopri5(system: OdeSystem, opts: ResolvedOptions): SolveResu
       );
     }
 
+    // Each stage argument y + h·Σ a_sj·k_j (zero terms left out) and the error estimate
+    // h·Σ e_s·k_s, one pass each (combineInto: the bits of one pass per term).
     for (let s = 1; s < 7; s++) {
       const as = a[s];
-      const target = s === 6 ? yNew : yStage;
-      target.set(y);
+      terms.c.length = 0;
+      terms.k.length = 0;
       for (let j = 0; j < s; j++) {
         const cj = h * as[j];
         if (cj === 0) continue;
-        const kj = k[j];
-        for (let i = 0; i < dim; i++) target[i] += cj * kj[i];
+        terms.c.push(cj);
+        terms.k.push(k[j]);
       }
+      const target = s === 6 ? yNew : yStage;
+      combineInto(target, y, terms.c, terms.k);
       system.rhs(t + c[s] * h, target, k[s]);
     }
     stats.rhsEvaluations += 6;
 
-    err.fill(0);
+    terms.c.length = 0;
+    terms.k.length = 0;
     for (let s = 0; s < 7; s++) {
       const es = h * e[s];
       if (es === 0) continue;
-      const ks = k[s];
-      for (let i = 0; i < dim; i++) err[i] += es * ks[i];
+      terms.c.push(es);
+      terms.k.push(k[s]);
     }
+    combineInto(err, null, terms.c, terms.k);
     const errNorm = weightedRms(err, y, yNew, rtol, atol);
     const fac11 = errNorm ** ALPHA;
 

@@ -5,7 +5,9 @@
  * never limits Euler or costs RK4 more than its own O(dt⁴)); points on the grid get the step
  * values exactly.
  */
+
 import { ValidationError } from "../core/errors.js";
+import { combineInto } from "./combine.js";
 import { solverFailure } from "./failure.js";
 import { hermite, Recorder, reportStep, TIME_MATCH } from "./output.js";
 import { newStats } from "./stats.js";
@@ -96,6 +98,7 @@ export function solveFixedStep(
   const yStage = new Float64Array(dim);
   const yNew = new Float64Array(dim);
   const fNew = new Float64Array(dim);
+  const terms: { c: number[]; k: Float64Array[] } = { c: [], k: [] };
   let haveK1 = false;
   let ta = t0;
   let tb = t0;
@@ -111,24 +114,29 @@ export function solveFixedStep(
       system.rhs(ta, y, k[0]);
       stats.rhsEvaluations++;
     }
+    // y + h·Σ a_ij·k_j (zero terms left out) and y + h·Σ b_i·k_i (every term), one pass each
+    // (combineInto: the bits of one pass per term).
     for (let i = 1; i < s; i++) {
       const ai = tableau.a[i];
-      yStage.set(y);
+      terms.c.length = 0;
+      terms.k.length = 0;
       for (let j = 0; j < i; j++) {
         const c = h * ai[j];
         if (c === 0) continue;
-        const kj = k[j];
-        for (let m = 0; m < dim; m++) yStage[m] += c * kj[m];
+        terms.c.push(c);
+        terms.k.push(k[j]);
       }
+      combineInto(yStage, y, terms.c, terms.k);
       system.rhs(ta + tableau.c[i] * h, yStage, k[i]);
       stats.rhsEvaluations++;
     }
-    yNew.set(y);
+    terms.c.length = 0;
+    terms.k.length = 0;
     for (let i = 0; i < s; i++) {
-      const c = h * tableau.b[i];
-      const ki = k[i];
-      for (let m = 0; m < dim; m++) yNew[m] += c * ki[m];
+      terms.c.push(h * tableau.b[i]);
+      terms.k.push(k[i]);
     }
+    combineInto(yNew, y, terms.c, terms.k);
     stats.steps++;
     for (let m = 0; m < dim; m++) {
       if (!Number.isFinite(yNew[m])) {

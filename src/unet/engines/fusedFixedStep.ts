@@ -26,6 +26,7 @@ import {
   winogradTiling,
 } from "../../kernels/winograd3x3F32.js";
 import { mixedRegions } from "../../kernels/workspace.js";
+import { combineInto } from "../../solvers/combine.js";
 import { solverFailure } from "../../solvers/failure.js";
 import { type ExplicitTableau, stepGrid } from "../../solvers/fixedStep.js";
 import type { SolverMethod } from "../../solvers/types.js";
@@ -331,7 +332,7 @@ export function fusedFixedStep(
   // out = (((y + c_0·k_0) + c_1·k_1) + …): in the module one axpy per term, in the same order.
   const sum = (out: Float64Array, from: Float64Array, c: number[], terms: Float64Array[]) => {
     if (!elementwise || c.length === 0) {
-      combine(out, from, c, terms);
+      combineInto(out, from, c, terms);
       return;
     }
     elementwise.axpy(out.byteOffset, from.byteOffset, terms[0].byteOffset, dim, c[0]);
@@ -539,34 +540,4 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
         }
       : undefined,
   };
-}
-
-/**
- * out[m] = (((y[m] + c_0·k_0[m]) + c_1·k_1[m]) + …) in one pass: the reference's `set` and one
- * axpy per term, in the same order, so the same bits. Up to four terms take an unrolled loop.
- */
-function combine(out: Float64Array, y: Float64Array, c: number[], k: Float64Array[]): void {
-  const n = out.length;
-  switch (c.length) {
-    case 0:
-      out.set(y);
-      return;
-    case 1: {
-      const [c0, k0] = [c[0], k[0]];
-      for (let m = 0; m < n; m++) out[m] = y[m] + c0 * k0[m];
-      return;
-    }
-    case 4: {
-      const [c0, c1, c2, c3] = c;
-      const [k0, k1, k2, k3] = k;
-      for (let m = 0; m < n; m++) out[m] = y[m] + c0 * k0[m] + c1 * k1[m] + c2 * k2[m] + c3 * k3[m];
-      return;
-    }
-    default:
-      out.set(y);
-      for (let j = 0; j < c.length; j++) {
-        const [cj, kj] = [c[j], k[j]];
-        for (let m = 0; m < n; m++) out[m] += cj * kj[m];
-      }
-  }
 }
