@@ -36,20 +36,20 @@ export interface MemristorPassSettings {
   readonly senseY: boolean;
 }
 
-/** The pass's own module instance (one thread runs one right-hand side at a time). */
-let instance: Taps3x3Simd | null | undefined;
+/** Whether the pass can evaluate `model` (its parameters, not the kernel choice). */
+export function passTakes(model: MemristorModel): boolean {
+  return model.name === STRACHAN_SMOOTH_V1_NAME;
+}
 
-/** The pass for `model`, or null where it does not apply (the caller keeps its TypeScript loop). */
-export function memristorPass(
+/**
+ * The pass's constants block for `model` and an array's settings (SMOOTH_V1_SIMD_SLOTS float64
+ * into `into`): shared by this file's pass and the trained engine's fused path.
+ */
+export function passConstants(
   model: MemristorModel,
   settings: MemristorPassSettings,
-): MemristorPass | null {
-  if (model.name !== STRACHAN_SMOOTH_V1_NAME || activeKernel() !== "wasm") return null;
-  if (instance === undefined) instance = newTaps3x3Simd();
-  if (instance === null) return null;
-  const simd = instance;
-  const n = settings.cells;
-  const constants = new Float64Array(SMOOTH_V1_SIMD_SLOTS);
+  into: Float64Array,
+): void {
   smoothV1SimdConstants(
     smoothV1Constants(model.params as unknown as SmoothV1Params),
     {
@@ -61,8 +61,25 @@ export function memristorPass(
       beta: settings.beta,
       senseY: settings.senseY,
     },
-    constants,
+    into,
   );
+}
+
+/** The pass's own module instance (one thread runs one right-hand side at a time). */
+let instance: Taps3x3Simd | null | undefined;
+
+/** The pass for `model`, or null where it does not apply (the caller keeps its TypeScript loop). */
+export function memristorPass(
+  model: MemristorModel,
+  settings: MemristorPassSettings,
+): MemristorPass | null {
+  if (!passTakes(model) || activeKernel() !== "wasm") return null;
+  if (instance === undefined) instance = newTaps3x3Simd();
+  if (instance === null) return null;
+  const simd = instance;
+  const n = settings.cells;
+  const constants = new Float64Array(SMOOTH_V1_SIMD_SLOTS);
+  passConstants(model, settings, constants);
   return {
     apply: (state, dsdt) => {
       // Laid out on every call: other systems use the same module between this one's calls.

@@ -1,16 +1,12 @@
 import { fillBorder, fillPadded } from "../../cells/boundary.js";
 import { correlateAdd3x3InModule } from "../../cells/correlate.js";
+import { passConstants, passTakes } from "../../cells/memristorPass.js";
 import { outputSlopeOutside } from "../../cells/output.js";
 import type { CellArray } from "../../cells/spec.js";
 import type { CellSystem } from "../../cells/system.js";
-import { smoothV1Constants } from "../../devices/smoothV1Eval.js";
-import {
-  type SmoothV1Params,
-  STRACHAN_SMOOTH_V1_NAME,
-} from "../../devices/strachanSmoothV1Params.js";
 import { activeKernel } from "../../kernels/choice.js";
 import { correlateAdd3x3F32 } from "../../kernels/correlate3x3F32.js";
-import { SMOOTH_V1_SIMD_SLOTS, smoothV1SimdConstants } from "../../kernels/memristorSimd.js";
+import { SMOOTH_V1_SIMD_SLOTS } from "../../kernels/memristorSimd.js";
 import {
   newTaps3x3F32,
   newTaps3x3Simd,
@@ -112,7 +108,7 @@ export function fusedFixedStep(
   const instance = precision === "float32" ? own32! : simd;
   const model = array.memristor?.model;
   // The smooth-v1 memristor (the trained M-CellNN layers') has a pass in the module.
-  const memristorInModule = instance !== null && model?.name === STRACHAN_SMOOTH_V1_NAME;
+  const memristorInModule = instance !== null && model !== undefined && passTakes(model);
   // float32 on an even field with channels in fours: A ⋆ y by Winograd's F(2×2, 3×3), and a
   // 3×3 B ⋆ u too (in float32, once per solve).
   const winograd =
@@ -192,17 +188,9 @@ export function fusedFixedStep(
   const pair = new Float64Array(2);
   const elementwise = instance?.step;
   if (memristorInModule)
-    smoothV1SimdConstants(
-      smoothV1Constants(model.params as unknown as SmoothV1Params),
-      {
-        modelTau: model.params.tau,
-        arrayTau: tau,
-        Vs,
-        currentScale,
-        alpha,
-        beta,
-        senseY: useOutput,
-      },
+    passConstants(
+      model,
+      { cells: n, tau, Vs, R, alpha, beta, senseY: useOutput },
       memristorConstants!,
     );
   const eb = sums ? 4 : 8;
