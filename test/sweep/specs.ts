@@ -18,13 +18,13 @@ export const REFERENCE = {
   fail: [FAILING_KEY],
 };
 
-/** 8 jobs on 24×24 images (about 0.3 s each): long enough to kill a worker mid-job. */
+/** 8 jobs on 40×40 images: long enough to kill a worker mid-job (24×24 became too short once the solver sped up). */
 export const SLOWER = {
   format: "cellspice-sweep",
   version: 1,
   kind: "simulate",
   seed: 5,
-  grid: { template: ["edge"], size: [24], sigmaB: [0.02, 0.05] },
+  grid: { template: ["edge"], size: [40], sigmaB: [0.02, 0.05] },
   replicates: 4,
 };
 
