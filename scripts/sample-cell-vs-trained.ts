@@ -4,7 +4,8 @@
  * of samples x0 and each set's classifier agreement (docs/sampling.md, "cell against trained").
  *
  *     flock /tmp/cellspice-cpu.lock npx tsx scripts/sample-cell-vs-trained.ts \
- *         --fixture cellnn-mnist --per-class 1 --steps 25 --w 2 [--rtol 1e-4 --atol 1e-6] [--method dopri5]
+ *         --fixture cellnn-mnist --per-class 1 --steps 25 --w 2 [--rtol 1e-4 --atol 1e-6] [--method dopri5] \
+ *         [--threads 2]
  *
  * Prints one JSON line with the settings, the RMSE, both agreements and the wall times.
  */
@@ -24,6 +25,7 @@ import {
   cellEngine,
   type LayerEngine,
   loadUnet,
+  parallelEngine,
   trainedEngine,
   unetForward,
 } from "../src/unet/index.js";
@@ -39,6 +41,7 @@ const o = new Command("sample-cell-vs-trained")
   .option("--rtol <r>", "cell engine rtol (default the engine's)")
   .option("--atol <a>", "cell engine atol (default the engine's)")
   .option("--method <m>", "cell engine solver (default per layer)")
+  .option("--threads <n>", "worker threads for the cell engine's batches (same bits as 1)", "1")
   .parse()
   .opts<Record<string, string | undefined>>();
 
@@ -80,8 +83,13 @@ async function run(engine: LayerEngine) {
   };
 }
 
+const threads = Number(o.threads);
 const trained = await run(trainedEngine());
-const cell = await run(cellEngine(cellOptions));
+const cellParallel =
+  threads > 1 ? parallelEngine({ kind: "cell", options: cellOptions }, { threads }) : undefined;
+const cell = await run(cellParallel ?? cellEngine(cellOptions)).finally(() =>
+  cellParallel?.close(),
+);
 process.stdout.write(
   `${JSON.stringify({
     command: `npx tsx scripts/sample-cell-vs-trained.ts ${process.argv.slice(2).join(" ")}`.trim(),
@@ -92,7 +100,7 @@ process.stdout.write(
     steps,
     w,
     seed: Number(o.seed),
-    cell: cellEngine(cellOptions).describe(),
+    cell: { ...cellEngine(cellOptions).describe(), threads },
     pixelRmse: pixelRmse(cell.x0, trained.x0),
     agreementTrained: trained.agreement.fraction,
     agreementCell: cell.agreement.fraction,
