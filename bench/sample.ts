@@ -8,6 +8,7 @@
  *     flock /tmp/cellspice-cpu.lock npx tsx bench/sample.ts \
  *         [--cases cellnn-mnist:trained:64,cellnn-mnist:trained:64:float32,cellnn-mnist:cell:8,mcellnn-mnist:trained:16]
  *         [--n 10] [--steps 10] [--w 2] [--threads 1] [--torch-threads 1,2] [--repeats 3]
+ *         [--digital case|float64|float32]
  *
  * A case is fixture:engine:batch. An image-forward is one image through the network: a guided
  * pass over a batch of B samples is 2B image-forwards. Each case times the guided pass (one
@@ -15,6 +16,8 @@
  * batches of B; PyTorch does the same for every fixture and batch of the cases. cellspice runs on
  * one JavaScript thread, or with `--threads N` (a list such as 1,2 runs each) its cellular layers'
  * batches on N worker threads (parallelEngine, src/unet/engines/parallel.ts; 1: in-process).
+ * The digital 3×3 convolutions run in the case's precision (`--digital` overrides it; the row's
+ * engineSettings.digitalPrecision records it).
  */
 import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync } from "node:fs";
@@ -82,6 +85,11 @@ const program = new Command("bench-sample")
   .option("--threads <list>", "cellspice worker threads per case (1: in-process)", "1")
   .option("--torch-threads <list>", "PyTorch thread counts", "1,2")
   .option("--repeats <n>", "timed guided passes after one warm-up", "3")
+  .option(
+    "--digital <p>",
+    "the digital 3×3 convolutions' precision: float64, float32, or case (the case's precision)",
+    "case",
+  )
   .option("--dry", "print the rows, do not append them");
 program.parse();
 const o = program.opts<{
@@ -92,8 +100,11 @@ const o = program.opts<{
   threads: string;
   torchThreads: string;
   repeats: string;
+  digital: string;
   dry?: boolean;
 }>();
+if (!["float64", "float32", "case"].includes(o.digital))
+  throw new Error(`--digital: got ${JSON.stringify(o.digital)}; float64, float32 or case`);
 const n = Number(o.n);
 const steps = Number(o.steps);
 const w = Number(o.w);
@@ -152,8 +163,9 @@ for (const { fixture, engine: name, batch, precision } of cases) {
     const engine: LayerEngine =
       parallel ?? (name === "cell" ? cellEngine({ precision }) : trainedEngine({ precision }));
     await parallel?.ready();
+    const digital = (o.digital === "case" ? precision : o.digital) as "float64" | "float32";
     const network = (x: Float64Array, c: Int32Array, t: Float64Array, drop: Float64Array) =>
-      unetForward(unet, x, c, t, drop, engine);
+      unetForward(unet, x, c, t, drop, engine, { precision: digital });
     const ids = Array.from({ length: batch }, (_, k) => ({ cls: k % unet.nClasses, index: k }));
     const x = seededNoise(0, ids, pixels).x_T(0, batch);
     const c = Int32Array.from(ids, (s) => s.cls);
@@ -190,7 +202,7 @@ for (const { fixture, engine: name, batch, precision } of cases) {
       backbone: unet.backbone,
       implementation: "cellspice",
       layerEngine: engine.name,
-      engineSettings: engine.describe(),
+      engineSettings: { ...engine.describe(), digitalPrecision: digital },
       threads,
       batch,
       msPerImageForward: timing.medianMs / perPass,

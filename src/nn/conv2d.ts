@@ -1,5 +1,7 @@
 import { ValidationError } from "../core/errors.js";
+import { activeKernel } from "../kernels/choice.js";
 import { conv2dInto } from "./conv2dKernel.js";
+import { conv3x3F32 } from "./conv3x3F32.js";
 import { checkParam, checkSize, checkTensor, type Tensor4, tensor4 } from "./tensor.js";
 
 export interface Conv2dOptions {
@@ -9,6 +11,14 @@ export interface Conv2dOptions {
   readonly k: number;
   /** Zero padding p ≥ 0 on every side (default 0). */
   readonly padding?: number;
+  /**
+   * "float64" (default): float64 sums, the reference's bits. "float32": x and the weights rounded
+   * to float32 and summed in float32 — for k = 3 by Winograd's F(2×2, 3×3) or the f32x4 taps in
+   * WebAssembly (conv3x3F32.ts), for other k by the scalar kernel on float32 copies — the bias
+   * added to the widened sums. About 1e-7 relative of Σ|W||x| from float64; what PyTorch's CPU
+   * conv2d computes in.
+   */
+  readonly precision?: "float64" | "float32";
 }
 
 /**
@@ -40,7 +50,22 @@ export function conv2d(
       `kernel ${k} larger than the padded input ${hp}×${wp}`,
       `k ≤ min(H, W) + 2·padding`,
     );
+  const precision = options.precision ?? "float64";
+  if (precision !== "float64" && precision !== "float32")
+    throw new ValidationError(
+      `${op}.precision`,
+      `got ${JSON.stringify(precision)}`,
+      '"float64" or "float32"',
+    );
   const y = tensor4(x.n, cOut, oh, ow);
-  conv2dInto(x.data, weight, bias, { n: x.n, cIn, h: x.h, w: x.w, cOut, k, p }, y.data);
+  const shape = { n: x.n, cIn, h: x.h, w: x.w, cOut, k, p };
+  if (precision === "float64") conv2dInto(x.data, weight, bias, shape, y.data);
+  else if (k === 3 && activeKernel() === "wasm") conv3x3F32(x.data, weight, bias, shape, y.data);
+  else {
+    const y32 = new Float32Array(y.data.length);
+    const b32 = bias === undefined ? undefined : Float32Array.from(bias);
+    conv2dInto(Float32Array.from(x.data), Float32Array.from(weight), b32, shape, y32);
+    y.data.set(y32);
+  }
   return y;
 }

@@ -24,6 +24,12 @@ export interface UnetForwardOptions {
   readonly trace?: UnetTrace;
   /** Checked between blocks and passed to the layer engine; throws to stop. */
   readonly checkInterrupt?: () => void;
+  /**
+   * The digital 3×3 convolutions' arithmetic (conv2d's `precision`): "float64" (default, the
+   * reference's bits) or "float32" (Winograd in WebAssembly; about 1e-7 relative per conv). The
+   * cellular layers' precision is their engine's (trainedEngine's `precision`).
+   */
+  readonly precision?: "float64" | "float32";
 }
 
 /** GroupNorm's group count in up0 and out (training/unet.py). */
@@ -73,7 +79,7 @@ export function unetForward(
   const n = checkInputs(unet, x_t, c, t, drop);
   const F = unet.nFeat;
   const pool = unet.imageSize / 4;
-  const { trace, checkInterrupt } = options;
+  const { trace, checkInterrupt, precision } = options;
   const emit = (name: string, x: Tensor4 | Float64Array, shape?: readonly number[]) => {
     if (!trace) return;
     const data = x instanceof Float64Array ? x : x.data;
@@ -103,7 +109,7 @@ export function unetForward(
       if (r.x) emit(`layers.${name}.x_T`, r.x, shape);
       if (r.w) emit(`layers.${name}.w_T`, r.w, shape);
     } else {
-      y = residualConvBlock(unet, name, x, cOut, residual);
+      y = residualConvBlock(unet, name, x, cOut, residual, precision);
     }
     emit(`layers.${name}.output`, y);
     return y;
@@ -152,6 +158,7 @@ export function unetForward(
       cOut: F,
       k: 3,
       padding: 1,
+      precision,
     },
   );
   const o1 = groupNorm(o0, GROUPS, weight(unet, "out.1.weight"), weight(unet, "out.1.bias"), 1e-5);
@@ -160,6 +167,7 @@ export function unetForward(
     cOut: unet.inChannels,
     k: 3,
     padding: 1,
+    precision,
   });
   emit("forward.output", eps);
   return eps.data;

@@ -9,7 +9,7 @@ import { weight } from "./weights.js";
  * The conv backbone's block (training/unet.py ResidualConvBlock): x1 = GELU(BN(conv3×3(x))),
  * x2 = GELU(BN(conv3×3(x1))); the output is x2, or, when residual, (skip + x2)/1.414 with
  * skip = x if C_in = C_out else x1 (the reference's constant 1.414, not √2). BatchNorm in eval
- * mode with the running statistics, ε = 1e-5.
+ * mode with the running statistics, ε = 1e-5. `precision` is the convolutions' (conv2d's).
  */
 export function residualConvBlock(
   unet: Unet,
@@ -17,6 +17,7 @@ export function residualConvBlock(
   x: Tensor4,
   cOut: number,
   residual: boolean,
+  precision?: "float64" | "float32",
 ): Tensor4 {
   const stage = (input: Tensor4, conv: "conv1" | "conv2"): Tensor4 => {
     const p = `${name}.${conv}`;
@@ -24,6 +25,7 @@ export function residualConvBlock(
       cOut,
       k: 3,
       padding: 1,
+      precision,
     });
     batchNorm2dEvalInPlace(y, {
       weight: weight(unet, `${p}.1.weight`),

@@ -10,7 +10,8 @@ import { maxAbsDiff } from "../support/assert.js";
  * elsewhere; state, memristor and solver in float64) against float64. Tolerances: measured (docs/unet.md) at most
  * 1.2e-6 relative on a layer's output (M-CellNN up1.block2, where memristors switch) and 3e-8
  * on the forward; asserted 1e-5 per layer and 1e-4 on the golden forward (issue 10's float32
- * criterion). The float32 result must differ from float64 (else the path was not taken).
+ * criterion), with the digital 3×3 convolutions in float64 and in float32 (unetForward's
+ * `precision`). The float32 result must differ from float64 (else the path was not taken).
  */
 
 const maxAbs = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -35,19 +36,22 @@ for (const dir of ["test/fixtures/models/cellnn-mnist", "test/fixtures/models/mc
       }
     });
 
-    it("the golden forward within 1e-4 relative", () => {
-      const c = Int32Array.from(g("forward.c").data);
-      const eps = unetForward(
-        unet,
-        g("forward.x_t").data,
-        c,
-        g("forward.t").data,
-        g("forward.drop").data,
-        f32,
-      );
-      const want = g("forward.output").data;
-      expect(maxAbsDiff(eps, want) / maxAbs(want)).toBeLessThan(1e-4);
-    });
+    for (const digital of ["float64", "float32"] as const)
+      it(`the golden forward within 1e-4 relative, digital convolutions in ${digital}`, () => {
+        const c = Int32Array.from(g("forward.c").data);
+        const eps = unetForward(
+          unet,
+          g("forward.x_t").data,
+          c,
+          g("forward.t").data,
+          g("forward.drop").data,
+          f32,
+          { precision: digital },
+        );
+        const want = g("forward.output").data;
+        const rel = maxAbsDiff(eps, want) / maxAbs(want);
+        expect(rel).toBeLessThan(1e-4);
+      });
   });
 }
 

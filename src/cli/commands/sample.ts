@@ -105,7 +105,7 @@ export function registerSample(program: Command): void {
     .addOption(
       new Option(
         "--precision <p>",
-        "float64 (parity with PyTorch) or float32: the correlation A ⋆ f(x) in float32 SIMD, the state and solver float64 (trained or cell engine, not --hardware; docs/unet.md)",
+        "float64 (parity with PyTorch) or float32: the correlation A ⋆ f(x) and the digital 3×3 convolutions in float32 SIMD, the state and solver float64 (trained or cell engine, not --hardware; docs/unet.md)",
       )
         .choices(["float64", "float32"])
         .default("float64"),
@@ -294,7 +294,7 @@ Example:
       ctx.progress(
         `sampling ${n} images (${classes.length} classes × ${perClass}) from ${unet.backbone} UNet ${modelDir}: ${sampler} ${steps} steps, w = ${w}, engine ${engines.map((e) => e.name).join(" and ")}`,
       );
-      const run = { unet, schedule, sampler, steps, w, batch, classes, perClass, noise };
+      const run = { unet, schedule, sampler, steps, w, batch, classes, perClass, noise, precision };
       const sets: SampleSetRecord[] = [];
       const images: SampleImages[] = [];
       try {

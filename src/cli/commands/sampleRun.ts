@@ -26,6 +26,8 @@ export async function sampleSet(
     classes: number[];
     perClass: number;
     noise: NoiseSource;
+    /** The digital 3×3 convolutions' precision (unetForward's). */
+    precision?: "float64" | "float32";
   },
   ctx: CliContext,
 ): Promise<{ images: DrawnSamples; seconds: number; forwards: number }> {
@@ -42,7 +44,11 @@ export async function sampleSet(
     const images = await interruptible(async () =>
       drawSamples({
         sampler: run.sampler === "ddim" ? ddimSong2021 : ddpmHo2020,
-        network: (x, c, t, drop) => unetForward(unet, x, c, t, drop, engine, { checkInterrupt }),
+        network: (x, c, t, drop) =>
+          unetForward(unet, x, c, t, drop, engine, {
+            checkInterrupt,
+            precision: run.precision,
+          }),
         schedule: run.schedule,
         classes: run.classes,
         perClass: run.perClass,
