@@ -1,3 +1,6 @@
+import { activeKernel } from "../kernels/choice.js";
+import { type ConvTranspose2Simd, convTranspose2Simd } from "../kernels/convTranspose2Simd.js";
+import { mixedRegions } from "../kernels/workspace.js";
 import type { ConvTransposeShape } from "./convTransposeShape.js";
 
 /**
@@ -10,7 +13,8 @@ import type { ConvTransposeShape } from "./convTransposeShape.js";
  * in eight locals over the channel loop (two input and four weight loads per eight
  * multiply-adds, the weights repacked C_out×C_in×k×k so that they are read in order); any other
  * k (up0's H/4 × H/4 from a 1×1 map) takes four pixels at a time as the rows of the GEMM. A few
- * small scratch arrays per call.
+ * small scratch arrays per call. With the WebAssembly kernel chosen (kernels/choice.ts), k = 2
+ * runs in f64x2 (kernels/convTranspose2Simd.ts), in the same order: the same bits.
  */
 export function convTranspose2dInto(
   x: Float64Array,
@@ -19,8 +23,53 @@ export function convTranspose2dInto(
   s: ConvTransposeShape,
   y: Float64Array,
 ): void {
-  if (s.k === 2) blocked2(x, weight, bias, s, y);
-  else pixelRows(x, weight, bias, s, y);
+  if (s.k === 2) {
+    const simd = activeKernel() === "wasm" ? convTranspose2Simd() : null;
+    if (simd) blocked2Simd(simd, x, weight, bias, s, y);
+    else blocked2(x, weight, bias, s, y);
+  } else pixelRows(x, weight, bias, s, y, activeKernel() === "wasm" ? convTranspose2Simd() : null);
+}
+
+/** W (C_in×C_out×2×2) reordered C_out×C_in×4: one output's weights in the order they are read. */
+function packByOutput(weight: Float64Array, cIn: number, cOut: number, into: Float64Array): void {
+  for (let o = 0; o < cOut; o++)
+    for (let c = 0; c < cIn; c++)
+      into.set(weight.subarray((c * cOut + o) * 4, (c * cOut + o + 1) * 4), (o * cIn + c) * 4);
+}
+
+function blocked2Simd(
+  simd: ConvTranspose2Simd,
+  x: Float64Array,
+  weight: Float64Array,
+  bias: Float64Array | undefined,
+  s: ConvTransposeShape,
+  y: Float64Array,
+): void {
+  const { cIn, cOut, h, w } = s;
+  const P = h * w;
+  const [xs, packed, b, ys] = mixedRegions(simd.memory, [
+    { length: s.n * cIn * P },
+    { length: weight.length },
+    { length: cOut },
+    { length: s.n * cOut * 4 * P },
+  ] as const);
+  xs.set(x.subarray(0, s.n * cIn * P));
+  packByOutput(weight, cIn, cOut, packed);
+  if (bias === undefined) b.fill(0);
+  else b.set(bias);
+  for (let k = 0; k < s.n; k++)
+    simd.convT2(
+      xs.byteOffset + 8 * k * cIn * P,
+      packed.byteOffset,
+      b.byteOffset,
+      ys.byteOffset + 8 * k * cOut * 4 * P,
+      cIn,
+      cOut,
+      h,
+      w,
+      8 * P,
+    );
+  y.set(ys);
 }
 
 function blocked2(
@@ -35,9 +84,7 @@ function blocked2(
   const ow = 2 * w;
   const plane = 4 * P;
   const packed = new Float64Array(weight.length);
-  for (let o = 0; o < cOut; o++)
-    for (let c = 0; c < cIn; c++)
-      packed.set(weight.subarray((c * cOut + o) * 4, (c * cOut + o + 1) * 4), (o * cIn + c) * 4);
+  packByOutput(weight, cIn, cOut, packed);
   for (let b = 0; b < s.n; b++) {
     const xAt = b * cIn * P;
     for (let o = 0; o < cOut; o++) {
@@ -118,7 +165,8 @@ function blocked2(
  * Any k: the GEMM's rows are the N·H·W input pixels, four at a time. Their C_in values are
  * gathered into a small contiguous block, then each of the C_out·k·k outputs is four dot
  * products down one column of W (four accumulators, one weight load per four multiply-adds), and
- * the four pixels' outputs are placed in their k×k blocks.
+ * the four pixels' outputs are placed in their k×k blocks. With the WebAssembly kernel the dot
+ * products are its rows4 (two outputs per vector, the same order: the same bits).
  */
 function pixelRows(
   x: Float64Array,
@@ -126,6 +174,7 @@ function pixelRows(
   bias: Float64Array | undefined,
   s: ConvTransposeShape,
   y: Float64Array,
+  simd: ConvTranspose2Simd | null,
 ): void {
   const { cIn, cOut, h, w, k } = s;
   const P = h * w;
@@ -133,11 +182,19 @@ function pixelRows(
   const M = cOut * kk;
   const ow = w * k;
   const plane = h * k * ow;
-  const start = new Float64Array(M);
+  // with the WebAssembly kernel the operands live in its memory (kernels/convTranspose2Simd.ts)
+  const [xs, W, start, t] = simd
+    ? mixedRegions(simd.memory, [
+        { length: 4 * cIn },
+        { length: weight.length },
+        { length: M },
+        { length: 4 * M },
+      ] as const)
+    : [new Float64Array(4 * cIn), weight, new Float64Array(M), new Float64Array(4 * M)];
+  if (simd) W.set(weight);
   if (bias !== undefined) for (let o = 0; o < cOut; o++) start.fill(bias[o], o * kk, (o + 1) * kk);
+  else start.fill(0);
   const rows = s.n * P;
-  const xs = new Float64Array(4 * cIn);
-  const t = new Float64Array(4 * M);
   for (let r0 = 0; r0 < rows; r0 += 4) {
     // the last group repeats its last pixel where fewer than four are left (placed once below)
     for (let i = 0; i < 4; i++) {
@@ -146,25 +203,27 @@ function pixelRows(
       const p = r - b * P;
       for (let c = 0; c < cIn; c++) xs[4 * c + i] = x[(b * cIn + c) * P + p];
     }
-    for (let m = 0; m < M; m++) {
-      let a0 = start[m];
-      let a1 = a0;
-      let a2 = a0;
-      let a3 = a0;
-      let q = m;
-      for (let z = 0; z < 4 * cIn; z += 4) {
-        const wv = weight[q];
-        a0 += xs[z] * wv;
-        a1 += xs[z + 1] * wv;
-        a2 += xs[z + 2] * wv;
-        a3 += xs[z + 3] * wv;
-        q += M;
+    if (simd) simd.rows4(xs.byteOffset, W.byteOffset, start.byteOffset, t.byteOffset, cIn, M);
+    else
+      for (let m = 0; m < M; m++) {
+        let a0 = start[m];
+        let a1 = a0;
+        let a2 = a0;
+        let a3 = a0;
+        let q = m;
+        for (let z = 0; z < 4 * cIn; z += 4) {
+          const wv = W[q];
+          a0 += xs[z] * wv;
+          a1 += xs[z + 1] * wv;
+          a2 += xs[z + 2] * wv;
+          a3 += xs[z + 3] * wv;
+          q += M;
+        }
+        t[m] = a0;
+        t[M + m] = a1;
+        t[2 * M + m] = a2;
+        t[3 * M + m] = a3;
       }
-      t[m] = a0;
-      t[M + m] = a1;
-      t[2 * M + m] = a2;
-      t[3 * M + m] = a3;
-    }
     for (let i = 0; i < 4 && r0 + i < rows; i++) {
       const r = r0 + i;
       const b = (r / P) | 0;

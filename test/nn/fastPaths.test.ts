@@ -109,20 +109,31 @@ describe("convTranspose2dInto equals convTranspose2dReference bit for bit", () =
     { n: 2, cIn: 64, h: 7, w: 7, cOut: 16, k: 2 },
     { n: 3, cIn: 3, h: 4, w: 3, cOut: 33, k: 3 },
     { n: 2, cIn: 16, h: 5, w: 5, cOut: 3, k: 1 },
+    // k = 2 row lengths for the f64x2 kernel's blocks: 2 and 4 pixels, a pair, a lone pixel
+    { n: 2, cIn: 2, h: 2, w: 2, cOut: 3, k: 2 },
+    { n: 1, cIn: 5, h: 3, w: 4, cOut: 2, k: 2 },
+    { n: 3, cIn: 32, h: 14, w: 14, cOut: 16, k: 2 },
+    { n: 1, cIn: 1, h: 1, w: 6, cOut: 1, k: 2 },
+    { n: 2, cIn: 4, h: 2, w: 1, cOut: 5, k: 2 },
+    { n: 1, cIn: 3, h: 2, w: 3, cOut: 4, k: 2 },
   ];
-  for (const s of shapes)
-    it(`convTranspose2dInto N${s.n} ${s.cIn}→${s.cOut} ${s.h}×${s.w} k ${s.k}, with and without bias`, () => {
-      const x = rand(s.n * s.cIn * s.h * s.w);
-      const weight = rand(s.cIn * s.cOut * s.k * s.k);
-      for (const bias of [rand(s.cOut), undefined]) {
-        const size = s.n * s.cOut * s.h * s.k * s.w * s.k;
-        const fast = new Float64Array(size).fill(Number.NaN);
-        const plain = new Float64Array(size);
-        convTranspose2dInto(x, weight, bias, s, fast);
-        convTranspose2dReference(x, weight, bias, s, plain);
-        expectSameBits(fast, plain);
-      }
-    });
+  for (const kernel of ["scalar", ...(hasSimd ? (["wasm"] as const) : [])] as const)
+    for (const s of shapes)
+      it(`${kernel}: convTranspose2dInto N${s.n} ${s.cIn}→${s.cOut} ${s.h}×${s.w} k ${s.k}, with and without bias`, () => {
+        useKernel(kernel);
+        const x = rand(s.n * s.cIn * s.h * s.w);
+        const weight = rand(s.cIn * s.cOut * s.k * s.k);
+        // ±0, ±∞ and NaN in the input: kept where the reference keeps them
+        if (x.length > 4) x.set([-0, Number.POSITIVE_INFINITY, Number.NaN, 1e300], x.length - 4);
+        for (const bias of [rand(s.cOut), undefined]) {
+          const size = s.n * s.cOut * s.h * s.k * s.w * s.k;
+          const fast = new Float64Array(size).fill(Number.NaN);
+          const plain = new Float64Array(size);
+          convTranspose2dInto(x, weight, bias, s, fast);
+          convTranspose2dReference(x, weight, bias, s, plain);
+          expectSameBits(fast, plain);
+        }
+      });
 });
 
 describe("geluInPlace equals geluScalar bit for bit", () => {
