@@ -288,6 +288,7 @@ function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
             input: exports.winogradInput as WinogradSimd["input"],
             gemm: exports.winogradGemm as WinogradSimd["gemm"],
             output: exports.winogradOutput as WinogradSimd["output"],
+            outputAdd: exports.winogradOutputAdd as WinogradSimd["output"],
           }
         : undefined,
   };

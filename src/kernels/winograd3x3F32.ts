@@ -210,8 +210,13 @@ function gemmFunction(): WasmFunction {
   };
 }
 
-/** winogradOutput(M, sums, xiM, oM, rowM, rowB, planeB, channels, tr, full, rest). */
-function outputFunction(): WasmFunction {
+/**
+ * winogradOutput(M, sums, xiM, oM, rowM, rowB, planeB, channels, tr, full, rest), or with `add`
+ * winogradOutputAdd (same parameters; sums, rowB and planeB then address a float64 field): each
+ * output's float32 Y widened exactly and added to the float64 value there, out + float64(Y), the
+ * operations of writing the sums and then cellStepSimd's addSums, without the float32 round trip.
+ */
+function outputFunction(add64 = false): WasmFunction {
   const [M, sums, xiM, oM, rowM, rowB, planeB, channels, tr, full, rest] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
   ];
@@ -241,30 +246,46 @@ function outputFunction(): WasmFunction {
     assign(hi1, seq(g(y(1, 0)), g(y(1, 1)), op.i8x16Shuffle(INTERLEAVE_HIGH))),
   );
   const rowAt = (a: number): Code => (a === 0 ? g(dst) : seq(g(dst), g(rowB), op.i32Add));
-  const storeFull = seq(
-    seq(rowAt(0), g(lo0), op.v128Store(0)),
-    seq(rowAt(0), g(hi0), op.v128Store(16)),
-    seq(rowAt(1), g(lo1), op.v128Store(0)),
-    seq(rowAt(1), g(hi1), op.v128Store(16)),
-  );
-  // The last group's real tiles only (1–3): each tile is one 8-byte pair per output row.
+  // float32 lanes 2, 3 of a vector moved to lanes 0, 1 (for the widening of the upper pair)
+  const upper = (v: number): Code => seq(g(v), g(v), op.i8x16Shuffle(bytes(2, 3, 2, 3)));
+  /** One output pair (f32 lanes 2k, 2k + 1 of v) at the pair's float32 byte offset `at`. */
+  const pair = (a: number, v: number, k: 0 | 1, at: number): Code =>
+    add64
+      ? seq(
+          rowAt(a),
+          rowAt(a),
+          op.v128Load(2 * at),
+          k === 0 ? g(v) : upper(v),
+          op.f64x2PromoteLowF32x4,
+          op.f64x2Add,
+          op.v128Store(2 * at),
+        )
+      : seq(rowAt(a), g(v), op.v128Store64Lane(at, k));
+  const quad = (a: number, v: number, at: number): Code =>
+    add64 ? seq(pair(a, v, 0, at), pair(a, v, 1, at + 8)) : seq(rowAt(a), g(v), op.v128Store(at));
+  const storeFull = seq(quad(0, lo0, 0), quad(0, hi0, 16), quad(1, lo1, 0), quad(1, hi1, 16));
+  // The last group's real tiles only (1–3): each tile is one pair per output row.
   const storeRest = seq(
-    seq(rowAt(0), g(lo0), op.v128Store64Lane(0, 0)),
-    seq(rowAt(1), g(lo1), op.v128Store64Lane(0, 0)),
+    pair(0, lo0, 0, 0),
+    pair(1, lo1, 0, 0),
     seq(g(rest), op.i32(2), op.i32GeS, op.if),
-    seq(rowAt(0), g(lo0), op.v128Store64Lane(8, 1)),
-    seq(rowAt(1), g(lo1), op.v128Store64Lane(8, 1)),
+    pair(0, lo0, 1, 8),
+    pair(1, lo1, 1, 8),
     op.end,
     seq(g(rest), op.i32(3), op.i32GeS, op.if),
-    seq(rowAt(0), g(hi0), op.v128Store64Lane(16, 0)),
-    seq(rowAt(1), g(hi1), op.v128Store64Lane(16, 0)),
+    pair(0, hi0, 0, 16),
+    pair(1, hi1, 0, 16),
     op.end,
   );
   const tileRow = seq(
     assign(src, g(pSrc)),
     assign(dst, g(pDst)),
     seq(g(full), op.if),
-    countdown(q, g(full), seq(compute, storeFull, addTo(src, op.i32(16)), addTo(dst, op.i32(32)))),
+    countdown(
+      q,
+      g(full),
+      seq(compute, storeFull, addTo(src, op.i32(16)), addTo(dst, op.i32(add64 ? 64 : 32))),
+    ),
     op.end,
     seq(g(rest), op.if, compute, storeRest, op.end),
     addTo(pSrc, g(rowM)),
@@ -282,7 +303,7 @@ function outputFunction(): WasmFunction {
     ),
   );
   return {
-    name: "winogradOutput",
+    name: add64 ? "winogradOutputAdd" : "winogradOutput",
     params: 11,
     locals: [
       [7, I32],
@@ -294,7 +315,7 @@ function outputFunction(): WasmFunction {
 
 /** The three functions, for the float32 module. */
 export function winogradFunctions(): WasmFunction[] {
-  return [inputFunction(), gemmFunction(), outputFunction()];
+  return [inputFunction(), gemmFunction(), outputFunction(), outputFunction(true)];
 }
 
 /** The functions of one float32 instance (byte addresses in its memory). */
@@ -322,6 +343,8 @@ export interface WinogradSimd {
     outChannels: number,
     tiles8: number,
   ) => void;
+  /** winogradOutputAdd has output's parameters (sums then a float64 field, strides in its bytes). */
+  readonly outputAdd: WinogradSimd["output"];
   readonly output: (
     M: number,
     sums: number,
@@ -428,6 +451,37 @@ export function correlate3x3Winograd(
   cols: number,
   sums: Float32Array,
 ): void {
+  winograd(simd, outChannels, inChannels, operands, padded, rows, cols, sums);
+}
+
+/**
+ * out += float64(Σ_c A[o][c] ⋆ padded[c]): correlate3x3Winograd's sums widened and added to a
+ * float64 field in the same memory (C_out planes of rows × cols) by the output transform itself,
+ * the same bits as writing the sums and adding them (test/kernels/winograd3x3F32.test.ts).
+ */
+export function correlateAdd3x3Winograd(
+  simd: WinogradSimd,
+  outChannels: number,
+  inChannels: number,
+  operands: WinogradOperands,
+  padded: Float32Array,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+): void {
+  winograd(simd, outChannels, inChannels, operands, padded, rows, cols, out);
+}
+
+function winograd(
+  simd: WinogradSimd,
+  outChannels: number,
+  inChannels: number,
+  operands: WinogradOperands,
+  padded: Float32Array,
+  rows: number,
+  cols: number,
+  target: Float32Array | Float64Array,
+): void {
   const { tr, tc, tc4, tiles8 } = winogradTiling(rows, cols);
   const pc = cols + 2;
   const { U, V, M } = operands;
@@ -456,14 +510,15 @@ export function correlate3x3Winograd(
     outChannels,
     tiles8,
   );
-  simd.output(
+  const eb = target.BYTES_PER_ELEMENT;
+  (eb === 8 ? simd.outputAdd : simd.output)(
     M.byteOffset,
-    sums.byteOffset,
+    target.byteOffset,
     xiM,
     4 * tiles8,
     4 * tc,
-    4 * cols,
-    4 * rows * cols,
+    eb * cols,
+    eb * rows * cols,
     outChannels,
     tr,
     Math.floor(tc / 4),

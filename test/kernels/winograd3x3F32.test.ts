@@ -4,6 +4,7 @@ import { correlateAdd3x3F32 } from "../../src/kernels/correlate3x3F32.js";
 import { newTaps3x3F32 } from "../../src/kernels/taps3x3Simd.js";
 import {
   correlate3x3Winograd,
+  correlateAdd3x3Winograd,
   winogradApplies,
   winogradFilter,
   winogradInputOverrun,
@@ -19,7 +20,8 @@ import { mixedRegions } from "../../src/kernels/workspace.js";
  * borders. The error is relative to the sums' magnitude scale
  * Σ|A|·|p| (what float32 rounding is proportional to); bound 2e-6 (≈ 17 float32 ulp: the
  * transforms add up to 16 rounded terms twice). The direct f32x4 taps are measured beside it: the
- * Winograd error must stay within a small factor of theirs.
+ * Winograd error must stay within a small factor of theirs. The accumulating variant
+ * (correlateAdd3x3Winograd, float64 field) must equal field + float64(sums) bit for bit.
  */
 
 const instance = newTaps3x3F32();
@@ -49,7 +51,7 @@ describe("Winograd F(2×2, 3×3) in float32: the direct sums within float32 roun
       const pc = cols + 2;
       const plane = (rows + 2) * pc;
       const n = C * rows * cols;
-      const [coef, padded, sums, direct, U, V, M] = mixedRegions(simd.memory, [
+      const [coef, padded, sums, direct, U, V, M, field] = mixedRegions(simd.memory, [
         { length: C * Cin * 9, float32: true },
         { length: Cin * plane + winogradInputOverrun(cols), float32: true },
         // one float past the sums: the output transform must not write it
@@ -58,6 +60,8 @@ describe("Winograd F(2×2, 3×3) in float32: the direct sums within float32 roun
         { length: 16 * C * Cin, float32: true },
         { length: 16 * Cin * tiles8, float32: true },
         { length: 16 * C * tiles8, float32: true },
+        // the float64 field of correlateAdd3x3Winograd, one value past it too
+        { length: n + 1 },
       ]);
       const A = Float64Array.from({ length: C * Cin * 9 }, () => (2 * rand() - 1) / Math.sqrt(Cin));
       coef.set(A);
@@ -100,6 +104,17 @@ describe("Winograd F(2×2, 3×3) in float32: the direct sums within float32 roun
       expect(winogradError).toBeLessThan(8 * directError + 1e-7);
       expect(winogradError).toBeGreaterThan(0); // float32: not the float64 sums
       expect(Number.isNaN(sums[n])).toBe(true);
+
+      // The accumulating output transform: out + float64(sums), the same bits, nothing past it.
+      const base = Float64Array.from({ length: n }, () => 8 * rand() - 4);
+      field.set(base);
+      field[n] = Number.NaN;
+      correlateAdd3x3Winograd(simd.winograd!, C, Cin, { U, V, M }, padded, rows, cols, field);
+      let first = -1;
+      for (let m = 0; m < n && first < 0; m++)
+        if (!Object.is(field[m], base[m] + sums[m])) first = m;
+      expect(first, `first differing output ${first}`).toBe(-1);
+      expect(Number.isNaN(field[n])).toBe(true);
     });
 
   it("applies to even fields with channels in fours only", () => {

@@ -14,7 +14,7 @@ import {
   type Taps3x3Simd,
 } from "../../kernels/taps3x3Simd.js";
 import {
-  correlate3x3Winograd,
+  correlateAdd3x3Winograd,
   type WinogradOperands,
   winogradApplies,
   winogradFilter,
@@ -139,7 +139,7 @@ export function fusedFixedStep(
   let { y, yNew } = w;
   if (inputWinograd) {
     // cI = z + B ⋆ u: u padded by the boundary's rule (as createCellSystem pads it), rounded
-    // to float32, correlated by Winograd, the sums widened.
+    // to float32, correlated by Winograd, the sums widened and added to z by its output transform.
     const { paddedInput, U, V, M } = w.winograd!;
     const uFixed = boundary.kind === "fixed" ? boundary.u : 0;
     fillPadded(
@@ -153,7 +153,9 @@ export function fusedFixedStep(
       paddedInput as unknown as Float64Array,
     );
     U.set(winogradFilterOf(array.B.data, channels, cIn));
-    correlate3x3Winograd(
+    const cells = rows * cols;
+    for (let c = 0; c < channels; c++) cI.fill(array.z[c], c * cells, (c + 1) * cells);
+    correlateAdd3x3Winograd(
       own32!.winograd!,
       channels,
       cIn,
@@ -161,11 +163,8 @@ export function fusedFixedStep(
       paddedInput,
       rows,
       cols,
-      sums!,
+      cI,
     );
-    const cells = rows * cols;
-    for (let c = 0; c < channels; c++) cI.fill(array.z[c], c * cells, (c + 1) * cells);
-    instance!.step.addSums(cI.byteOffset, sums!.byteOffset, n);
   } else cI.set(system.constantInput);
   if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels));
   coef.set(array.A.data);
@@ -200,7 +199,7 @@ export function fusedFixedStep(
   const correlate = (out: Float64Array) => {
     if (!fixedBorder) border();
     if (w.winograd) {
-      correlate3x3Winograd(
+      correlateAdd3x3Winograd(
         own32!.winograd!,
         channels,
         channels,
@@ -208,9 +207,8 @@ export function fusedFixedStep(
         paddedY as Float32Array,
         rows,
         cols,
-        sums!,
+        out,
       );
-      elementwise!.addSums(out.byteOffset, sums!.byteOffset, n);
     } else if (sums) {
       sums.fill(0);
       correlateAdd3x3F32(
