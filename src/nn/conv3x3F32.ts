@@ -1,7 +1,7 @@
 import { correlateAdd3x3F32 } from "../kernels/correlate3x3F32.js";
 import { newTaps3x3F32, type Taps3x3F32 } from "../kernels/taps3x3Simd.js";
 import {
-  correlate3x3Winograd,
+  correlateAdd3x3Winograd,
   winogradApplies,
   winogradFilter,
   winogradInputOverrun,
@@ -16,8 +16,8 @@ let own: Taps3x3F32 | null | undefined;
  * conv2d with k = 3 computed in float32 (conv2d's `precision: "float32"`): x and the weights are
  * rounded to float32, each batch element's C_out planes are summed by Winograd's F(2×2, 3×3)
  * (src/kernels/winograd3x3F32.ts) where the output field is even and C_out a multiple of four,
- * by the f32x4 direct taps otherwise, and y = float64(sums) + bias. The bias is added in float64,
- * after the sums. Inputs and outputs are float64, as every op of src/nn.
+ * by the f32x4 direct taps otherwise, and y = float64(sums) + bias: the bias in float64, after
+ * the sums (Winograd's output transform adds the widened sums to bias-filled float64 planes). Inputs and outputs are float64, as every op of src/nn.
  *
  * The error against the float64 conv2d is float32 rounding of the inputs and the sums, a few
  * 1e-7 of Σ|W||x| (test/nn/conv3x3F32.test.ts). Needs WebAssembly SIMD; the
@@ -42,12 +42,14 @@ export function conv3x3F32(
   const wino = simd.winograd !== undefined && winogradApplies(s.cOut, rows, cols);
   const tiling = wino ? winogradTiling(rows, cols) : undefined;
   const tiles8 = tiling?.tiles8 ?? 0;
-  const [padded, coef, V, M, sums] = mixedRegions(simd.memory, [
+  const [padded, coef, V, M, sums, field] = mixedRegions(simd.memory, [
     { length: s.cIn * planeIn + (wino ? winogradInputOverrun(cols) : 0), float32: true },
     { length: wino ? 16 * s.cIn * s.cOut : 9 * s.cIn * s.cOut, float32: true },
     { length: wino ? 16 * s.cIn * tiles8 : 0, float32: true },
     { length: wino ? 16 * s.cOut * tiles8 : 0, float32: true },
-    { length: s.cOut * plane, float32: true },
+    { length: wino ? 0 : s.cOut * plane, float32: true },
+    // Winograd's output transform adds the widened sums to bias-filled float64 planes here
+    { length: wino ? s.cOut * plane : 0 },
   ] as const);
   if (wino) winogradFilter(weight, s.cOut, s.cIn, coef);
   else coef.set(weight);
@@ -60,8 +62,11 @@ export function conv3x3F32(
         const from = (b * s.cIn + c) * inPlane + i * s.w;
         padded.set(x.subarray(from, from + s.w), c * planeIn + (i + s.p) * wp + s.p);
       }
+    const at = b * s.cOut * plane;
+    const biasOf = (o: number) => (bias === undefined ? 0 : bias[o]);
     if (wino) {
-      correlate3x3Winograd(
+      for (let o = 0; o < s.cOut; o++) field.fill(biasOf(o), o * plane, (o + 1) * plane);
+      correlateAdd3x3Winograd(
         simd.winograd!,
         s.cOut,
         s.cIn,
@@ -69,16 +74,16 @@ export function conv3x3F32(
         padded,
         rows,
         cols,
-        sums,
+        field,
       );
+      y.set(field, at);
     } else {
       sums.fill(0);
       correlateAdd3x3F32(simd, s.cOut, s.cIn, coef, padded, rows, cols, sums);
-    }
-    const at = b * s.cOut * plane;
-    for (let o = 0; o < s.cOut; o++) {
-      const beta = bias === undefined ? 0 : bias[o];
-      for (let q = o * plane; q < (o + 1) * plane; q++) y[at + q] = sums[q] + beta;
+      for (let o = 0; o < s.cOut; o++) {
+        const beta = biasOf(o);
+        for (let q = o * plane; q < (o + 1) * plane; q++) y[at + q] = sums[q] + beta;
+      }
     }
   }
 }

@@ -89,6 +89,7 @@ export function fusedFixedStep(
   dt: number,
   check?: () => void,
   precision: FusedPrecision = "float64",
+  reuse?: FusedReuse,
 ): Float64Array | null {
   if (array.A.size !== 3 || array.B.size > 3) return null;
   const { channels, rows, cols, boundary } = array;
@@ -152,7 +153,7 @@ export function fusedFixedStep(
       pad,
       paddedInput as unknown as Float64Array,
     );
-    U.set(winogradFilterOf(array.B.data, channels, cIn));
+    U.set(winogradFilterOf(array.B.data, channels, cIn, reuse));
     const cells = rows * cols;
     for (let c = 0; c < channels; c++) cI.fill(array.z[c], c * cells, (c + 1) * cells);
     correlateAdd3x3Winograd(
@@ -166,7 +167,7 @@ export function fusedFixedStep(
       cI,
     );
   } else cI.set(system.constantInput);
-  if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels));
+  if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels, reuse));
   coef.set(array.A.data);
   paddedY.fill(0);
   // system.initialState() without its allocation: x(0), then w(0) for an M-CellNN.
@@ -413,14 +414,35 @@ interface WorkspaceSizes {
  */
 const winogradFilters = new WeakMap<Float64Array, { from: Float64Array; U: Float32Array }>();
 
-function winogradFilterOf(A: Float64Array, outChannels: number, inChannels: number): Float32Array {
+function winogradFilterOf(
+  A: Float64Array,
+  outChannels: number,
+  inChannels: number,
+  reuse: FusedReuse | undefined,
+): Float32Array {
+  const held = reuse?.filters.get(A);
+  if (held !== undefined) return held;
   let entry = winogradFilters.get(A);
   if (entry === undefined || !sameValues(entry.from, A)) {
     entry = { from: A.slice(), U: new Float32Array(16 * outChannels * inChannels) };
     winogradFilter(A, outChannels, inChannels, entry.U);
     winogradFilters.set(A, entry);
   }
+  reuse?.filters.set(A, entry.U);
   return entry.U;
+}
+
+/**
+ * What the solves of one batch may share (fusedReuse() makes one per layer run): the Winograd
+ * filters U of its templates, checked against their coefficients once, by the first element,
+ * not by every one (the templates cannot change between the elements of one synchronous run).
+ */
+export interface FusedReuse {
+  readonly filters: Map<Float64Array, Float32Array>;
+}
+
+export function fusedReuse(): FusedReuse {
+  return { filters: new Map() };
 }
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {

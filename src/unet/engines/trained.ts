@@ -3,7 +3,12 @@ import { EULER, RK4 } from "../../solvers/fixedStep.js";
 import type { LayerEngine } from "../layerEngine.js";
 import { integrateTrained, type TrainedCellSettings } from "../trainedIntegration.js";
 import { runBatch, type SolveElement } from "./batch.js";
-import { type FusedPrecision, float32Available, fusedFixedStep } from "./fusedFixedStep.js";
+import {
+  type FusedPrecision,
+  float32Available,
+  fusedFixedStep,
+  fusedReuse,
+} from "./fusedFixedStep.js";
 
 export interface TrainedEngineOptions {
   /**
@@ -78,6 +83,7 @@ function fusedTrained(
   field: string,
   precision: FusedPrecision,
 ): SolveElement {
+  const reuse = fusedReuse();
   return (system, initial, array, element) => {
     const { method, steps } = cell.solver;
     const tableau = method === "euler" ? EULER : method === "rk4" ? RK4 : undefined;
@@ -96,6 +102,7 @@ function fusedTrained(
           cell.T / steps,
           element.checkInterrupt,
           precision,
+          reuse,
         )
       : null;
     return state ?? integrateTrained(system, initial(), cell, field);
