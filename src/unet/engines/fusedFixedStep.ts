@@ -167,8 +167,9 @@ export function fusedFixedStep(
       cI,
     );
   } else cI.set(system.constantInput);
+  // Winograd reads U, not the coefficients
   if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels, reuse));
-  coef.set(array.A.data);
+  else coef.set(array.A.data);
   paddedY.fill(0);
   // system.initialState() without its allocation: x(0), then w(0) for an M-CellNN.
   y.set(array.x0);
