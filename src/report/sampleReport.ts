@@ -115,6 +115,9 @@ export function renderSampleReport(r: SampleRunRecord, grids: readonly SampleGri
     ...(s.timesteps ? ([["timesteps τ", esc(s.timesteps.join(", "))]] as [string, string][]) : []),
     ["guidance w", String(s.w)],
     ["batch", `${s.batch} samples per network batch`],
+    ...(s.digitalPrecision
+      ? ([["digital 3×3 convolutions", esc(s.digitalPrecision)]] as [string, string][])
+      : []),
     ["noise", `<code>${esc(JSON.stringify(s.noise))}</code>`],
     ...(s.hardware
       ? ([

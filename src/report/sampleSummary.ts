@@ -47,6 +47,8 @@ export interface SampleRunRecord {
     readonly batch: number;
     readonly noise: Record<string, unknown>;
     readonly hardware?: { readonly profile: string; readonly mismatchSeed: number | string };
+    /** The digital 3×3 convolutions' arithmetic (unetForward's precision). */
+    readonly digitalPrecision?: "float64" | "float32";
   };
   readonly sets: readonly SampleSetRecord[];
   /** With --hardware: the faithful samples against the ideal ones from the same noise. */

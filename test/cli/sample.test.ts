@@ -63,6 +63,7 @@ describe("cellspice sample", () => {
     });
     expect(summary.settings.timesteps).toEqual([400, 200, 1]);
     expect(summary.settings.noise).toMatchObject({ kind: "seeded", seed: 0 });
+    expect(summary.settings.digitalPrecision).toBe("float64");
     expect(summary.sets).toHaveLength(1);
     expect(summary.sets[0].engine).toMatchObject({ engine: "trained" });
     expect(
@@ -90,6 +91,7 @@ describe("cellspice sample", () => {
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(at("f32/summary.json"), "utf8"));
     expect(summary.sets[0].engine.precision).toMatch(/^float32 correlation/);
+    expect(summary.settings.digitalPrecision).toBe("float32");
     // the float64 run of the first test, from the same seeded noise
     const a = readSamples(at("run")).tensors.get("x0")!.data;
     const b = readSamples(at("f32")).tensors.get("x0")!.data;

@@ -346,6 +346,7 @@ Example:
           batch,
           noise: noise.describe(),
           hardware,
+          digitalPrecision: precision,
         },
         sets,
         comparison:
