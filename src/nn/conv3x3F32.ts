@@ -17,11 +17,12 @@ let own: Taps3x3F32 | null | undefined;
  * rounded to float32, each batch element's C_out planes are summed by Winograd's F(2×2, 3×3)
  * (src/kernels/winograd3x3F32.ts) where the output field is even and C_out a multiple of four,
  * by the f32x4 direct taps otherwise, and y = float64(sums) + bias: the bias in float64, after
- * the sums (Winograd's output transform adds the widened sums to bias-filled float64 planes). Inputs and outputs are float64, as every op of src/nn.
+ * the sums (Winograd's output transform adds the widened sums to bias-filled float64 planes).
+ * Inputs and outputs are float64, as every op of src/nn.
  *
  * The error against the float64 conv2d is float32 rounding of the inputs and the sums, a few
- * 1e-7 of Σ|W||x| (test/nn/conv3x3F32.test.ts). Needs WebAssembly SIMD; the
- * working set lives in an instance of the float32 kernels of its own, reused across calls.
+ * 1e-7 of Σ|W||x| (test/nn/conv2dFloat32.test.ts). Needs WebAssembly SIMD; the working set
+ * lives in an instance of the float32 kernels of its own, reused across calls.
  */
 export function conv3x3F32(
   x: Float64Array,
