@@ -9,6 +9,7 @@ import {
 } from "../kernels/winograd3x3F32.js";
 import { mixedRegions } from "../kernels/workspace.js";
 import type { ConvShape } from "./convShape.js";
+import { padPlanes } from "./pad.js";
 
 let own: Taps3x3F32 | null | undefined;
 
@@ -54,15 +55,10 @@ export function conv3x3F32(
   ] as const);
   if (wino) winogradFilter(weight, s.cOut, s.cIn, coef);
   else coef.set(weight);
+  // the slack after the planes (read by Winograd's input transform) stays zero
   padded.fill(0);
-  const inPlane = s.h * s.w;
   for (let b = 0; b < s.n; b++) {
-    // the zero border stays zero: only the interior is written
-    for (let c = 0; c < s.cIn; c++)
-      for (let i = 0; i < s.h; i++) {
-        const from = (b * s.cIn + c) * inPlane + i * s.w;
-        padded.set(x.subarray(from, from + s.w), c * planeIn + (i + s.p) * wp + s.p);
-      }
+    padPlanes(x, b * s.cIn * s.h * s.w, s.cIn, s.h, s.w, s.p, padded);
     const at = b * s.cOut * plane;
     const biasOf = (o: number) => (bias === undefined ? 0 : bias[o]);
     if (wino) {
