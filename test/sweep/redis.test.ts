@@ -7,11 +7,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildOnce, cli } from "../cli/cli.js";
 import { count, type Running, results, rowLines, start, waitFor } from "./processes.js";
 import { type RedisServer, startRedis } from "./redisServer.js";
-import { FAILING_KEY, REFERENCE, SLOWER, undisturbedResults, writeSpec } from "./specs.js";
+import { FAILING_KEY_64, SHARED, SLOWER, undisturbedResults, writeSpec } from "./specs.js";
 
 let dir: string;
 let redis: RedisServer;
@@ -23,9 +23,15 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "cellspice-bullmq-"));
   redis = await startRedis();
 });
-afterAll(async () => {
+/** Kills what a test started, passed or failed, so that no worker of one test takes the next one's jobs. */
+async function killAll(): Promise<void> {
   for (const r of running) r.kill("SIGKILL");
   await Promise.all(running.map((r) => r.exited));
+  running.length = 0;
+}
+afterEach(killAll);
+afterAll(async () => {
+  await killAll();
   await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -48,19 +54,19 @@ function lines(path: string): number {
 
 describe("cellspice sweep --redis with cellspice worker processes", () => {
   it("gives the rows of the in-process run with 2 worker processes; a failing job is run and reported once", async () => {
-    const spec = writeSpec(dir, "reference", REFERENCE);
+    const spec = writeSpec(dir, "shared", SHARED);
     const [w1, w2] = [await worker(), await worker()];
     const r = await cli(["sweep", spec, "--redis", redis.url, "-o", join(dir, "redis.jsonl")]);
     expect(r.code, r.stderr).toBe(4);
     expect(
       count(
         r.stderr,
-        `job failed: ${FAILING_KEY}: CellspiceError: job ${FAILING_KEY} fails on request`,
+        `job failed: ${FAILING_KEY_64}: CellspiceError: job ${FAILING_KEY_64} fails on request`,
       ),
     ).toBe(1);
-    expect(count(w1.output() + w2.output(), `started ${FAILING_KEY}\n`)).toBe(1);
+    expect(count(w1.output() + w2.output(), `started ${FAILING_KEY_64}\n`)).toBe(1);
     expect(results(join(dir, "redis.jsonl"))).toEqual(
-      await undisturbedResults(dir, "reference", REFERENCE),
+      await undisturbedResults(dir, "shared", SHARED),
     );
     const workers = new Set(
       rowLines(join(dir, "redis.jsonl")).map((l) => l.run.worker.split("/")[0]),

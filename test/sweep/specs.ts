@@ -18,6 +18,18 @@ export const REFERENCE = {
   fail: [FAILING_KEY],
 };
 
+/**
+ * REFERENCE on 64×64 images (about 2 s of job time in all): long enough that every worker of a
+ * two-worker run takes jobs (an idle BullMQ worker looks for them every IDLE_WAIT_S), with its
+ * own failing key.
+ */
+export const FAILING_KEY_64 = FAILING_KEY.replace("size=16", "size=64");
+export const SHARED = {
+  ...REFERENCE,
+  grid: { ...REFERENCE.grid, size: [64] },
+  fail: [FAILING_KEY_64],
+};
+
 /** 8 jobs on 40×40 images: long enough to kill a worker mid-job (24×24 became too short once the solver sped up). */
 export const SLOWER = {
   format: "cellspice-sweep",

@@ -9,6 +9,11 @@
  * back on the queue, at most `maxStalledCount` times, after which BullMQ fails it. A job's own
  * error is returned as its result (never retried); a pool thread that dies mid-job fails the
  * BullMQ attempt, which BullMQ retries up to the attempts the submitter set.
+ *
+ * Joining: new jobs wake one blocked worker (BullMQ's queue marker), and a busy worker takes its
+ * next job as it finishes one, so an idle worker finds a new sweep's jobs only when its blocking
+ * wait times out. That wait is IDLE_WAIT_S (BullMQ's default is 5 s): every worker joins a sweep
+ * within half a second of its jobs arriving.
  */
 import { hostname } from "node:os";
 import { type Job, Worker } from "bullmq";
@@ -34,6 +39,9 @@ export interface RedisWorkerOptions {
   readonly signal?: AbortSignal;
 }
 
+/** How long an idle BullMQ Worker blocks waiting for a job before it looks again [s]. */
+export const IDLE_WAIT_S = 0.5;
+
 /** Runs until `signal` aborts; rejects with RedisUnavailableError when Redis is lost. */
 export async function runRedisWorker(o: RedisWorkerOptions): Promise<void> {
   const log = o.log ?? (() => {});
@@ -55,6 +63,7 @@ export async function runRedisWorker(o: RedisWorkerOptions): Promise<void> {
     const w = new Worker<BullJobData, BullJobReturn>(queueName(sweepId), processor, {
       connection: link.client,
       concurrency,
+      drainDelay: IDLE_WAIT_S,
       lockDuration: o.lockDurationMs ?? 30_000,
       stalledInterval: o.stalledIntervalMs ?? 30_000,
       maxStalledCount: o.maxStalledCount ?? 2,
