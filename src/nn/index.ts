@@ -10,7 +10,7 @@ export { convTranspose2dReference } from "./convTranspose2dReference.js";
 export type { ConvTransposeShape } from "./convTransposeShape.js";
 export { type EmbedFCParams, embedFC } from "./embedFC.js";
 export { ERF_TAYLOR, erf, erfc } from "./erf.js";
-export { gelu, geluInPlace, geluInPlaceShort, geluScalar } from "./gelu.js";
+export { gelu, geluInPlace, geluScalar } from "./gelu.js";
 export { groupNorm } from "./groupNorm.js";
 export { type LinearShape, linear } from "./linear.js";
 export { maxPool2d } from "./maxPool2d.js";

@@ -4,7 +4,7 @@ import { concatChannels } from "../nn/concatChannels.js";
 import { conv2d } from "../nn/conv2d.js";
 import { convTranspose2d } from "../nn/convTranspose2d.js";
 import { embedFC } from "../nn/embedFC.js";
-import { geluInPlace, geluInPlaceShort } from "../nn/gelu.js";
+import { geluInPlace } from "../nn/gelu.js";
 import { groupNorm } from "../nn/groupNorm.js";
 import { maxPool2d } from "../nn/maxPool2d.js";
 import { reluInPlace } from "../nn/relu.js";
@@ -26,8 +26,7 @@ export interface UnetForwardOptions {
   readonly checkInterrupt?: () => void;
   /**
    * The digital 3×3 convolutions' arithmetic (conv2d's `precision`): "float64" (default, the
-   * reference's bits) or "float32" (Winograd in WebAssembly; about 1e-7 relative per conv), and
-   * with it the backbone's GELUs to float32 accuracy (geluInPlaceShort; the embeddings' stay). The
+   * reference's bits) or "float32" (Winograd in WebAssembly; about 1e-7 relative per conv). The
    * cellular layers' precision is their engine's (trainedEngine's `precision`).
    */
   readonly precision?: "float64" | "float32";
@@ -121,8 +120,7 @@ export function unetForward(
   const d1 = maxPool2d(block("down1.block", x, F), 2);
   const d2 = maxPool2d(block("down2.block", d1, 2 * F), 2);
   const hidden = avgPool2d(d2, pool);
-  if (precision === "float32") geluInPlaceShort(hidden.data);
-  else geluInPlace(hidden.data);
+  geluInPlace(hidden.data);
 
   const onehot = new Float64Array(n * unet.nClasses);
   for (let k = 0; k < n; k++) onehot[k * unet.nClasses + c[k]] = 1 - drop[k];

@@ -1,6 +1,6 @@
 import { batchNorm2dEvalInPlace } from "../nn/batchNorm2d.js";
 import { conv2d } from "../nn/conv2d.js";
-import { geluInPlace, geluInPlaceShort } from "../nn/gelu.js";
+import { geluInPlace } from "../nn/gelu.js";
 import type { Tensor4 } from "../nn/tensor.js";
 import type { Unet } from "./unet.js";
 import { weight } from "./weights.js";
@@ -9,8 +9,7 @@ import { weight } from "./weights.js";
  * The conv backbone's block (training/unet.py ResidualConvBlock): x1 = GELU(BN(conv3×3(x))),
  * x2 = GELU(BN(conv3×3(x1))); the output is x2, or, when residual, (skip + x2)/1.414 with
  * skip = x if C_in = C_out else x1 (the reference's constant 1.414, not √2). BatchNorm in eval
- * mode with the running statistics, ε = 1e-5. `precision` is the convolutions' (conv2d's); with
- * "float32" the GELU is geluInPlaceShort's (float32 accuracy).
+ * mode with the running statistics, ε = 1e-5. `precision` is the convolutions' (conv2d's).
  */
 export function residualConvBlock(
   unet: Unet,
@@ -35,9 +34,7 @@ export function residualConvBlock(
       runningVar: weight(unet, `${p}.1.running_var`),
       eps: 1e-5,
     });
-    // float32: the GELU to float32 accuracy (geluInPlaceShort), as the convolution
-    if (precision === "float32") geluInPlaceShort(y.data);
-    else geluInPlace(y.data);
+    geluInPlace(y.data);
     return y;
   };
   const x1 = stage(x, "conv1");
