@@ -19,7 +19,7 @@ export const REFERENCE = {
 };
 
 /**
- * REFERENCE on 64×64 images (about 2 s of job time in all): long enough that every worker of a
+ * REFERENCE on 64×64 images (2–3 s of job time in all): long enough that every worker of a
  * two-worker run takes jobs (an idle BullMQ worker looks for them every IDLE_WAIT_S), with its
  * own failing key.
  */
