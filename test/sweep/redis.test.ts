@@ -11,7 +11,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildOnce, cli } from "../cli/cli.js";
 import { count, type Running, results, rowLines, start, waitFor } from "./processes.js";
 import { type RedisServer, startRedis } from "./redisServer.js";
-import { FAILING_KEY_64, SHARED, SLOWER, undisturbedResults, writeSpec } from "./specs.js";
+import {
+  FAILING_KEY_64,
+  SHARED,
+  SLOWER,
+  SLOWER_64,
+  undisturbedResults,
+  writeSpec,
+} from "./specs.js";
 
 let dir: string;
 let redis: RedisServer;
@@ -77,7 +84,7 @@ describe("cellspice sweep --redis with cellspice worker processes", () => {
   });
 
   it("takes over the job of a worker killed with SIGKILL mid-job; the rows are those of an undisturbed run", async () => {
-    const spec = writeSpec(dir, "slower", SLOWER);
+    const spec = writeSpec(dir, "slower", SLOWER_64);
     const rows = join(dir, "takeover.jsonl");
     const victim = await worker();
     const survivor = await worker();
@@ -103,7 +110,7 @@ describe("cellspice sweep --redis with cellspice worker processes", () => {
     ).toBe(true);
     expect(taken?.run.stalls).toBeGreaterThanOrEqual(1);
     expect(count(survivor.output(), `started ${killedKey}\n`)).toBe(1);
-    expect(results(rows)).toEqual(await undisturbedResults(dir, "slower", SLOWER));
+    expect(results(rows)).toEqual(await undisturbedResults(dir, "slower", SLOWER_64));
     survivor.kill();
   });
 

@@ -40,6 +40,12 @@ export const SLOWER = {
   replicates: 4,
 };
 
+/**
+ * SLOWER on 64×64 images (each job about 2.5× longer): with both workers taking jobs at once, the
+ * victim of a takeover test still has a next job to start after the first row is collected.
+ */
+export const SLOWER_64 = { ...SLOWER, grid: { ...SLOWER.grid, size: [64] } };
+
 export function writeSpec(dir: string, name: string, spec: unknown): string {
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(spec, null, 2));
