@@ -2,6 +2,7 @@ import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "../
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
 import { type SmoothV1Simd, smoothV1Function } from "./memristorSimd.js";
 import { F32X4, F64X2, type SimdLanes } from "./simdLanes.js";
+import { type StageSums, stageSumFunctions, stageSumsOf } from "./stageSums.js";
 import { type WinogradSimd, winogradFunctions } from "./winograd3x3F32.js";
 
 /**
@@ -204,8 +205,8 @@ export function threeByThreeFunction(
 
 /**
  * The module's bytes for one lane type: exports memory, taps1 and taps4, the element-wise
- * step functions whose padded field has that lane type (cellStepFunctions), and the
- * smooth-v1 memristor pass (memristorSimd.ts); the float32 module also Winograd's F(2×2, 3×3)
+ * step functions whose padded field has that lane type (cellStepFunctions), the
+ * smooth-v1 memristor pass (memristorSimd.ts) and the solvers' stage sums (stageSums.ts); the float32 module also Winograd's F(2×2, 3×3)
  * (winograd3x3F32.ts).
  */
 function tapsModule(lanes: SimdLanes): Uint8Array<ArrayBuffer> {
@@ -215,6 +216,7 @@ function tapsModule(lanes: SimdLanes): Uint8Array<ArrayBuffer> {
       tapsFunction("taps4", 4, lanes),
       ...cellStepFunctions(lanes),
       smoothV1Function(),
+      ...stageSumFunctions(),
       ...(lanes === F32X4 ? winogradFunctions() : []),
     ],
     1,
@@ -252,6 +254,8 @@ export interface Taps3x3Simd {
   readonly taps1: Taps;
   readonly taps4: Taps;
   readonly step: CellStepSimd;
+  /** The solvers' stage sums on vectors in this memory (stageSums.ts). */
+  readonly sums: StageSums;
   /** The Winograd correlation's functions (the float32 module only). */
   readonly winograd?: WinogradSimd;
 }
@@ -282,6 +286,7 @@ function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
       nonFinite: exports.nonFinite as CellStepSimd["nonFinite"],
       smoothV1: exports.smoothV1 as SmoothV1Simd,
     },
+    sums: stageSumsOf(exports),
     winograd:
       lanes === F32X4
         ? {

@@ -14,7 +14,7 @@
  * h·clamp(0.9⁻¹·‖err‖^−α·‖err_prev‖^β, 0.2, 10) with α = 0.2 − 0.75β, β = 0.04; no growth right
  * after a rejection. A step whose stages are not finite counts as ‖err‖ = ∞ (shrink by 5).
  */
-import { combineInto } from "./combine.js";
+import { type SolverVectors, solverVectors } from "../kernels/combineSimd.js";
 import { solverFailure } from "./failure.js";
 import { Recorder, reportStep, TIME_MATCH } from "./output.js";
 import { newStats } from "./stats.js";
@@ -113,6 +113,23 @@ export function initialStep(
 }
 
 export function solveDopri5(system: OdeSystem, opts: ResolvedOptions): SolveResult {
+  const dim = system.dim;
+  // The work vectors: the system's own, or in a WebAssembly instance where the stage sums run in
+  // SIMD (the same bits either way).
+  const work = system.workVectors?.(15, dim) ?? solverVectors(15, dim);
+  try {
+    return integrate(system, opts, work.vectors, work.combine);
+  } finally {
+    work.release();
+  }
+}
+
+function integrate(
+  system: OdeSystem,
+  opts: ResolvedOptions,
+  vectors: Float64Array[],
+  combineInto: SolverVectors["combine"],
+): SolveResult {
   const method = "dopri5";
   const { t0, t1, rtol, atol, hMax, hMin, maxSteps } = opts;
   const dim = system.dim;
@@ -121,15 +138,9 @@ export function solveDopri5(system: OdeSystem, opts: ResolvedOptions): SolveResu
   const stats = newStats();
   const { a, c, e, d } = DOPRI5;
 
-  const k = Array.from({ length: 7 }, () => new Float64Array(dim));
-  const y = Float64Array.from(opts.y0);
-  const yNew = new Float64Array(dim);
-  const yStage = new Float64Array(dim);
-  const err = new Float64Array(dim);
-  const r2 = new Float64Array(dim);
-  const r3 = new Float64Array(dim);
-  const r4 = new Float64Array(dim);
-  const r5 = new Float64Array(dim);
+  const k = vectors.slice(0, 7);
+  const [y, yNew, yStage, err, r2, r3, r4, r5] = vectors.slice(7);
+  y.set(opts.y0);
   const terms: { c: number[]; k: Float64Array[] } = { c: [], k: [] };
 
   let t = t0;
