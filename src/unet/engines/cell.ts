@@ -5,6 +5,8 @@ import { solve } from "../../solvers/solve.js";
 import type { SolverMethod } from "../../solvers/types.js";
 import type { LayerEngine } from "../layerEngine.js";
 import { runBatch, type SolveElement } from "./batch.js";
+import { fusedDopri5 } from "./fusedAdaptive.js";
+import { fusedReuse } from "./fusedFixedStep.js";
 
 export interface CellEngineOptions {
   /** Relative tolerance of the adaptive solver (default 1e-6). */
@@ -21,6 +23,12 @@ export interface CellEngineOptions {
    * float64 (CellSystemOptions; 3×3 A, WebAssembly SIMD).
    */
   readonly precision?: SystemPrecision;
+  /**
+   * `fused` (default): DOPRI5 on 3×3 arrays with the working set in the kernels' memory
+   * (fusedDopri5; in float64 the same bits as `reference`); `reference`: createCellSystem +
+   * solve for every element.
+   */
+  readonly path?: "fused" | "reference";
 }
 
 const ADAPTIVE = ["dopri5", "odex", "implicit"];
@@ -43,6 +51,9 @@ export function cellEngine(options: CellEngineOptions = {}): LayerEngine {
       `got ${JSON.stringify(options.method)}`,
       ADAPTIVE.join(", "),
     );
+  const path = options.path ?? "fused";
+  if (path !== "fused" && path !== "reference")
+    throw new ValidationError("path", `got ${JSON.stringify(path)}`, "fused | reference");
   const precision = options.precision ?? "float64";
   if (!["float64", "float32"].includes(precision))
     throw new ValidationError("precision", `got ${JSON.stringify(precision)}`, "float64 | float32");
@@ -56,8 +67,9 @@ export function cellEngine(options: CellEngineOptions = {}): LayerEngine {
       atol,
       precision:
         precision === "float32"
-          ? "float32 correlation (f32x4), float64 state and solver"
+          ? "float32 correlation (fused DOPRI5: Winograd F(2x2,3x3) on even fields with channels in fours, else f32x4 taps; otherwise f32x4 taps), float64 state and solver"
           : "float64",
+      path,
     }),
     run: (layer, u, shape, runOptions = {}) =>
       runBatch(
@@ -65,7 +77,13 @@ export function cellEngine(options: CellEngineOptions = {}): LayerEngine {
         u,
         shape,
         runOptions,
-        continuousCell(layer.spec.cell.T, { rtol, atol, method: options.method }),
+        continuousCell(layer.spec.cell.T, {
+          rtol,
+          atol,
+          method: options.method,
+          precision,
+          fused: path === "fused",
+        }),
         { precision },
       ),
   };
@@ -73,16 +91,39 @@ export function cellEngine(options: CellEngineOptions = {}): LayerEngine {
 
 /**
  * The cell engine's integration of one element over [0, T]: `method` (default per array:
- * `defaultMethod`) at rtol/atol, the state at T. Exported so that another engine (the hardware
- * circuit engine) can integrate its own arrays by exactly the same code.
+ * `defaultMethod`) at rtol/atol, the state at T. DOPRI5 on a 3×3 array takes the fused path
+ * (fusedDopri5: the working set in the kernels' memory; in float64 the same bits as solving the
+ * element's system, which the scalar kernel and other methods do). Exported so that another
+ * engine (the hardware circuit engine) can integrate its own arrays by exactly the same code.
  */
 export function continuousCell(
   T: number,
-  o: { rtol: number; atol: number; method?: CellEngineOptions["method"] },
+  o: {
+    rtol: number;
+    atol: number;
+    method?: CellEngineOptions["method"];
+    precision?: SystemPrecision;
+    /** Take fusedDopri5 where it applies (default true). */
+    fused?: boolean;
+  },
 ): SolveElement {
-  return (system, initial, array) => {
+  const reuse = fusedReuse();
+  return (system, initial, array, element) => {
+    const method = o.method ?? defaultMethod(array);
+    if (method === "dopri5" && o.fused !== false) {
+      const state = fusedDopri5(
+        element.cellSystem,
+        array,
+        T,
+        o,
+        element.checkInterrupt,
+        o.precision ?? "float64",
+        reuse,
+      );
+      if (state !== null) return state;
+    }
     const r = solve(system, {
-      method: o.method ?? defaultMethod(array),
+      method,
       t0: 0,
       t1: T,
       y0: initial(),

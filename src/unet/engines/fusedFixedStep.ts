@@ -7,6 +7,7 @@ import type { CellSystem } from "../../cells/system.js";
 import { activeKernel } from "../../kernels/choice.js";
 import { correlateAdd3x3F32 } from "../../kernels/correlate3x3F32.js";
 import { SMOOTH_V1_SIMD_SLOTS } from "../../kernels/memristorSimd.js";
+import { type Combine, combineInModule } from "../../kernels/stageSums.js";
 import {
   newTaps3x3F32,
   newTaps3x3Simd,
@@ -91,6 +92,90 @@ export function fusedFixedStep(
   precision: FusedPrecision = "float64",
   reuse?: FusedReuse,
 ): Float64Array | null {
+  const s = tableau.b.length;
+  const fused = fusedCell(system, array, { stages: s, extra: 0 }, check, precision, reuse);
+  if (fused === null) return null;
+  const { rhs, sum, allFinite, yStage, k } = fused;
+  let { y, yNew } = fused;
+  const method = tableau.name as SolverMethod;
+  const { times, lastStep } = stepGrid(0, t1, dt);
+  const nSteps = times.length - 1;
+  // Each stage's nonzero a_ij (the solver skips zero terms).
+  const stageTerms = (h: number) =>
+    Array.from({ length: s }, (_, i) => {
+      const terms: number[] = [];
+      for (let j = 0; j < i; j++) if (h * tableau.a[i][j] !== 0) terms.push(j);
+      return terms;
+    });
+  // Worked out once for the regular step and once for the last one, not on every step.
+  const regularStages = stageTerms(dt);
+  const lastStages = stageTerms(lastStep);
+  for (let step = 0; step < nSteps; step++) {
+    const last = step === nSteps - 1;
+    const h = last ? lastStep : dt;
+    const stages = last ? lastStages : regularStages;
+    rhs(y, k[0]);
+    for (let i = 1; i < s; i++) {
+      const ai = tableau.a[i];
+      const terms = stages[i];
+      sum(
+        yStage,
+        y,
+        terms.map((j) => h * ai[j]),
+        terms.map((j) => k[j]),
+      );
+      rhs(yStage, k[i]);
+    }
+    sum(
+      yNew,
+      y,
+      tableau.b.map((b) => h * b),
+      k,
+    );
+    if (!allFinite(yNew))
+      throw solverFailure(
+        "non-finite-state",
+        method,
+        times[step + 1],
+        h,
+        yNew.slice(),
+        "y",
+        "the step produced a non-finite state",
+      );
+    [y, yNew] = [yNew, y];
+  }
+  // The kernels' memory is reused by the next call: the caller gets a copy.
+  return fused.inModule ? y.slice() : y;
+}
+
+/**
+ * A cell array's right-hand side with its working set in the kernels' own memory (fusedFixedStep
+ * describes it): rhs(state, out) on the workspace's vectors (y, yNew, yStage, k, extra), the stage
+ * sums on them (one pass per sum in the module, combineInto's bits) and the non-finite check.
+ * Valid until the next fusedCell call (the memory is reused). Null where the path does not apply
+ * (A not 3×3, or B larger than 3×3).
+ */
+export interface FusedCell {
+  rhs(state: Float64Array, out: Float64Array): void;
+  readonly sum: Combine;
+  allFinite(values: Float64Array): boolean;
+  readonly y: Float64Array;
+  readonly yNew: Float64Array;
+  readonly yStage: Float64Array;
+  readonly k: Float64Array[];
+  readonly extra: Float64Array[];
+  /** The vectors live in a WebAssembly instance's memory (false: plain arrays, scalar kernel). */
+  readonly inModule: boolean;
+}
+
+export function fusedCell(
+  system: CellSystem,
+  array: CellArray,
+  vectors: { readonly stages: number; readonly extra: number },
+  check?: () => void,
+  precision: FusedPrecision = "float64",
+  reuse?: FusedReuse,
+): FusedCell | null {
   if (array.A.size !== 3 || array.B.size > 3) return null;
   const { channels, rows, cols, boundary } = array;
   const n = system.cells;
@@ -98,7 +183,6 @@ export function fusedFixedStep(
   const pad = 1;
   const pc = cols + 2 * pad;
   const plane = (rows + 2 * pad) * pc;
-  const s = tableau.b.length;
 
   if (precision === "float32" && !float32Available())
     throw new Error("fusedFixedStep: float32 needs WebAssembly SIMD (float32Available)");
@@ -124,7 +208,8 @@ export function fusedFixedStep(
     paddedLength: channels * plane,
     n,
     dim,
-    stages: s,
+    stages: vectors.stages,
+    extra: vectors.extra,
     current: model !== undefined,
     memristorConstants: memristorInModule,
     winograd: winograd && {
@@ -137,7 +222,7 @@ export function fusedFixedStep(
     },
   });
   const { coef, paddedY, sums, cI, k, yStage, result, current, memristorConstants } = w;
-  let { y, yNew } = w;
+  const { y } = w;
   if (inputWinograd) {
     // cI = z + B ⋆ u: u padded by the boundary's rule (as createCellSystem pads it), rounded
     // to float32, correlated by Winograd, the sums widened and added to z by its output transform.
@@ -317,71 +402,26 @@ export function fusedFixedStep(
       elementwise!.axpy(out.byteOffset, out.byteOffset, current.byteOffset, n, -1);
   };
   const rhs = elementwise ? rhsModule : rhsTypescript;
-  // out = (((y + c_0·k_0) + c_1·k_1) + …): in the module one axpy per term, in the same order.
-  const sum = (out: Float64Array, from: Float64Array, c: number[], terms: Float64Array[]) => {
-    if (!elementwise || c.length === 0) {
-      combineInto(out, from, c, terms);
-      return;
-    }
-    elementwise.axpy(out.byteOffset, from.byteOffset, terms[0].byteOffset, dim, c[0]);
-    for (let j = 1; j < c.length; j++)
-      elementwise.axpy(out.byteOffset, out.byteOffset, terms[j].byteOffset, dim, c[j]);
-  };
+  // out = (((y + c_0·k_0) + c_1·k_1) + …): in the module one pass per sum (stageSums.ts), the
+  // same operations in the same order as combineInto.
+  const sum: Combine = instance ? combineInModule(instance.memory, instance.sums) : combineInto;
   const allFinite = (values: Float64Array) => {
     if (!elementwise || !result) return values.every(Number.isFinite);
     elementwise.nonFinite(values.byteOffset, dim, result.byteOffset);
     return result[0] === 0 && result[1] === 0;
   };
 
-  const method = tableau.name as SolverMethod;
-  const { times, lastStep } = stepGrid(0, t1, dt);
-  const nSteps = times.length - 1;
-  // Each stage's nonzero a_ij (the solver skips zero terms).
-  const stageTerms = (h: number) =>
-    Array.from({ length: s }, (_, i) => {
-      const terms: number[] = [];
-      for (let j = 0; j < i; j++) if (h * tableau.a[i][j] !== 0) terms.push(j);
-      return terms;
-    });
-  // Worked out once for the regular step and once for the last one, not on every step.
-  const regularStages = stageTerms(dt);
-  const lastStages = stageTerms(lastStep);
-  for (let step = 0; step < nSteps; step++) {
-    const last = step === nSteps - 1;
-    const h = last ? lastStep : dt;
-    const stages = last ? lastStages : regularStages;
-    rhs(y, k[0]);
-    for (let i = 1; i < s; i++) {
-      const ai = tableau.a[i];
-      const terms = stages[i];
-      sum(
-        yStage,
-        y,
-        terms.map((j) => h * ai[j]),
-        terms.map((j) => k[j]),
-      );
-      rhs(yStage, k[i]);
-    }
-    sum(
-      yNew,
-      y,
-      tableau.b.map((b) => h * b),
-      k,
-    );
-    if (!allFinite(yNew))
-      throw solverFailure(
-        "non-finite-state",
-        method,
-        times[step + 1],
-        h,
-        yNew.slice(),
-        "y",
-        "the step produced a non-finite state",
-      );
-    [y, yNew] = [yNew, y];
-  }
-  // The kernels' memory is reused by the next call: the caller gets a copy.
-  return instance ? y.slice() : y;
+  return {
+    rhs,
+    sum,
+    allFinite,
+    y: w.y,
+    yNew: w.yNew,
+    yStage,
+    k,
+    extra: w.extra,
+    inModule: instance !== null,
+  };
 }
 
 /** What the working set holds (see fusedFixedStep). */
@@ -393,6 +433,8 @@ interface WorkspaceSizes {
   readonly n: number;
   readonly dim: number;
   readonly stages: number;
+  /** Further vectors of dim values (a solver's own: the adaptive one's error and dense output). */
+  readonly extra: number;
   /** The memristor currents (an M-CellNN). */
   readonly current: boolean;
   /** The smooth-v1 pass's constants block (memristorSimd.ts). */
@@ -463,6 +505,7 @@ interface Workspace {
   readonly yNew: Float64Array;
   readonly yStage: Float64Array;
   readonly k: Float64Array[];
+  readonly extra: Float64Array[];
   /** nonFinite's two lanes (in a module only). */
   readonly result?: Float64Array;
   /** The memristor currents R/V_s·i, an M-CellNN only. */
@@ -478,7 +521,7 @@ interface Workspace {
  * plain arrays without one. coef and paddedY are float32 for the float32 kernels.
  */
 function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspace {
-  const { float32, coefLength, paddedLength, n, dim, stages } = sizes;
+  const { float32, coefLength, paddedLength, n, dim, stages, extra } = sizes;
   if (instance === null) {
     const f = (length: number) => new Float64Array(length);
     return {
@@ -489,6 +532,7 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
       yNew: f(dim),
       yStage: f(dim),
       k: Array.from({ length: stages }, () => f(dim)),
+      extra: Array.from({ length: extra }, () => f(dim)),
       current: sizes.current ? f(n) : undefined,
     };
   }
@@ -509,7 +553,7 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
       length: wg && wg.paddedInputLength > 0 ? wg.paddedInputLength + wg.overrun : 0,
       float32: true,
     },
-    ...Array.from({ length: 3 + stages }, () => ({ length: dim })),
+    ...Array.from({ length: 3 + stages + extra }, () => ({ length: dim })),
   ]);
   const [
     coef,
@@ -526,7 +570,7 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
     y,
     yNew,
     yStage,
-    ...k
+    ...vectors
   ] = views;
   return {
     coef,
@@ -537,7 +581,8 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
     y: y as Float64Array,
     yNew: yNew as Float64Array,
     yStage: yStage as Float64Array,
-    k: k as Float64Array[],
+    k: vectors.slice(0, stages) as Float64Array[],
+    extra: vectors.slice(stages) as Float64Array[],
     current: sizes.current ? (current as Float64Array) : undefined,
     memristorConstants: sizes.memristorConstants ? (constants as Float64Array) : undefined,
     winograd: wg
