@@ -161,6 +161,7 @@ export function runMapped(
             check();
             system.rhs(t, s, ds);
           },
+          workVectors: system.workVectors,
         }
       : system;
     let state: Float64Array;

@@ -1,5 +1,6 @@
 import type { Template } from "../cells/template.js";
 import { activeKernel } from "../kernels/choice.js";
+import { type Combine, combineInModule } from "../kernels/stageSums.js";
 import { newVariant3x3Simd, type Variant3x3Simd } from "../kernels/variant3x3Simd.js";
 
 /**
@@ -276,6 +277,37 @@ export interface VariantCorrelator {
   /** Bytes the correlator holds beyond `coeffs` itself (the tap-major copy, its work regions). */
   readonly bytes: number;
   correlateAdd(padded: Float64Array, out: Float64Array): void;
+  /** The in-memory operations, where the correlator was made with a SolverSpace (wasm only). */
+  readonly inModule?: InModuleCorrelation;
+}
+
+/**
+ * Room in the correlator's memory for one solve of a system built on it: the constant input
+ * (cells values) and `vectors` work vectors of `dim` values.
+ */
+export interface SolverSpace {
+  readonly cells: number;
+  readonly dim: number;
+  readonly vectors: number;
+}
+
+/**
+ * A solve in the correlator's memory: the system writes f(x) into `padded`'s interior and
+ * cI − x into the derivative by `output`, fills the border, and `correlateInto` adds T ⋆ padded
+ * to the derivative in place; the solver's vectors and their stage sums live there too. One
+ * system at a time (`owner`, set by the system that took the vectors last).
+ */
+export interface InModuleCorrelation {
+  readonly memory: WebAssembly.Memory;
+  readonly padded: Float64Array;
+  readonly constantInput: Float64Array;
+  readonly vectors: readonly Float64Array[];
+  readonly combine: Combine;
+  /** padded's interior = α·x + β·clamp(x, −1, 1), out = constantInput − x (cellStepSimd's output). */
+  output(x: Float64Array, out: Float64Array, alpha: number, beta: number): void;
+  /** out (a view of the memory, its first O·H·W values) += T ⋆ padded. */
+  correlateInto(out: Float64Array): void;
+  owner: unknown;
 }
 
 /**
@@ -289,6 +321,7 @@ export function variantCorrelator(
   pad: number,
   rows: number,
   cols: number,
+  space?: SolverSpace,
 ): VariantCorrelator {
   const simd = activeKernel() === "wasm" ? newVariant3x3Simd() : null;
   if (simd === null) {
@@ -300,7 +333,7 @@ export function variantCorrelator(
         correlateAddVariant3x3(programmed, coeffs, padded, pad, rows, cols, out, plan),
     };
   }
-  return simdCorrelator(simd, programmed, coeffs, pad, rows, cols);
+  return simdCorrelator(simd, programmed, coeffs, pad, rows, cols, space);
 }
 
 const SLACK = 16;
@@ -313,6 +346,7 @@ function simdCorrelator(
   pad: number,
   rows: number,
   cols: number,
+  space?: SolverSpace,
 ): VariantCorrelator {
   const C = programmed.inChannels;
   const O = programmed.outChannels;
@@ -340,7 +374,10 @@ function simdCorrelator(
   }
   const paddedAt = align16(b * values + SLACK);
   const outAt = align16(paddedAt + 8 * C * planeIn + SLACK);
-  const end = outAt + 8 * O * plane + SLACK;
+  const cIAt = align16(outAt + 8 * O * plane + SLACK);
+  const vectorBytes = space ? align16(8 * space.dim + SLACK) : 0;
+  const vectorsAt = align16(cIAt + (space ? 8 * space.cells : 0) + SLACK);
+  const end = space ? vectorsAt + space.vectors * vectorBytes : outAt + 8 * O * plane + SLACK;
   const memory = simd.memory;
   if (memory.buffer.byteLength < end)
     memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
@@ -371,7 +408,7 @@ function simdCorrelator(
   const variant4 = single ? simd.variant4f32 : simd.variant4;
 
   const window = ((pad - 1) * pc + (pad - 1)) * 8;
-  const sparse = (o: number, c: number, at: number) => {
+  const sparse = (o: number, c: number, at: number, out: Float64Array) => {
     const q = (o * C + c) * 9;
     for (let m = 0; m < 9; m++) {
       if (data[q + m] === 0) continue;
@@ -387,6 +424,57 @@ function simdCorrelator(
       }
     }
   };
+  // target (at byte address targetAt) += T ⋆ P.
+  const correlate = (targetAt: number, target: Float64Array) => {
+    for (const { kind, o, c, at } of steps) {
+      if (kind === "sparse") {
+        sparse(o, c, at, target);
+        continue;
+      }
+      const nb = outputsOf(kind);
+      (nb === 4 ? variant4 : variant1)(
+        b * at,
+        0,
+        paddedAt + 8 * c * planeIn + window,
+        8 * pc,
+        targetAt + 8 * o * plane,
+        8 * plane,
+        rows,
+        cols,
+        b * pairs * nb * 9 * 2,
+      );
+    }
+  };
+  let inModule: InModuleCorrelation | undefined;
+  if (space) {
+    const sums = combineInModule(memory, simd.sums);
+    inModule = {
+      memory,
+      padded: P,
+      constantInput: new Float64Array(buffer, cIAt, space.cells),
+      vectors: Array.from(
+        { length: space.vectors },
+        (_, v) => new Float64Array(buffer, vectorsAt + v * vectorBytes, space.dim),
+      ),
+      combine: sums,
+      output: (x, out, alpha, beta) =>
+        simd.output(
+          x.byteOffset,
+          cIAt,
+          out.byteOffset,
+          paddedAt + 8 * (pad * pc + pad),
+          8 * planeIn,
+          8 * pc,
+          O,
+          rows,
+          cols,
+          alpha,
+          beta,
+        ),
+      correlateInto: (target) => correlate(target.byteOffset, target),
+      owner: null,
+    };
+  }
   return {
     kind: "wasm",
     bytes: end,
@@ -394,25 +482,9 @@ function simdCorrelator(
       P.set(padded.subarray(0, P.length));
       // The target may be longer (an M-CellNN's dx/dt followed by dw/dt): its first O·H·W values.
       out.set(target.subarray(0, out.length));
-      for (const { kind, o, c, at } of steps) {
-        if (kind === "sparse") {
-          sparse(o, c, at);
-          continue;
-        }
-        const nb = outputsOf(kind);
-        (nb === 4 ? variant4 : variant1)(
-          b * at,
-          0,
-          paddedAt + 8 * c * planeIn + window,
-          8 * pc,
-          outAt + 8 * o * plane,
-          8 * plane,
-          rows,
-          cols,
-          b * pairs * nb * 9 * 2,
-        );
-      }
+      correlate(outAt, out);
       target.set(out);
     },
+    inModule,
   };
 }

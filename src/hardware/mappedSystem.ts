@@ -1,11 +1,8 @@
 import { fillBorder, fillPadded } from "../cells/boundary.js";
 import { memristorPass } from "../cells/memristorPass.js";
+import type { SolverVectors } from "../kernels/combineSimd.js";
 import type { OdeSystem } from "../solvers/types.js";
-import {
-  correlateAddVariant3x3,
-  type VariantCorrelator,
-  variantCorrelator,
-} from "./correlateVariant.js";
+import { type SolverSpace, type VariantCorrelator, variantCorrelator } from "./correlateVariant.js";
 import { type MappedLayer, mappedCells } from "./mappedLayer.js";
 
 /**
@@ -18,6 +15,11 @@ import { type MappedLayer, mappedCells } from "./mappedLayer.js";
  * output is held at the stuck value. It mirrors src/cells createCellSystem step by step (same
  * padded-field layout, same order of additions), so a mapped layer with the programmed
  * templates in every cell computes the same bits as the ideal array.
+ *
+ * With the SIMD correlator and the standard output level (saturation 1) the system hands DOPRI5
+ * its work vectors in the correlator's memory (workVectors): each right-hand side then writes
+ * f(x) and B ⋆ u + z − x by the module's output pass and adds A ⋆ f(x) in place, with no copies;
+ * the same operations, so the same bits as on plain arrays (test/hardware/inModule.test.ts).
  */
 export interface MappedSystem extends OdeSystem {
   readonly layer: MappedLayer;
@@ -50,8 +52,30 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
   const stuckValue = layer.stuckOutput;
   const pc = cols + 2 * pad;
   const plane = (rows + 2 * pad) * pc;
-  const feedback = correlator(layer, "A", pad);
+  const dim = layer.memristor ? 2 * n : n;
+  const feedback = correlator(layer, "A", pad, { cells: n, dim, vectors: SOLVER_VECTORS });
+  // The solve in the correlator's memory (its output pass clamps at ±1: the standard level only).
+  const mod = L === 1 ? feedback.inModule : undefined;
+  const me = {};
+  const stuckAt: number[] = [];
+  if (stuck)
+    for (let k = 0; k < n; k++)
+      if (stuck[k]) {
+        const c = Math.floor(k / (rows * cols));
+        const r = k - c * rows * cols;
+        const i = Math.floor(r / cols);
+        stuckAt.push(c * plane + (i + pad) * pc + pad + (r - i * cols));
+      }
+  const inMemory = (a: Float64Array) => a.buffer === mod!.memory.buffer;
   const templateCurrent = (x: Float64Array, dxdt: Float64Array) => {
+    if (mod && mod.owner === me && inMemory(x) && inMemory(dxdt)) {
+      // The loop below, in the module: the same operations on the same values, so the same bits.
+      mod.output(x, dxdt, alpha, beta);
+      for (const q of stuckAt) mod.padded[q] = stuckValue;
+      fillBorder(boundary, yFixed, mod.padded, channels, rows, cols, pad);
+      mod.correlateInto(dxdt);
+      return;
+    }
     for (let c = 0; c < channels; c++) {
       for (let i = 0; i < rows; i++) {
         const src = (c * rows + i) * cols;
@@ -74,6 +98,21 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
     }
   };
 
+  // The solver's vectors in the correlator's memory, this system's constant input there with them.
+  const workVectors = mod
+    ? (count: number, length: number): SolverVectors | null => {
+        if (count > mod.vectors.length || length !== dim) return null;
+        mod.owner = me;
+        mod.constantInput.set(constantInput);
+        return {
+          vectors: mod.vectors.slice(0, count),
+          kind: "wasm",
+          combine: mod.combine,
+          release: () => {},
+        };
+      }
+    : undefined;
+
   const memristor = layer.memristor;
   if (!memristor) {
     return {
@@ -82,6 +121,7 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
       dim: n,
       constantInput,
       rhs: (_t, x, dxdt) => templateCurrent(x, dxdt),
+      workVectors,
       initialState: () => new Float64Array(n),
       output,
     };
@@ -103,6 +143,7 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
     cells: n,
     dim: 2 * n,
     constantInput,
+    workVectors,
     rhs: (_t, state, dsdt) => {
       templateCurrent(state, dsdt);
       if (pass) {
@@ -133,6 +174,9 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
   };
 }
 
+/** DOPRI5's 15 work vectors (the solver the mapped layers take by default). */
+const SOLVER_VECTORS = 15;
+
 const correlators = new WeakMap<MappedLayer, { A?: VariantCorrelator; B?: VariantCorrelator }>();
 
 /**
@@ -141,7 +185,12 @@ const correlators = new WeakMap<MappedLayer, { A?: VariantCorrelator; B?: Varian
  * shared by every system built on it. Calls are sequential: one thread evaluates one system at a
  * time.
  */
-function correlator(layer: MappedLayer, which: "A" | "B", pad: number): VariantCorrelator {
+function correlator(
+  layer: MappedLayer,
+  which: "A" | "B",
+  pad: number,
+  space?: SolverSpace,
+): VariantCorrelator {
   let entry = correlators.get(layer);
   if (!entry) {
     entry = {};
@@ -149,7 +198,14 @@ function correlator(layer: MappedLayer, which: "A" | "B", pad: number): VariantC
   }
   let c = entry[which];
   if (!c) {
-    c = variantCorrelator(layer.programmed[which], layer[which], pad, layer.rows, layer.cols);
+    c = variantCorrelator(
+      layer.programmed[which],
+      layer[which],
+      pad,
+      layer.rows,
+      layer.cols,
+      space,
+    );
     entry[which] = c;
   }
   return c;

@@ -1,5 +1,7 @@
 import { compileModule, op, wasmModule } from "../core/wasmBinary.js";
+import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
 import { F64X2 } from "./simdLanes.js";
+import { type StageSums, stageSumFunctions, stageSumsOf } from "./stageSums.js";
 import { type CoefficientSource, type Taps, threeByThreeFunction } from "./taps3x3Simd.js";
 
 /**
@@ -60,7 +62,9 @@ function packedCoefficients(b: 8 | 4): CoefficientSource {
 
 /**
  * The module's bytes: exports memory, variant1 and variant4 (float64 coefficients), variant1f32
- * and variant4f32 (float32 coefficients).
+ * and variant4f32 (float32 coefficients), the element-wise step functions on a float64 field
+ * (cellStepFunctions: a mapped system's output pass) and the solvers' stage sums (stageSums.ts),
+ * so that a mapped layer's solve can keep its state and stages in the same memory.
  */
 export function variant3x3SimdModule(): Uint8Array<ArrayBuffer> {
   const f64 = packedCoefficients(8);
@@ -71,6 +75,8 @@ export function variant3x3SimdModule(): Uint8Array<ArrayBuffer> {
       threeByThreeFunction("variant4", 4, F64X2, f64),
       threeByThreeFunction("variant1f32", 1, F64X2, f32),
       threeByThreeFunction("variant4f32", 4, F64X2, f32),
+      ...cellStepFunctions(F64X2),
+      ...stageSumFunctions(),
     ],
     1,
   );
@@ -89,6 +95,9 @@ export interface Variant3x3Simd {
   readonly variant4: Variant;
   readonly variant1f32: Variant;
   readonly variant4f32: Variant;
+  /** The output pass (cellStepSimd.ts; its memristor pass is not in this module). */
+  readonly output: CellStepSimd["output"];
+  readonly sums: StageSums;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -107,5 +116,7 @@ export function newVariant3x3Simd(): Variant3x3Simd | null {
     variant4: exports.variant4 as Variant,
     variant1f32: exports.variant1f32 as Variant,
     variant4f32: exports.variant4f32 as Variant,
+    output: exports.output as CellStepSimd["output"],
+    sums: stageSumsOf(exports),
   };
 }
