@@ -14,6 +14,7 @@ import type {
   LayerRunOptions,
   TrainedCellLayer,
 } from "../unet/layerEngine.js";
+import type { VariantPrecision } from "./correlateVariant.js";
 import { type MappedLayer, mapLayer } from "./mappedLayer.js";
 import { createMappedSystem } from "./mappedSystem.js";
 import {
@@ -33,6 +34,13 @@ export interface CircuitEngineOptions {
   readonly rtol?: number;
   readonly atol?: number;
   readonly method?: Extract<SolverMethod, "dopri5" | "odex" | "implicit">;
+  /**
+   * `float64` (default) or `float32`: the analog layers' A ⋆ f(x) by the float32 space-variant
+   * kernels (f32x4: f(x) and the sums in float32, the state, the memristor and the solver
+   * float64), and the `cell` engine's float32 for the ideal and digital layers. WebAssembly SIMD
+   * only.
+   */
+  readonly precision?: VariantPrecision;
   /**
    * The model's cellular layer names: when given, `layers.analog` is checked against them at
    * once (a ValidationError naming `layers.analog[i]`), so that a misspelt layer is not silently
@@ -60,8 +68,11 @@ export function circuitEngine(
   const seed = options.mismatchSeed ?? 0;
   const rtol = options.rtol ?? 1e-6;
   const atol = options.atol ?? 1e-8;
-  const ideal = cellEngine({ rtol, atol, method: options.method });
-  const digital = profile.layers.digital === "trained" ? trainedEngine() : ideal;
+  const precision = options.precision ?? "float64";
+  if (precision !== "float64" && precision !== "float32")
+    throw new ValidationError("precision", `got ${JSON.stringify(precision)}`, "float64 | float32");
+  const ideal = cellEngine({ rtol, atol, method: options.method, precision });
+  const digital = profile.layers.digital === "trained" ? trainedEngine({ precision }) : ideal;
   const idealProfile = isIdealProfile(profile);
   const mapped = new Map<string, MappedLayer>();
   const realise = (layer: TrainedCellLayer, rows: number, cols: number): MappedLayer => {
@@ -90,13 +101,21 @@ export function circuitEngine(
           : `Euler-Maruyama, step <= ${profile.thermal.dt} tau`,
       rtol,
       atol,
-      precision: "float64",
+      precision:
+        precision === "float32"
+          ? "float32 correlation (f32x4 space-variant taps), float64 state, memristor and solver"
+          : "float64",
     }),
     run: (layer, u, shape, runOptions = {}) => {
       if (!isAnalogLayer(profile, layer.spec.name)) return digital.run(layer, u, shape, runOptions);
       if (idealProfile) return ideal.run(layer, u, shape, runOptions);
       const m = realise(layer, shape.rows, shape.cols);
-      return runMapped(m, profile, u, shape, runOptions, { rtol, atol, method: options.method });
+      return runMapped(m, profile, u, shape, runOptions, {
+        rtol,
+        atol,
+        method: options.method,
+        precision,
+      });
     },
   };
 }
@@ -117,7 +136,7 @@ export function runMapped(
   u: Float64Array,
   shape: BatchShape,
   options: LayerRunOptions,
-  solver: { rtol: number; atol: number; method?: SolverMethod },
+  solver: { rtol: number; atol: number; method?: SolverMethod; precision?: VariantPrecision },
 ): LayerResult {
   const { batch, channels, rows, cols } = shape;
   if (channels !== m.inputChannels || rows !== m.rows || cols !== m.cols)
@@ -153,7 +172,7 @@ export function runMapped(
     check?.();
     let uk = u.subarray(k * per, (k + 1) * per);
     if (dac) uk = quantiseInPlace(Float64Array.from(uk), dac);
-    const system = createMappedSystem(m, uk);
+    const system = createMappedSystem(m, uk, solver.precision);
     const watched: OdeSystem = check
       ? {
           dim: system.dim,

@@ -1,7 +1,13 @@
 import type { Template } from "../cells/template.js";
+import { ValidationError } from "../core/errors.js";
 import { activeKernel } from "../kernels/choice.js";
 import { type Combine, combineInModule } from "../kernels/stageSums.js";
-import { newVariant3x3Simd, type Variant3x3Simd } from "../kernels/variant3x3Simd.js";
+import {
+  newVariant3x3F32,
+  newVariant3x3Simd,
+  type Variant3x3F32,
+  type Variant3x3Simd,
+} from "../kernels/variant3x3Simd.js";
 
 /**
  * The space-variant 3×3 cross-correlation: every output cell (o, i, j) has its own coefficients,
@@ -299,7 +305,8 @@ export interface SolverSpace {
  */
 export interface InModuleCorrelation {
   readonly memory: WebAssembly.Memory;
-  readonly padded: Float64Array;
+  /** float64, or float32 for the float32 kernels. */
+  readonly padded: Float64Array | Float32Array;
   readonly constantInput: Float64Array;
   readonly vectors: readonly Float64Array[];
   readonly combine: Combine;
@@ -322,8 +329,20 @@ export function variantCorrelator(
   rows: number,
   cols: number,
   space?: SolverSpace,
+  precision: VariantPrecision = "float64",
 ): VariantCorrelator {
-  const simd = activeKernel() === "wasm" ? newVariant3x3Simd() : null;
+  const wasm = activeKernel() === "wasm";
+  if (precision === "float32") {
+    const simd32 = wasm ? newVariant3x3F32() : null;
+    if (simd32 === null)
+      throw new ValidationError(
+        "precision",
+        'is "float32" but the WebAssembly SIMD kernels are not in use (CELLSPICE_KERNEL or this JavaScript engine)',
+        '"float64"',
+      );
+    return simdCorrelator({ f32: simd32 }, programmed, coeffs, pad, rows, cols, space);
+  }
+  const simd = wasm ? newVariant3x3Simd() : null;
   if (simd === null) {
     const plan = variantPlan(programmed); // decided once, not on every evaluation
     return {
@@ -333,14 +352,21 @@ export function variantCorrelator(
         correlateAddVariant3x3(programmed, coeffs, padded, pad, rows, cols, out, plan),
     };
   }
-  return simdCorrelator(simd, programmed, coeffs, pad, rows, cols, space);
+  return simdCorrelator({ f64: simd }, programmed, coeffs, pad, rows, cols, space);
 }
+
+/**
+ * The arithmetic of a space-variant correlation: `float64` (the scalar reference's bits, two
+ * columns per vector) or `float32` (f32x4: the field rounded to float32, four columns per
+ * vector, float32 sums added to the float64 derivative; the circuit engine's opt-in).
+ */
+export type VariantPrecision = "float64" | "float32";
 
 const SLACK = 16;
 const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 function simdCorrelator(
-  simd: Variant3x3Simd,
+  kernels: { f64: Variant3x3Simd; f32?: undefined } | { f32: Variant3x3F32; f64?: undefined },
   programmed: Template,
   coeffs: Float64Array,
   pad: number,
@@ -354,37 +380,49 @@ function simdCorrelator(
   const plane = rows * cols;
   const pc = cols + 2 * pad;
   const planeIn = (rows + 2 * pad) * pc;
-  const pairs = Math.ceil(cols / 2);
+  const f32 = kernels.f32 !== undefined;
+  // Columns per vector, bytes per field (and sum) value, column groups per row.
+  const lanes = f32 ? 4 : 2;
+  const eb = f32 ? 4 : 8;
+  const groups = Math.ceil(cols / lanes);
 
   // float32 storage where it is exact (every coefficient a float32 value, as mapLayer realises
-  // mismatched ones): half the bytes that every evaluation streams, the same products.
+  // mismatched ones): half the bytes that every evaluation streams, the same products. The
+  // float32 kernels take float32 coefficients in any case.
   let single = true;
   for (let k = 0; k < coeffs.length && single; k++) single = Math.fround(coeffs[k]) === coeffs[k];
-  const b = single ? 4 : 8;
+  const b = single || f32 ? 4 : 8;
   // Each dense step's coefficients packed as its kernel reads them (variant3x3Simd.ts), each
   // sparse kernel's tap-major (9 × H·W), one after another; values, not bytes.
   const outputsOf = (kind: VariantStep["kind"]) => (kind === "dense4" ? 4 : 1);
   const valuesOf = (kind: VariantStep["kind"]) =>
-    kind === "sparse" ? 9 * plane : rows * pairs * outputsOf(kind) * 9 * 2;
+    kind === "sparse" ? 9 * plane : rows * groups * outputsOf(kind) * 9 * lanes;
   const steps: (VariantStep & { at: number })[] = [];
   let values = 0;
   for (const s of variantPlan(programmed)) {
     steps.push({ ...s, at: values });
     values += valuesOf(s.kind);
   }
+  // The field, the output (float64: a copy of the target; float32: the sums), then per solver
+  // slot the constant input and the vectors.
   const paddedAt = align16(b * values + SLACK);
-  const outAt = align16(paddedAt + 8 * C * planeIn + SLACK);
-  const cIAt = align16(outAt + 8 * O * plane + SLACK);
+  const outAt = align16(paddedAt + eb * C * planeIn + SLACK);
+  const cIAt = align16(outAt + eb * O * plane + SLACK);
   const vectorBytes = space ? align16(8 * space.dim + SLACK) : 0;
   const vectorsAt = align16(cIAt + (space ? 8 * space.cells : 0) + SLACK);
-  const end = space ? vectorsAt + space.vectors * vectorBytes : outAt + 8 * O * plane + SLACK;
-  const memory = simd.memory;
+  const end = space ? vectorsAt + space.vectors * vectorBytes : outAt + eb * O * plane + SLACK;
+  const memory = (kernels.f32 ?? kernels.f64).memory;
   if (memory.buffer.byteLength < end)
     memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
   const buffer = memory.buffer;
-  const K = single ? new Float32Array(buffer, 0, values) : new Float64Array(buffer, 0, values);
-  const P = new Float64Array(buffer, paddedAt, C * planeIn);
-  const out = new Float64Array(buffer, outAt, O * plane);
+  new Uint8Array(buffer, 0, end).fill(0);
+  const K = b === 4 ? new Float32Array(buffer, 0, values) : new Float64Array(buffer, 0, values);
+  const P = f32
+    ? new Float32Array(buffer, paddedAt, C * planeIn)
+    : new Float64Array(buffer, paddedAt, C * planeIn);
+  const out = f32
+    ? new Float32Array(buffer, outAt, O * plane)
+    : new Float64Array(buffer, outAt, O * plane);
   const coefficient = (o: number, c: number, p: number, m: number) =>
     coeffs[((o * C + c) * plane + p) * 9 + m];
   for (const { kind, o, c, at } of steps) {
@@ -393,22 +431,28 @@ function simdCorrelator(
         for (let p = 0; p < plane; p++) K[at + m * plane + p] = coefficient(o, c, p, m);
       continue;
     }
+    // Cell by cell in the source's order: cell (i, j) of output o + x goes to lane j mod lanes
+    // of its group's vectors (the lanes past the row stay 0: the memory is new or was zeroed).
     const nb = outputsOf(kind);
-    for (let i = 0; i < rows; i++)
-      for (let jp = 0; jp < pairs; jp++)
-        for (let x = 0; x < nb; x++)
-          for (let m = 0; m < 9; m++) {
-            const v = at + 2 * (((i * pairs + jp) * nb + x) * 9 + m);
-            const j = 2 * jp;
-            K[v] = coefficient(o + x, c, i * cols + j, m);
-            K[v + 1] = j + 1 < cols ? coefficient(o + x, c, i * cols + j + 1, m) : 0;
-          }
+    for (let x = 0; x < nb; x++) {
+      const from = ((o + x) * C + c) * plane * 9;
+      for (let i = 0; i < rows; i++)
+        for (let j = 0; j < cols; j++) {
+          const jg = (j / lanes) | 0;
+          const v = at + lanes * ((i * groups + jg) * nb + x) * 9 + (j - lanes * jg);
+          const q = from + (i * cols + j) * 9;
+          for (let m = 0; m < 9; m++) K[v + lanes * m] = coeffs[q + m];
+        }
+    }
   }
-  const variant1 = single ? simd.variant1f32 : simd.variant1;
-  const variant4 = single ? simd.variant4f32 : simd.variant4;
+  const variant1 =
+    kernels.f32?.variant1 ?? (single ? kernels.f64!.variant1f32 : kernels.f64!.variant1);
+  const variant4 =
+    kernels.f32?.variant4 ?? (single ? kernels.f64!.variant4f32 : kernels.f64!.variant4);
 
-  const window = ((pad - 1) * pc + (pad - 1)) * 8;
-  const sparse = (o: number, c: number, at: number, out: Float64Array) => {
+  const window = ((pad - 1) * pc + (pad - 1)) * eb;
+  // The sparse kernels tap by tap in TypeScript into `into` (out, or a float64 target).
+  const sparse = (o: number, c: number, at: number, into: Float64Array | Float32Array) => {
     const q = (o * C + c) * 9;
     for (let m = 0; m < 9; m++) {
       if (data[q + m] === 0) continue;
@@ -420,12 +464,12 @@ function simdCorrelator(
         const s = src + i * pc;
         const d = o * plane + i * cols;
         const k = kTap + i * cols;
-        for (let j = 0; j < cols; j++) out[d + j] += K[k + j] * P[s + j];
+        for (let j = 0; j < cols; j++) into[d + j] += K[k + j] * P[s + j];
       }
     }
   };
-  // target (at byte address targetAt) += T ⋆ P.
-  const correlate = (targetAt: number, target: Float64Array) => {
+  // target (at byte address targetAt, eb bytes per value) += T ⋆ P.
+  const correlate = (targetAt: number, target: Float64Array | Float32Array) => {
     for (const { kind, o, c, at } of steps) {
       if (kind === "sparse") {
         sparse(o, c, at, target);
@@ -435,19 +479,26 @@ function simdCorrelator(
       (nb === 4 ? variant4 : variant1)(
         b * at,
         0,
-        paddedAt + 8 * c * planeIn + window,
-        8 * pc,
-        targetAt + 8 * o * plane,
-        8 * plane,
+        paddedAt + eb * c * planeIn + window,
+        eb * pc,
+        targetAt + eb * o * plane,
+        eb * plane,
         rows,
         cols,
-        b * pairs * nb * 9 * 2,
+        b * groups * nb * 9 * lanes,
       );
     }
   };
+  // float32: the sums from zero, then added to the float64 target.
+  const sumsInto = (target: Float64Array, inPlace: boolean) => {
+    out.fill(0);
+    correlate(outAt, out);
+    if (inPlace) kernels.f32!.addSums(target.byteOffset, outAt, O * plane);
+    else for (let m = 0; m < O * plane; m++) target[m] += out[m];
+  };
   let inModule: InModuleCorrelation | undefined;
   if (space) {
-    const sums = combineInModule(memory, simd.sums);
+    const output = (kernels.f32 ?? kernels.f64).output;
     inModule = {
       memory,
       padded: P,
@@ -456,22 +507,23 @@ function simdCorrelator(
         { length: space.vectors },
         (_, v) => new Float64Array(buffer, vectorsAt + v * vectorBytes, space.dim),
       ),
-      combine: sums,
-      output: (x, out, alpha, beta) =>
-        simd.output(
+      combine: combineInModule(memory, (kernels.f32 ?? kernels.f64).sums),
+      output: (x, target, alpha, beta) =>
+        output(
           x.byteOffset,
           cIAt,
-          out.byteOffset,
-          paddedAt + 8 * (pad * pc + pad),
-          8 * planeIn,
-          8 * pc,
+          target.byteOffset,
+          paddedAt + eb * (pad * pc + pad),
+          eb * planeIn,
+          eb * pc,
           O,
           rows,
           cols,
           alpha,
           beta,
         ),
-      correlateInto: (target) => correlate(target.byteOffset, target),
+      correlateInto: (target) =>
+        f32 ? sumsInto(target, true) : correlate(target.byteOffset, target),
       owner: null,
     };
   }
@@ -480,10 +532,14 @@ function simdCorrelator(
     bytes: end,
     correlateAdd: (padded, target) => {
       P.set(padded.subarray(0, P.length));
+      if (f32) {
+        sumsInto(target, false);
+        return;
+      }
       // The target may be longer (an M-CellNN's dx/dt followed by dw/dt): its first O·H·W values.
       out.set(target.subarray(0, out.length));
       correlate(outAt, out);
-      target.set(out);
+      target.set(out as Float64Array);
     },
     inModule,
   };

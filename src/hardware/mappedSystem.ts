@@ -2,7 +2,12 @@ import { fillBorder, fillPadded } from "../cells/boundary.js";
 import { memristorPass } from "../cells/memristorPass.js";
 import type { SolverVectors } from "../kernels/combineSimd.js";
 import type { OdeSystem } from "../solvers/types.js";
-import { type SolverSpace, type VariantCorrelator, variantCorrelator } from "./correlateVariant.js";
+import {
+  type SolverSpace,
+  type VariantCorrelator,
+  type VariantPrecision,
+  variantCorrelator,
+} from "./correlateVariant.js";
 import { type MappedLayer, mappedCells } from "./mappedLayer.js";
 
 /**
@@ -31,7 +36,11 @@ export interface MappedSystem extends OdeSystem {
   output(x: Float64Array, y: Float64Array): void;
 }
 
-export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedSystem {
+export function createMappedSystem(
+  layer: MappedLayer,
+  u: Float64Array,
+  precision: VariantPrecision = "float64",
+): MappedSystem {
   const { channels, inputChannels, rows, cols, boundary } = layer;
   const n = mappedCells(layer);
   const pad = 1;
@@ -53,7 +62,13 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
   const pc = cols + 2 * pad;
   const plane = (rows + 2 * pad) * pc;
   const dim = layer.memristor ? 2 * n : n;
-  const feedback = correlator(layer, "A", pad, { cells: n, dim, vectors: SOLVER_VECTORS });
+  const feedback = correlator(
+    layer,
+    precision === "float32" ? "A32" : "A",
+    pad,
+    { cells: n, dim, vectors: SOLVER_VECTORS },
+    precision,
+  );
   // The solve in the correlator's memory (its output pass clamps at ±1: the standard level only).
   const mod = L === 1 ? feedback.inModule : undefined;
   const me = {};
@@ -72,7 +87,8 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
       // The loop below, in the module: the same operations on the same values, so the same bits.
       mod.output(x, dxdt, alpha, beta);
       for (const q of stuckAt) mod.padded[q] = stuckValue;
-      fillBorder(boundary, yFixed, mod.padded, channels, rows, cols, pad);
+      // fillBorder only reads, writes and copies elements: it serves a float32 field too.
+      fillBorder(boundary, yFixed, mod.padded as Float64Array, channels, rows, cols, pad);
       mod.correlateInto(dxdt);
       return;
     }
@@ -177,7 +193,10 @@ export function createMappedSystem(layer: MappedLayer, u: Float64Array): MappedS
 /** DOPRI5's 15 work vectors (the solver the mapped layers take by default). */
 const SOLVER_VECTORS = 15;
 
-const correlators = new WeakMap<MappedLayer, { A?: VariantCorrelator; B?: VariantCorrelator }>();
+const correlators = new WeakMap<
+  MappedLayer,
+  { A?: VariantCorrelator; A32?: VariantCorrelator; B?: VariantCorrelator }
+>();
 
 /**
  * The A (or B) correlation of a mapped layer, set up once per layer (the SIMD path copies the
@@ -187,9 +206,10 @@ const correlators = new WeakMap<MappedLayer, { A?: VariantCorrelator; B?: Varian
  */
 function correlator(
   layer: MappedLayer,
-  which: "A" | "B",
+  which: "A" | "A32" | "B",
   pad: number,
   space?: SolverSpace,
+  precision: VariantPrecision = "float64",
 ): VariantCorrelator {
   let entry = correlators.get(layer);
   if (!entry) {
@@ -198,13 +218,15 @@ function correlator(
   }
   let c = entry[which];
   if (!c) {
+    const template = which === "B" ? "B" : "A";
     c = variantCorrelator(
-      layer.programmed[which],
-      layer[which],
+      layer.programmed[template],
+      layer[template],
       pad,
       layer.rows,
       layer.cols,
       space,
+      precision,
     );
     entry[which] = c;
   }

@@ -1,6 +1,6 @@
 import { compileModule, op, wasmModule } from "../core/wasmBinary.js";
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
-import { F64X2 } from "./simdLanes.js";
+import { F32X4, F64X2 } from "./simdLanes.js";
 import { type StageSums, stageSumFunctions, stageSumsOf } from "./stageSums.js";
 import { type CoefficientSource, type Taps, threeByThreeFunction } from "./taps3x3Simd.js";
 
@@ -117,6 +117,55 @@ export function newVariant3x3Simd(): Variant3x3Simd | null {
     variant1f32: exports.variant1f32 as Variant,
     variant4f32: exports.variant4f32 as Variant,
     output: exports.output as CellStepSimd["output"],
+    sums: stageSumsOf(exports),
+  };
+}
+
+/**
+ * The space-variant taps in float32 arithmetic (f32x4, four columns per vector), for the circuit
+ * engine's `precision: "float32"`: the coefficients packed as for variant1/variant4 with four
+ * float32 per vector (vector ((i·JQ + jq)·nb + x)·9 + m = K_x,m(i, 4·jq … 4·jq + 3), JQ =
+ * ⌈cols / 4⌉, lanes past the row 0), the field float32, the sums float32 (added to the float64
+ * derivative by addSums). The module also has the float32 output pass (cellStepFunctions(F32X4):
+ * f(x) rounded to float32 into the field's interior) and the stage sums.
+ */
+export function variant3x3F32Module(): Uint8Array<ArrayBuffer> {
+  // Sixteen bytes per vector, loaded as they are: packedCoefficients(8)'s addressing.
+  const f32 = packedCoefficients(8);
+  return wasmModule(
+    [
+      threeByThreeFunction("variant1", 1, F32X4, f32),
+      threeByThreeFunction("variant4", 4, F32X4, f32),
+      ...cellStepFunctions(F32X4),
+      ...stageSumFunctions(),
+    ],
+    1,
+  );
+}
+
+/** An instance of the float32 space-variant kernels (variant3x3F32Module). */
+export interface Variant3x3F32 {
+  readonly memory: WebAssembly.Memory;
+  readonly variant1: Variant;
+  readonly variant4: Variant;
+  readonly output: CellStepSimd["output"];
+  readonly addSums: CellStepSimd["addSums"];
+  readonly sums: StageSums;
+}
+
+let compiledF32: WebAssembly.Module | null | undefined;
+
+/** A new float32 instance with a memory of its own, or null without WebAssembly SIMD. */
+export function newVariant3x3F32(): Variant3x3F32 | null {
+  if (compiledF32 === undefined) compiledF32 = compileModule(variant3x3F32Module());
+  if (compiledF32 === null) return null;
+  const exports = new WebAssembly.Instance(compiledF32).exports;
+  return {
+    memory: exports.memory as WebAssembly.Memory,
+    variant1: exports.variant1 as Variant,
+    variant4: exports.variant4 as Variant,
+    output: exports.output as CellStepSimd["output"],
+    addSums: exports.addSums as CellStepSimd["addSums"],
     sums: stageSumsOf(exports),
   };
 }

@@ -78,7 +78,7 @@ describe("cellspice sample", () => {
     expect(existsSync(at("run/samples-ideal.png"))).toBe(false);
   });
 
-  it("sample --precision float32 runs the trained engine's float32 correlation, close to float64; the cell engine too; --hardware refuses it", async () => {
+  it("sample --precision float32 runs the trained engine's float32 correlation, close to float64; the cell and circuit engines too", async () => {
     const r = await cli([
       "sample",
       MODEL,
@@ -123,24 +123,59 @@ describe("cellspice sample", () => {
     // through every step: within an eighth of one 8-bit grey level (2/255), what a PNG resolves.
     expect(apart).toBeGreaterThan(0);
     expect(apart).toBeLessThan(1e-3);
+    // --hardware takes float32 too: the circuit engine's f32x4 space-variant kernels for the
+    // faithful set, the cell engine's float32 for the ideal one.
     writeFileSync(
-      at("f32-profile.json"),
-      JSON.stringify({ format: "cellspice-hardware", version: 1 }),
+      at("mm-profile.json"),
+      JSON.stringify({ format: "cellspice-hardware", version: 1, mismatch: { sigma: 0.02 } }),
     );
-    const bad = await cli([
-      "sample",
-      MODEL,
-      ...SMALL,
-      "--hardware",
-      at("f32-profile.json"),
-      "--precision",
-      "float32",
-      "--out-dir",
-      at("f32hw"),
-    ]);
-    expect(bad.code).toBe(3);
-    expect(bad.stderr).toMatch(/--precision.*--hardware.*float64/s);
-    expect(existsSync(at("f32hw"))).toBe(false);
+    const hardware = async (extra: string[], out: string) => {
+      const c = await cli([
+        "sample",
+        MODEL,
+        // one image, two steps, the sweeps' tolerances: the circuit engine's continuous cell
+        ...[
+          "--classes",
+          "3",
+          "--per-class",
+          "1",
+          "--steps",
+          "2",
+          "--rtol",
+          "1e-4",
+          "--atol",
+          "1e-6",
+        ],
+        "--hardware",
+        at("mm-profile.json"),
+        "--mismatch-seed",
+        "1",
+        ...extra,
+        "--out-dir",
+        at(out),
+      ]);
+      expect(c.code, c.stderr).toBe(0);
+      return {
+        summary: JSON.parse(readFileSync(at(`${out}/summary.json`), "utf8")),
+        x0: readSamples(at(out)).tensors.get("x0")!.data,
+      };
+    };
+    const h64 = await hardware([], "hw64");
+    const h32 = await hardware(["--precision", "float32"], "hw32");
+    expect(h32.summary.sets[1].engine.precision).toMatch(
+      /^float32 correlation \(f32x4 space-variant/,
+    );
+    expect(h64.summary.sets[1].engine.precision).toBe("float64");
+    let hwApart = 0;
+    for (let k = 0; k < h64.x0.length; k++)
+      hwApart = Math.max(hwApart, Math.abs(h64.x0[k] - h32.x0[k]));
+    // Two adaptive solves at rtol 1e-4 (float32 changes the accepted steps): measured 1.7e-3.
+    expect(hwApart).toBeGreaterThan(0);
+    expect(hwApart).toBeLessThan(5e-3);
+    // What the sweeps measure, the mismatch's effect on the images, is the same in both.
+    const effect = (h: typeof h64) => h.summary.comparison.pixelRmse as number;
+    expect(effect(h64)).toBeGreaterThan(2e-3);
+    expect(Math.abs(effect(h32) - effect(h64))).toBeLessThan(0.1 * effect(h64));
   });
 
   it("sample --noise FILE reproduces a run bit for bit (its own samples.safetensors holds x_T); -q is silent", async () => {

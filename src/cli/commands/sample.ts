@@ -1,6 +1,5 @@
 import { basename, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { ValidationError } from "../../core/errors.js";
 import { ddimTimesteps, ddpmSchedule, MAX_PER_CLASS } from "../../diffusion/index.js";
 import { circuitEngine } from "../../hardware/index.js";
 import { loadLenet, type MnistReference, mnistDir, mnistReference } from "../../metrics/index.js";
@@ -105,7 +104,7 @@ export function registerSample(program: Command): void {
     .addOption(
       new Option(
         "--precision <p>",
-        "float64 (parity with PyTorch) or float32: the correlation A ⋆ f(x) and the digital 3×3 convolutions in float32 SIMD, the state and solver float64 (trained or cell engine, not --hardware; docs/unet.md)",
+        "float64 (parity with PyTorch) or float32: the correlation A ⋆ f(x) and the digital 3×3 convolutions in float32 SIMD, the state and solver float64 (trained, cell and, with --hardware, circuit engines; docs/unet.md, docs/hardware.md)",
       )
         .choices(["float64", "float32"])
         .default("float64"),
@@ -219,12 +218,6 @@ Example:
       };
       const engineName = flags.engine ?? (flags.hardware ? "cell" : "trained");
       const precision = flags.precision ?? "float64";
-      if (precision !== "float64" && flags.hardware)
-        throw new ValidationError(
-          "--precision",
-          `${precision} with --hardware (the circuit engine computes in float64)`,
-          "float64",
-        );
       const engines: { name: string; engine: LayerEngine }[] = [
         {
           name: engineName,
@@ -250,7 +243,7 @@ Example:
         );
         hardware = { profile: resolve(flags.hardware), mismatchSeed };
         engines[0] = { name: `ideal (${engineName})`, engine: engines[0].engine };
-        const circuit = { mismatchSeed, ...tol };
+        const circuit = { mismatchSeed, ...tol, precision };
         engines.push({
           name: "faithful (circuit)",
           engine: threaded(
