@@ -50,6 +50,8 @@ describe("hardware-sample job kind", () => {
       "quantisation.bits",
     );
     expect(bad({ ...spec, sedes: [1] }).message).toContain("seeds");
+    expect(bad({ ...spec, precision: "float16" }).field).toBe("precision");
+    expect(hardwareSampleKind.validate(spec, "s.json").precision).toBe("float64");
   });
 
   it("run: the ideal job reproduces itself; a mismatched analog layer moves the image", async () => {
@@ -74,5 +76,15 @@ describe("hardware-sample job kind", () => {
     expect(again.images).toEqual(faithful.images);
     expect((faithful.images as number[]).length).toBe(28 * 28);
     expect(faithful.mismatchSeed).toBe(1);
+    // precision float32: both engines' float32; the mismatch's effect is the same to a few %.
+    const s32 = hardwareSampleKind.validate({ ...small, precision: "float32" }, "s.json");
+    const jobs32 = hardwareSampleKind
+      .expand(s32)
+      .map((j, k) => ({ ...j, params: { ...jobs[k].params, spec: s32 } }));
+    const faithful32 = await hardwareSampleKind.run(jobs32[1], ctx);
+    expect(faithful32.images).not.toEqual(faithful.images);
+    expect(
+      Math.abs((faithful32.pixelRmse as number) - (faithful.pixelRmse as number)),
+    ).toBeLessThan(0.05 * (faithful.pixelRmse as number));
   }, 120_000);
 });

@@ -7,7 +7,8 @@
  *   "axes": { "mismatch.sigma": [0.01, 0.05], "quantisation.bits": [4, 6] },
  *   "mode": "one-at-a-time", "seeds": [1, 2, 3], "seeded_axes": ["mismatch.sigma"],
  *   "classes": [0, 1, 2], "per_class": 2, "steps": 10, "w": 2, "noise_seed": 0,
- *   "rtol": 1e-3, "atol": 1e-5, "classifier": "test/fixtures/models/lenet-mnist.safetensors"
+ *   "rtol": 1e-3, "atol": 1e-5, "precision": "float64",
+ *   "classifier": "test/fixtures/models/lenet-mnist.safetensors"
  *
  * One job per profile point and mismatch seed (points of axes not in `seeded_axes` are
  * deterministic, so they run with the first seed only), plus one "ideal" job. `mode`
@@ -60,6 +61,8 @@ export interface HardwareSampleSpec {
   readonly batch: number;
   readonly rtol: number;
   readonly atol: number;
+  /** Both engines' arithmetic of A ⋆ f(x) (circuitEngine's precision; default float64). */
+  readonly precision: "float64" | "float32";
   readonly classifier: string;
 }
 
@@ -87,6 +90,7 @@ const FIELDS = [
   "batch",
   "rtol",
   "atol",
+  "precision",
   "classifier",
 ] as const;
 
@@ -102,6 +106,12 @@ function readList<T>(v: unknown, field: string, item: (x: unknown, f: string) =>
   if (!Array.isArray(v) || v.length === 0)
     throw new ValidationError(field, "not a non-empty list", "a non-empty list");
   return v.map((x, i) => item(x, `${field}[${i}]`));
+}
+
+function readPrecision(v: unknown): "float64" | "float32" {
+  if (v === undefined) return "float64";
+  if (v === "float64" || v === "float32") return v;
+  throw new ValidationError("precision", `got ${JSON.stringify(v)}`, '"float64" or "float32"');
 }
 
 function readPath(v: unknown, field: string): string {
@@ -160,6 +170,7 @@ export const hardwareSampleKind: JobKind<HardwareSampleSpec> = {
         maxExclusive: true,
       }),
       atol: readNumber(doc.atol ?? 1e-8, "atol", { min: 0, max: 1, minExclusive: true }),
+      precision: readPrecision(doc.precision),
       classifier: readPath(
         doc.classifier ?? "test/fixtures/models/lenet-mnist.safetensors",
         "classifier",
@@ -253,10 +264,15 @@ function idealImages(spec: HardwareSampleSpec, ctx: JobContext) {
     spec.noiseSeed,
     spec.rtol,
     spec.atol,
+    spec.precision,
   ]);
   let run = idealRuns.get(key);
   if (!run) {
-    run = draw(spec, cellEngine({ rtol: spec.rtol, atol: spec.atol }), ctx);
+    run = draw(
+      spec,
+      cellEngine({ rtol: spec.rtol, atol: spec.atol, precision: spec.precision }),
+      ctx,
+    );
     idealRuns.set(key, run);
     run.catch(() => idealRuns.delete(key));
   }
@@ -295,7 +311,12 @@ export async function hardwareSampleJob(
   if (!p.ideal && !isIdealProfile(profile)) {
     faithful = await draw(
       spec,
-      circuitEngine(profile, { mismatchSeed: p.seed, rtol: spec.rtol, atol: spec.atol }),
+      circuitEngine(profile, {
+        mismatchSeed: p.seed,
+        rtol: spec.rtol,
+        atol: spec.atol,
+        precision: spec.precision,
+      }),
       ctx,
     );
     reused = false;
