@@ -163,7 +163,7 @@ async function sweep(): Promise<void> {
 /**
  * One faithful image: DDIM 25, w = 2, all 7 layers on the circuit engine with 1 % mismatch, and
  * its ideal (`cell` engine) from the same noise, at the default tolerances (rtol 1e-6) and at the
- * sweeps' 1e-4. The realisation of the mismatched circuit (once per circuit: a sweep point reuses
+ * sweeps' 1e-4, in float64 and (at 1e-4) in float32. The realisation of the mismatched circuit (once per circuit: a sweep point reuses
  * it for all its samples) is timed apart from the sampling.
  */
 async function image(): Promise<void> {
@@ -174,7 +174,12 @@ async function image(): Promise<void> {
   const t0 = performance.now();
   for (const l of unet.cellLayers) mapLayer(l, profile, 1, l.spec.height ?? 28, l.spec.width ?? 28);
   const realiseS = (performance.now() - t0) / 1000;
-  for (const rtol of [1e-6, 1e-4]) {
+  const cases = [
+    { rtol: 1e-6, precision: "float64" },
+    { rtol: 1e-4, precision: "float64" },
+    { rtol: 1e-4, precision: "float32" },
+  ] as const;
+  for (const { rtol, precision } of cases) {
     const atol = rtol / 100;
     const spec = hardwareSampleKind.validate(
       {
@@ -186,6 +191,7 @@ async function image(): Promise<void> {
         w: 2,
         rtol,
         atol,
+        precision,
       },
       "image",
     );
@@ -205,6 +211,7 @@ async function image(): Promise<void> {
       w: 2,
       rtol,
       atol,
+      precision,
       mismatchSigma: 0.01,
       threads: 1,
       idealImageS: idealS,
@@ -218,7 +225,7 @@ async function image(): Promise<void> {
       load: loadAverage(),
     });
     process.stderr.write(
-      `rtol ${rtol}: one image: ideal ${idealS.toFixed(1)} s, faithful ${faithfulS.toFixed(1)} s (of which realisation ${realiseS.toFixed(1)} s)\n`,
+      `rtol ${rtol}, ${precision}: one image: ideal ${idealS.toFixed(1)} s, faithful ${faithfulS.toFixed(1)} s (of which realisation ${realiseS.toFixed(1)} s)\n`,
     );
   }
 }
