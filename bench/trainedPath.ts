@@ -2,7 +2,8 @@
  * The trained engine's paths side by side on every cellular layer of both fixtures, in one
  * process and interleaved (so a shared machine's load hits all alike): `reference`
  * (createCellSystem + solve), `fused` (fusedFixedStep, same bits) and `fused` at precision
- * float32; with --cell also the cell engine (adaptive, rtol 1e-6) in float64 and float32. Rows
+ * float32; with --cell also the cell engine (adaptive, rtol 1e-6): its reference path
+ * (createCellSystem + solve) and its fused DOPRI5 in float64 and float32. Rows
  * (kind "layer"; float32 paths with their max |Δy| against float64 over every layer) go to
  * bench/results/kernel.jsonl; docs/performance.md ("Kernel").
  *
@@ -25,7 +26,7 @@ const RESULTS = join(ROOT, "bench/results/kernel.jsonl");
 const o = new Command()
   .option("--batch <n>", "batch elements per layer run", "4")
   .option("--rounds <n>", "timed rounds", "5")
-  .option("--cell", "also the cell engine (rtol 1e-6) in float64 and float32")
+  .option("--cell", "also the cell engine (rtol 1e-6): reference path, fused float64 and float32")
   .option("--fixtures <list>", "comma-separated fixtures", "cellnn-mnist,mcellnn-mnist")
   .parse()
   .opts<{ batch: string; rounds: string; cell?: boolean; fixtures: string }>();
@@ -40,12 +41,14 @@ const engines: Record<string, LayerEngine> = {
   "fused-float32": trainedEngine({ precision: "float32" }),
 };
 if (o.cell) {
+  engines["cell-reference"] = cellEngine({ path: "reference" });
   engines.cell = cellEngine();
   engines["cell-float32"] = cellEngine({ precision: "float32" });
 }
 /** Pairs whose outputs are compared (max |Δy| over every layer, first round). */
 const PAIRS = [
   ["fused", "fused-float32"],
+  ["cell-reference", "cell"],
   ["cell", "cell-float32"],
 ];
 
