@@ -1,7 +1,7 @@
 import type { Template } from "../cells/template.js";
 import { ValidationError } from "../core/errors.js";
 import { activeKernel } from "../kernels/choice.js";
-import { type Combine, combineInModule } from "../kernels/stageSums.js";
+import { type Combine, combineInModule } from "../core/stageSums.js";
 import {
   newVariant3x3F32,
   newVariant3x3Simd,

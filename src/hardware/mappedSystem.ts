@@ -1,6 +1,6 @@
 import { fillBorder, fillPadded } from "../cells/boundary.js";
 import { memristorPass } from "../cells/memristorPass.js";
-import type { SolverVectors } from "../kernels/combineSimd.js";
+import type { SolverVectors } from "../core/solverVectors.js";
 import type { OdeSystem } from "../solvers/types.js";
 import {
   type SolverSpace,

@@ -2,7 +2,7 @@ import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "../
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
 import { type SmoothV1Simd, smoothV1Function } from "./memristorSimd.js";
 import { F32X4, F64X2, type SimdLanes } from "./simdLanes.js";
-import { type StageSums, stageSumFunctions, stageSumsOf } from "./stageSums.js";
+import { type StageSums, stageSumFunctions, stageSumsOf } from "../core/stageSums.js";
 import { type WinogradSimd, winogradFunctions } from "./winograd3x3F32.js";
 
 /**

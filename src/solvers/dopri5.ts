@@ -14,7 +14,7 @@
  * h·clamp(0.9⁻¹·‖err‖^−α·‖err_prev‖^β, 0.2, 10) with α = 0.2 − 0.75β, β = 0.04; no growth right
  * after a rejection. A step whose stages are not finite counts as ‖err‖ = ∞ (shrink by 5).
  */
-import { type SolverVectors, solverVectors } from "../kernels/combineSimd.js";
+import { type SolverVectors, solverVectors } from "../core/solverVectors.js";
 import { solverFailure } from "./failure.js";
 import { Recorder, reportStep, TIME_MATCH } from "./output.js";
 import { newStats } from "./stats.js";

@@ -1,5 +1,5 @@
+import type { SolverVectors } from "../core/solverVectors.js";
 import type { CsrMatrix } from "../core/sparse.js";
-import type { SolverVectors } from "../kernels/combineSimd.js";
 
 /**
  * An autonomous or time-dependent ODE system dy/dt = F(t, y) on Float64Array storage.
@@ -18,7 +18,7 @@ export interface OdeSystem {
    * Optional: `count` work vectors of `length` values where this system's right-hand side runs
    * fastest (a system whose kernels keep their operands in a WebAssembly memory hands out views
    * of that memory, so that rhs needs no copies), with combineInto on them; null if it cannot.
-   * DOPRI5 asks for its vectors here before it takes its own (src/kernels/combineSimd.ts).
+   * DOPRI5 asks for its vectors here before it takes its own (src/core/solverVectors.ts).
    */
   workVectors?(count: number, length: number): SolverVectors | null;
 }

@@ -5,10 +5,10 @@ import type { CellLayerSpec } from "../../src/trained/unetExport.js";
 import {
   type BatchShape,
   cellEngine,
-  type LayerResult,
   loadUnet,
   type TrainedCellLayer,
 } from "../../src/unet/index.js";
+import { expectSameBits, randomLayer } from "./layerSupport.js";
 
 /**
  * The cell engine's fused DOPRI5 (src/unet/engines/fusedAdaptive.ts: the solver's vectors in the
@@ -25,16 +25,6 @@ const FIXTURES = ["test/fixtures/models/cellnn-mnist", "test/fixtures/models/mce
 const TOL = { rtol: 1e-5, atol: 1e-7 };
 const fused = cellEngine({ ...TOL, path: "fused" });
 const reference = cellEngine({ ...TOL, path: "reference" });
-
-function bits(a: Float64Array | undefined): bigint[] | undefined {
-  return a && Array.from(new BigUint64Array(a.buffer, a.byteOffset, a.length));
-}
-
-function expectSameBits(got: LayerResult, want: LayerResult, what: string): void {
-  expect(bits(got.y), `${what} y`).toEqual(bits(want.y));
-  expect(bits(got.x), `${what} x`).toEqual(bits(want.x));
-  expect(bits(got.w), `${what} w`).toEqual(bits(want.w));
-}
 
 function runBoth(layer: TrainedCellLayer, u: Float64Array, shape: BatchShape, what: string) {
   useKernel("wasm");
@@ -58,25 +48,6 @@ describe("cell engine, fused DOPRI5: the reference's bits in float64", () => {
   const cellnnSpec = loadUnet(FIXTURES[0]).cellLayers[1].spec;
   const mcellnnSpec = loadUnet(FIXTURES[1]).cellLayers[1].spec;
 
-  function randomLayer(
-    seed: number,
-    base: CellLayerSpec,
-    cOut: number,
-    cIn: number,
-    cell: Partial<CellLayerSpec["cell"]>,
-  ): TrainedCellLayer {
-    const rand = seededRandom(seed);
-    const scaleA = 2 / Math.sqrt(9 * cOut);
-    const A = uniformArray(cOut * cOut * 9, -scaleA, scaleA, rand);
-    for (let k = 0; k < A.length; k++) if (rand() < 0.3) A[k] = 0;
-    return {
-      spec: { ...base, c_in: cIn, c_out: cOut, cell: { ...base.cell, ...cell } },
-      A,
-      B: uniformArray(cOut * cIn * 9, -0.8, 0.8, rand),
-      z: uniformArray(cOut, -0.3, 0.3, rand),
-    };
-  }
-
   let seed = 1;
   for (const channels of [1, 3, 16, 33])
     for (const memristive of [false, true])
@@ -89,11 +60,18 @@ describe("cell engine, fused DOPRI5: the reference's bits in float64", () => {
                 ? { ...base.cell.memristor, sense: boundary === "periodic" ? "y" : "x" }
                 : base.cell.memristor;
             const cIn = 1 + (seed % 3);
-            const layer = randomLayer(seed++, base, channels, cIn, {
-              boundary,
-              T: 2,
-              memristor: memristor as CellLayerSpec["cell"]["memristor"],
-            });
+            const layer = randomLayer(
+              seed++,
+              base,
+              channels,
+              cIn,
+              {
+                boundary,
+                T: 2,
+                memristor: memristor as CellLayerSpec["cell"]["memristor"],
+              },
+              { aGain: 2, bRange: 0.8 },
+            );
             const shape = { batch, channels: cIn, rows: 7, cols: 6 };
             const u = uniformArray(batch * cIn * 42, -1, 1, seededRandom(seed));
             const want = runBoth(layer, u, shape, `${channels}ch ${boundary} batch ${batch}`);

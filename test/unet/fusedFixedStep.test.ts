@@ -10,6 +10,7 @@ import {
   type TrainedCellLayer,
   trainedEngine,
 } from "../../src/unet/index.js";
+import { expectSameBits, randomLayer } from "./layerSupport.js";
 
 /**
  * The trained engine's fused fixed-step path against its reference (createCellSystem + solve):
@@ -26,16 +27,6 @@ afterEach(() => useKernel(undefined));
 const FIXTURES = ["test/fixtures/models/cellnn-mnist", "test/fixtures/models/mcellnn-mnist"];
 const fused = trainedEngine({ path: "fused" });
 const reference = trainedEngine({ path: "reference" });
-
-function bits(a: Float64Array | undefined): bigint[] | undefined {
-  return a && Array.from(new BigUint64Array(a.buffer, a.byteOffset, a.length));
-}
-
-function expectSameBits(got: LayerResult, want: LayerResult, what: string): void {
-  expect(bits(got.y), `${what} y`).toEqual(bits(want.y));
-  expect(bits(got.x), `${what} x`).toEqual(bits(want.x));
-  expect(bits(got.w), `${what} w`).toEqual(bits(want.w));
-}
 
 function runBoth(layer: TrainedCellLayer, u: Float64Array, shape: BatchShape, what: string) {
   // Per kernel: with WebAssembly both paths take the memristor pass (src/kernels/memristorSimd.ts),
@@ -65,27 +56,6 @@ describe("fused fixed-step path: same bits as createCellSystem + solve", () => {
 
   const cellnnSpec = loadUnet(FIXTURES[0]).cellLayers[1].spec;
   const mcellnnSpec = loadUnet(FIXTURES[1]).cellLayers[1].spec;
-
-  /** A random layer of `cOut` channels from a fixture layer's entry, its cell settings changed. */
-  function randomLayer(
-    seed: number,
-    base: CellLayerSpec,
-    cOut: number,
-    cIn: number,
-    cell: Partial<CellLayerSpec["cell"]>,
-  ): TrainedCellLayer {
-    const rand = seededRandom(seed);
-    const scaleA = 1.5 / Math.sqrt(9 * cOut);
-    const A = uniformArray(cOut * cOut * 9, -scaleA, scaleA, rand);
-    // Some zero coefficients, so that the sweep's sparse blocks are taken too.
-    for (let k = 0; k < A.length; k++) if (rand() < 0.3) A[k] = 0;
-    return {
-      spec: { ...base, c_in: cIn, c_out: cOut, cell: { ...base.cell, ...cell } },
-      A,
-      B: uniformArray(cOut * cIn * 9, -0.5, 0.5, rand),
-      z: uniformArray(cOut, -0.3, 0.3, rand),
-    };
-  }
 
   const boundaries = ["fixed", "zero-flux", "periodic"] as const;
   let seed = 1;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { combineInto } from "../../src/core/combine.js";
 import { seededRandom } from "../../src/core/random.js";
+import { MAX_TERMS, SIMD_MIN_LENGTH, solverVectors } from "../../src/core/solverVectors.js";
 import { useKernel } from "../../src/kernels/choice.js";
-import { MAX_TERMS, SIMD_MIN_LENGTH, solverVectors } from "../../src/kernels/combineSimd.js";
-import { combineInto } from "../../src/solvers/combine.js";
 import { solve } from "../../src/solvers/solve.js";
 import type { OdeSystem } from "../../src/solvers/types.js";
 

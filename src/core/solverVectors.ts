@@ -1,6 +1,5 @@
-import { compileModule, wasmModule } from "../core/wasmBinary.js";
-import { combineInto } from "../solvers/combine.js";
-import { activeKernel } from "./choice.js";
+import { combineInto } from "./combine.js";
+import { activeKernel } from "./kernelChoice.js";
 import {
   type Combine,
   combineInModule,
@@ -8,7 +7,7 @@ import {
   stageSumFunctions,
   stageSumsOf,
 } from "./stageSums.js";
-import { kernelRegions } from "./workspace.js";
+import { compileModule, wasmModule } from "./wasmBinary.js";
 
 export { MAX_TERMS } from "./stageSums.js";
 
@@ -16,7 +15,7 @@ export { MAX_TERMS } from "./stageSums.js";
 export const SIMD_MIN_LENGTH = 64;
 
 /** The module's bytes: the stage sums (stageSums.ts) and a memory for the vectors. */
-export function combineSimdModule(): Uint8Array<ArrayBuffer> {
+export function solverVectorsModule(): Uint8Array<ArrayBuffer> {
   return wasmModule(stageSumFunctions(), 1);
 }
 
@@ -32,7 +31,7 @@ const free: Instance[] = [];
 function takeInstance(): Instance | null {
   const kept = free.pop();
   if (kept) return kept;
-  if (compiled === undefined) compiled = compileModule(combineSimdModule());
+  if (compiled === undefined) compiled = compileModule(solverVectorsModule());
   if (compiled === null) return null;
   const exports = new WebAssembly.Instance(compiled).exports;
   return { memory: exports.memory as WebAssembly.Memory, sums: stageSumsOf(exports) };
@@ -65,9 +64,14 @@ export function solverVectors(count: number, length: number): SolverVectors {
       combine: combineInto,
       release: () => {},
     };
-  const vectors = kernelRegions(
-    instance.memory,
-    Array.from({ length: count }, () => length),
+  // 16-byte aligned, 16 bytes apart (the kernels' layout), the memory grown to hold them.
+  const stride = (8 * length + 31) & ~15;
+  const memory = instance.memory;
+  if (memory.buffer.byteLength < count * stride)
+    memory.grow(Math.ceil((count * stride - memory.buffer.byteLength) / 65536));
+  const vectors = Array.from(
+    { length: count },
+    (_, v) => new Float64Array(memory.buffer, v * stride, length),
   );
   for (const v of vectors) v.fill(0);
   const inModule = combineInModule(instance.memory, instance.sums);

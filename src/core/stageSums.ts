@@ -1,12 +1,12 @@
-import { F64, I32, op, V128, type WasmFunction } from "../core/wasmBinary.js";
-import { combineInto } from "../solvers/combine.js";
+import { combineInto } from "./combine.js";
+import { F64, I32, op, V128, type WasmFunction } from "./wasmBinary.js";
 
 /**
  * The solvers' stage sums in WebAssembly SIMD: out[i] = ((base[i] + c_0·k_0[i]) + c_1·k_1[i]) + …
  * two values per f64x2 vector, for 1 to MAX_TERMS terms, with or without a base. Every lane does
  * the operations of src/solvers/combine.ts combineInto in the same order (a multiply, then an add;
  * WebAssembly has no fused multiply-add), so the results are the same bits. The functions go into
- * every module whose memory holds a solver's vectors (combineSimd.ts's own, the 3×3 kernels').
+ * every module whose memory holds a solver's vectors (solverVectors.ts's own, the 3×3 kernels').
  */
 export const MAX_TERMS = 6;
 
