@@ -11,7 +11,10 @@ import { compileModule, wasmModule } from "./wasmBinary.js";
 
 export { MAX_TERMS } from "./stageSums.js";
 
-/** Below this many values per vector the plain loop is as fast (the call costs ~0.1 µs). */
+/**
+ * [choice] Shorter vectors stay plain arrays: for a handful of values the call into WebAssembly
+ * and the views cost more than the loop (not measured per length).
+ */
 export const SIMD_MIN_LENGTH = 64;
 
 /** The module's bytes: the stage sums (stageSums.ts) and a memory for the vectors. */
