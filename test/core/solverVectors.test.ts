@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { combineInto } from "../../src/core/combine.js";
 import { seededRandom } from "../../src/core/random.js";
-import { MAX_TERMS, SIMD_MIN_LENGTH, solverVectors } from "../../src/core/solverVectors.js";
+import {
+  MAX_TERMS,
+  SIMD_MIN_LENGTH,
+  solverVectors,
+  solverVectorsModule,
+} from "../../src/core/solverVectors.js";
 import { useKernel } from "../../src/kernels/choice.js";
 import { solve } from "../../src/solvers/solve.js";
 import type { OdeSystem } from "../../src/solvers/types.js";
@@ -39,6 +44,30 @@ function sameBits(a: Float64Array, b: Float64Array) {
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differ++;
   expect(differ).toBe(0);
 }
+
+describe("the stage-sum functions themselves (no fallback in between)", () => {
+  it("sum{N} and sum{N}z on the module's memory give combineInto's bits", () => {
+    const compiled = new WebAssembly.Module(solverVectorsModule());
+    const exports = new WebAssembly.Instance(compiled).exports;
+    const memory = exports.memory as WebAssembly.Memory;
+    const n = 77;
+    memory.grow(1);
+    const at = (v: number) => v * 8 * 80; // vectors 640 bytes apart (16-byte aligned)
+    const view = (v: number) => new Float64Array(memory.buffer, at(v), n);
+    const rand = seededRandom(21);
+    for (let terms = 1; terms <= MAX_TERMS; terms++)
+      for (const withBase of [true, false]) {
+        for (let v = 0; v < 2 + terms; v++) fill(view(v), rand);
+        const c = Array.from({ length: terms }, () => 3 * (rand() - 0.5));
+        const ks = Array.from({ length: terms }, (_, j) => view(2 + j));
+        const expected = new Float64Array(n);
+        combineInto(expected, withBase ? view(1) : null, c, ks);
+        const sum = exports[`sum${terms}${withBase ? "" : "z"}`] as (...a: number[]) => void;
+        sum(at(0), at(1), n, ...ks.map((_, j) => at(2 + j)), ...c);
+        sameBits(view(0), expected);
+      }
+  });
+});
 
 describe("solverVectors: the SIMD stage sums", () => {
   it("give combineInto's bits for 1–6 terms, with and without a base, out = base, any length", () => {
