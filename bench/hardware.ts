@@ -6,7 +6,8 @@
  *       (golden input, a crop) under each profile point and mismatch seed → docs/hardware/layers.jsonl
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts sweep models/hardware/sweep-cellnn.json docs/hardware/sweep-cellnn.jsonl
  *       the hardware-sample jobs of a sweep spec in a plain in-process loop, one JSONL row per job,
- *       finished keys skipped on a re-run
+ *       finished keys skipped on a re-run; `… sweep SPEC OUT --only AXIS,…` runs only the jobs of
+ *       those axes (and the ideal one), e.g. in a second process on the other core
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts perf
  *       time of a UNet forward (golden input, batch 1) on the cell engine and on the circuit engine
  *       with 1 % mismatch on all 7 layers, and the memory of the mismatch → bench/results/hardware.jsonl
@@ -128,7 +129,10 @@ async function layers(): Promise<void> {
 }
 
 async function sweep(): Promise<void> {
-  const [specPath, out] = rest;
+  const [specPath, out, ...flags] = rest;
+  // --only AXIS,…: only the jobs that vary these axes (a second process on the other core takes
+  // them, into a rows file of its own), and the ideal job they are compared with.
+  const only = flags[0] === "--only" ? (flags[1] ?? "").split(",") : null;
   const doc = JSON.parse(readFileSync(specPath, "utf8"));
   const { format: _f, version: _v, kind: _k, seed, ...own } = doc;
   const spec = hardwareSampleKind.validate(own, specPath);
@@ -138,6 +142,8 @@ async function sweep(): Promise<void> {
   process.stderr.write(`${jobs.length} jobs, ${done.size} done\n`);
   for (const job of jobs) {
     if (done.has(job.key)) continue;
+    if (only && job.key !== "ideal" && !only.some((axis) => job.key.startsWith(`${axis}=`)))
+      continue;
     const t0 = performance.now();
     const row = await hardwareSampleKind.run(job, {
       random: randomStream(seed, job.key),
