@@ -34,7 +34,11 @@ export function axisPlots(
   ideal: HardwareRow,
 ): { rmse: string; agreement: string } {
   const pts = points.filter((p) => p.axis === axis);
-  const xLabel = AXIS_LABEL[axis] ?? axis;
+  const xLabel =
+    AXIS_LABEL[axis] ??
+    (axis.startsWith("memristor.sigma.")
+      ? `device-to-device σ of ${axis.slice("memristor.sigma.".length)} (relative, log-normal)`
+      : axis);
   const rmse: BandSeries = {
     label: "pixel RMSE vs ideal (mean, 95 % CI)",
     points: pts.map((p) => ({ x: p.value, ...p.rmse })),
@@ -118,6 +122,9 @@ export function writeHardwareReport(rowsPath: string, outDir: string, name: stri
   const axes = [...new Set(points.map((p) => p.axis))];
   const figures: string[] = [];
   for (const axis of axes) {
+    // An axis whose values are not numbers (a σ map of several parameters) has its table rows
+    // and image grids, no plot.
+    if (points.some((p) => p.axis === axis && !Number.isFinite(p.value))) continue;
     const { rmse, agreement } = axisPlots(axis, points, ideal);
     const slug = axis.replaceAll(".", "-");
     writeFileSync(join(outDir, `${name}-rmse-${slug}.svg`), rmse);

@@ -94,6 +94,21 @@ export function perImageRmse(row: HardwareRow, ideal: HardwareRow): number[] {
   return out;
 }
 
+/**
+ * A swept value as a number: a σ map of one parameter (memristor.sigma = {"G_m": 0.1}) is that
+ * parameter's σ on the axis `memristor.sigma.G_m`; anything else not a number is NaN (the report
+ * then draws no plot for its axis).
+ */
+export function numericPoint(axis: string, value: unknown): { axis: string; value: number } {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && typeof entries[0][1] === "number")
+      return { axis: `${axis}.${entries[0][0]}`, value: entries[0][1] };
+    return { axis, value: Number.NaN };
+  }
+  return { axis, value: Number(value) };
+}
+
 /** One summary per (axis, value), in the order of the rows. */
 export function summarisePoints(rows: readonly HardwareRow[]): {
   ideal: HardwareRow;
@@ -126,8 +141,7 @@ export function summarisePoints(rows: readonly HardwareRow[]): {
       }
     const times = group.map((r) => r.timing.msPerForward).filter((t): t is number => t !== null);
     points.push({
-      axis: group[0].axis,
-      value: Number(group[0].value),
+      ...numericPoint(group[0].axis, group[0].value),
       seeds: group.map((r) => r.mismatchSeed),
       samples: n,
       rmse: { mean, lo: mean - half, hi: mean + half },

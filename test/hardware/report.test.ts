@@ -8,6 +8,7 @@ import {
 import { niceTicks, plotBands } from "../../src/report/hardwarePlots.js";
 import {
   type HardwareRow,
+  numericPoint,
   perImageRmse,
   summarisePoints,
   tQuantile975,
@@ -62,6 +63,19 @@ describe("hardware sweep statistics and plots", () => {
     expect(p.sameLabel.fraction).toBe(0.75);
     const sd = Math.sqrt((0.025 ** 2 + 0.075 ** 2 + 0.075 ** 2 + 0.125 ** 2) / 3);
     expect(p.rmse.hi - p.rmse.mean).toBeCloseTo((3.182 * sd) / 2, 12);
+  });
+
+  it("a σ map of one parameter is a numeric axis of its own; other non-numbers have no value", () => {
+    expect(numericPoint("memristor.sigma", { G_m: 0.1 })).toEqual({
+      axis: "memristor.sigma.G_m",
+      value: 0.1,
+    });
+    expect(numericPoint("memristor.sigma", { G_m: 0.1, a: 0.2 }).value).toBeNaN();
+    expect(numericPoint("quantisation.bits", 6)).toEqual({ axis: "quantisation.bits", value: 6 });
+    const ideal = row("ideal", 0, 1, [0, 0, 1, 1], [0, 1]);
+    const d2d = { ...row("memristor.sigma", 0, 1, [0.1, 0.1, 1, 1], [0, 1]), value: { G_m: 0.1 } };
+    const { points } = summarisePoints([ideal, d2d]);
+    expect(points[0]).toMatchObject({ axis: "memristor.sigma.G_m", value: 0.1, samples: 2 });
   });
 
   it("plotBands draws each series' band, line and points as SVG", () => {
