@@ -8,7 +8,7 @@ import {
   loadUnet,
   type TrainedCellLayer,
 } from "../../src/unet/index.js";
-import { expectSameBits, randomLayer } from "./layerSupport.js";
+import { expectSameBits, goldenLayerInputs, randomLayer } from "./layerSupport.js";
 
 /**
  * The cell engine's fused DOPRI5 (src/unet/engines/fusedAdaptive.ts: the solver's vectors in the
@@ -36,11 +36,9 @@ function runBoth(layer: TrainedCellLayer, u: Float64Array, shape: BatchShape, wh
 describe("cell engine, fused DOPRI5: the reference's bits in float64", () => {
   for (const dir of FIXTURES)
     it(`every layer of ${dir} on its golden input`, () => {
-      const unet = loadUnet(dir);
-      for (const layer of unet.cellLayers) {
-        const u = unet.golden!.get(`layers.${layer.spec.name}.input`)!;
-        const [batch, channels, rows, cols] = u.shape;
-        const want = runBoth(layer, u.data, { batch, channels, rows, cols }, layer.spec.name);
+      const { unet, layers } = goldenLayerInputs(dir);
+      for (const { layer, u, shape } of layers) {
+        const want = runBoth(layer, u, shape, layer.spec.name);
         expect(want.w !== undefined).toBe(unet.backbone === "mcellnn");
       }
     });

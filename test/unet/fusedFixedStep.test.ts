@@ -10,7 +10,7 @@ import {
   type TrainedCellLayer,
   trainedEngine,
 } from "../../src/unet/index.js";
-import { expectSameBits, randomLayer } from "./layerSupport.js";
+import { expectSameBits, goldenLayerInputs, randomLayer } from "./layerSupport.js";
 
 /**
  * The trained engine's fused fixed-step path against its reference (createCellSystem + solve):
@@ -44,11 +44,9 @@ function runBoth(layer: TrainedCellLayer, u: Float64Array, shape: BatchShape, wh
 describe("fused fixed-step path: same bits as createCellSystem + solve", () => {
   for (const dir of FIXTURES) {
     it(`every layer of ${dir} on its golden input`, () => {
-      const unet = loadUnet(dir);
-      for (const layer of unet.cellLayers) {
-        const u = unet.golden!.get(`layers.${layer.spec.name}.input`)!;
-        const [batch, channels, rows, cols] = u.shape;
-        const want = runBoth(layer, u.data, { batch, channels, rows, cols }, layer.spec.name);
+      const { unet, layers } = goldenLayerInputs(dir);
+      for (const { layer, u, shape } of layers) {
+        const want = runBoth(layer, u, shape, layer.spec.name);
         expect(want.w !== undefined).toBe(unet.backbone === "mcellnn");
       }
     });

@@ -1,7 +1,13 @@
 import { expect } from "vitest";
 import { seededRandom, uniformArray } from "../../src/core/random.js";
 import type { CellLayerSpec } from "../../src/trained/unetExport.js";
-import type { LayerResult, TrainedCellLayer } from "../../src/unet/index.js";
+import {
+  type BatchShape,
+  type LayerResult,
+  loadUnet,
+  type TrainedCellLayer,
+} from "../../src/unet/index.js";
+import type { Unet } from "../../src/unet/unet.js";
 
 /** The raw 64-bit patterns of an array (undefined stays undefined). */
 export function bits(a: Float64Array | undefined): bigint[] | undefined {
@@ -38,4 +44,18 @@ export function randomLayer(
     B: uniformArray(cOut * cIn * 9, -bRange, bRange, rand),
     z: uniformArray(cOut, -0.3, 0.3, rand),
   };
+}
+
+/** A fixture's cellular layers, each with its golden input and batch shape. */
+export function goldenLayerInputs(dir: string): {
+  unet: Unet;
+  layers: { layer: TrainedCellLayer; u: Float64Array; shape: BatchShape }[];
+} {
+  const unet = loadUnet(dir);
+  const layers = unet.cellLayers.map((layer) => {
+    const t = unet.golden!.get(`layers.${layer.spec.name}.input`)!;
+    const [batch, channels, rows, cols] = t.shape;
+    return { layer, u: t.data, shape: { batch, channels, rows, cols } };
+  });
+  return { unet, layers };
 }
