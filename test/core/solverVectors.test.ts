@@ -10,6 +10,7 @@ import {
 import { useKernel } from "../../src/kernels/choice.js";
 import { solve } from "../../src/solvers/solve.js";
 import type { OdeSystem } from "../../src/solvers/types.js";
+import { SPECIAL_VALUES } from "../support/arrays.js";
 
 /**
  * The stage sums in WebAssembly SIMD against combineInto, the TypeScript loop they replace: the
@@ -21,17 +22,8 @@ import type { OdeSystem } from "../../src/solvers/types.js";
 
 afterEach(() => useKernel(undefined));
 
-const SPECIAL = [
-  0,
-  -0,
-  1,
-  -1,
-  Number.POSITIVE_INFINITY,
-  Number.NEGATIVE_INFINITY,
-  Number.NaN,
-  5e-324,
-  1e308,
-];
+// and a subnormal
+const SPECIAL = [...SPECIAL_VALUES, 5e-324];
 
 function fill(v: Float64Array, rand: () => number) {
   for (let i = 0; i < v.length; i++)

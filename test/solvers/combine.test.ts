@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../src/core/random.js";
 import { combineInto } from "../../src/solvers/combine.js";
+import { SPECIAL_VALUES } from "../support/arrays.js";
 
 /**
  * combineInto against what it replaces in the solvers (out.set(base) or out.fill(0), then one
@@ -9,16 +10,7 @@ import { combineInto } from "../../src/solvers/combine.js";
  * values among the operands and zero coefficients among the terms.
  */
 
-const SPECIAL = [
-  0,
-  -0,
-  1,
-  -1,
-  Number.POSITIVE_INFINITY,
-  Number.NEGATIVE_INFINITY,
-  Number.NaN,
-  1e308,
-];
+const SPECIAL = SPECIAL_VALUES;
 
 function values(rand: () => number, n: number): Float64Array {
   return Float64Array.from({ length: n }, () =>

@@ -36,3 +36,15 @@ export function sameBits64(a: Float64Array, b: Float64Array): boolean {
   for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
   return true;
 }
+
+/** Operands that arithmetic kernels must treat exactly as the TypeScript loops do. */
+export const SPECIAL_VALUES: readonly number[] = [
+  0,
+  -0,
+  1,
+  -1,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  Number.NaN,
+  1e308,
+];
