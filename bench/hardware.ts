@@ -7,7 +7,8 @@
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts sweep models/hardware/sweep-cellnn.json docs/hardware/sweep-cellnn.jsonl
  *       the hardware-sample jobs of a sweep spec in a plain in-process loop, one JSONL row per job,
  *       finished keys skipped on a re-run; `… sweep SPEC OUT --only AXIS,…` runs only the jobs of
- *       those axes (and the ideal one), e.g. in a second process on the other core
+ *       those axes (and the ideal one), e.g. in a second process on the other core; `--shard I/N`
+ *       runs every N-th job (and the ideal one), each shard into a rows file of its own
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts perf
  *       time of a UNet forward (golden input, batch 1) on the cell engine and on the circuit engine
  *       with 1 % mismatch on all 7 layers, and the memory of the mismatch → bench/results/hardware.jsonl
@@ -132,7 +133,17 @@ async function sweep(): Promise<void> {
   const [specPath, out, ...flags] = rest;
   // --only AXIS,…: only the jobs that vary these axes (a second process on the other core takes
   // them, into a rows file of its own), and the ideal job they are compared with.
-  const only = flags[0] === "--only" ? (flags[1] ?? "").split(",") : null;
+  // --shard I/N: the jobs whose index in the spec's list is I−1 modulo N (N processes share a
+  // sweep evenly, each into a rows file of its own), and the ideal job.
+  const flag = (name: string) => {
+    const i = flags.indexOf(name);
+    return i < 0 ? null : (flags[i + 1] ?? "");
+  };
+  const only = flag("--only")?.split(",") ?? null;
+  const shardText = flag("--shard");
+  const shard = shardText === null ? null : shardText.split("/").map(Number);
+  if (shard && !(shard.length === 2 && shard[0] >= 1 && shard[0] <= shard[1]))
+    throw new Error(`--shard ${shardText}: expected I/N with 1 ≤ I ≤ N, e.g. --shard 1/2`);
   const doc = JSON.parse(readFileSync(specPath, "utf8"));
   const { format: _f, version: _v, kind: _k, seed, ...own } = doc;
   const spec = hardwareSampleKind.validate(own, specPath);
@@ -140,10 +151,11 @@ async function sweep(): Promise<void> {
   const done = doneKeys(out);
   const env = benchEnvironment(command);
   process.stderr.write(`${jobs.length} jobs, ${done.size} done\n`);
-  for (const job of jobs) {
+  for (const [index, job] of jobs.entries()) {
     if (done.has(job.key)) continue;
     if (only && job.key !== "ideal" && !only.some((axis) => job.key.startsWith(`${axis}=`)))
       continue;
+    if (shard && job.key !== "ideal" && index % shard[1] !== shard[0] - 1) continue;
     const t0 = performance.now();
     const row = await hardwareSampleKind.run(job, {
       random: randomStream(seed, job.key),

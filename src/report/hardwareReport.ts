@@ -82,14 +82,15 @@ export function axisPlots(
   };
 }
 
-/** The images of a row as one PNG: one column per sample. */
+/** The images a row keeps as one PNG: one column per sample. */
 export function rowGridPng(row: HardwareRow, scale = 2): Uint8Array {
-  const side = Math.round(Math.sqrt(row.images.length / row.n));
+  const count = row.gridSamples?.length ?? row.n;
+  const side = Math.round(Math.sqrt(row.images.length / count));
   return imageGridPng({
     images: row.images,
-    shape: { batch: row.n, channels: 1, rows: side, cols: side },
+    shape: { batch: count, channels: 1, rows: side, cols: side },
     gridRows: 1,
-    gridCols: row.n,
+    gridCols: count,
     at: (_r, c) => c,
     scale,
   });
@@ -144,7 +145,7 @@ export function writeHardwareReport(rowsPath: string, outDir: string, name: stri
       ? ""
       : ` — pixel RMSE ${formatNumber(r.pixelRmse, 3)}, agreement ${formatNumber(r.agreement, 3)}`;
     grids.push(
-      `<figure><img alt="${escapeXml(label)}" src="data:image/png;base64,${Buffer.from(png).toString("base64")}"><figcaption>${escapeXml(label + stats)}; classes ${r.classes.join(", ")}</figcaption></figure>`,
+      `<figure><img alt="${escapeXml(label)}" src="data:image/png;base64,${Buffer.from(png).toString("base64")}"><figcaption>${escapeXml(label + stats)}; classes ${(r.gridSamples ?? r.classes.map((_, i) => i)).map((i) => r.classes[i]).join(", ")}${r.gridSamples && r.gridSamples.length < r.n ? ` (${r.gridSamples.length} of ${r.n} samples)` : ""}</figcaption></figure>`,
     );
   });
   const table = pointsMarkdown(points)

@@ -14,7 +14,11 @@ export interface HardwareRow {
   readonly classes: number[];
   readonly labels: number[];
   readonly idealLabels: number[];
+  /** The images of the samples `gridSamples` (all samples in rows written before it existed). */
   readonly images: number[];
+  /** Each sample's pixel RMSE against the ideal images (absent in older rows: from `images`). */
+  readonly imageRmse?: number[];
+  readonly gridSamples?: number[];
   readonly pixelRmse: number;
   readonly agreement: number;
   readonly timing: { faithfulS: number; forwards: number; msPerForward: number | null };
@@ -82,6 +86,9 @@ export function wilson(k: number, n: number): { fraction: number; lo: number; hi
 
 /** Per-image RMSE of the images of a row against the ideal row's (clipped to [0, 1]). */
 export function perImageRmse(row: HardwareRow, ideal: HardwareRow): number[] {
+  if (row.imageRmse) return row.imageRmse;
+  if (row.gridSamples && row.gridSamples.length !== row.n)
+    throw new Error(`row ${row.key} keeps only some images and has no imageRmse`);
   const per = row.images.length / row.n;
   const clip = (v: number) => Math.min(1, Math.max(0, v));
   const out: number[] = [];

@@ -7,7 +7,7 @@
  *   "axes": { "mismatch.sigma": [0.01, 0.05], "quantisation.bits": [4, 6] },
  *   "mode": "one-at-a-time", "seeds": [1, 2, 3], "seeded_axes": ["mismatch.sigma"],
  *   "classes": [0, 1, 2], "per_class": 2, "steps": 10, "w": 2, "noise_seed": 0,
- *   "rtol": 1e-3, "atol": 1e-5, "precision": "float64",
+ *   "rtol": 1e-3, "atol": 1e-5, "precision": "float64", "grid_per_class": 2,
  *   "classifier": "test/fixtures/models/lenet-mnist.safetensors"
  *
  * One job per profile point and mismatch seed (points of axes not in `seeded_axes` are
@@ -16,8 +16,9 @@
  * Noise: the seeded, batch-independent noise of src/diffusion (`noise_seed`), the same for
  * every job. A row: the profile point, seed, pixel RMSE and max |Δ| against the ideal images
  * (clipped to [0, 1]), classifier agreement with the conditioning class (ideal and faithful)
- * and with the ideal's labels, timings, and the faithful images (rounded to 1e-4) for the
- * report's grids. The ideal images are computed once per process and reused by its jobs.
+ * and with the ideal's labels, each sample's pixel RMSE, timings, and the images (rounded to
+ * 1e-4) of the first `grid_per_class` samples of each class (default: all) for the report's
+ * grids. The ideal images are computed once per process and reused by its jobs.
  */
 import { ValidationError } from "../../core/errors.js";
 import { rejectUnknownFields } from "../../core/unknownFields.js";
@@ -64,6 +65,11 @@ export interface HardwareSampleSpec {
   /** Both engines' arithmetic of A ⋆ f(x) (circuitEngine's precision; default float64). */
   readonly precision: "float64" | "float32";
   readonly classifier: string;
+  /**
+   * How many samples of each class a row keeps the images of, for the report's grids (the
+   * statistics use every sample: a row carries each sample's RMSE); default: all of them.
+   */
+  readonly gridPerClass: number;
 }
 
 /** One job's parameters (plain JSON). */
@@ -92,6 +98,7 @@ const FIELDS = [
   "atol",
   "precision",
   "classifier",
+  "grid_per_class",
 ] as const;
 
 const DEFAULT_SEEDED = [
@@ -146,6 +153,7 @@ export const hardwareSampleKind: JobKind<HardwareSampleSpec> = {
       doc.seeded_axes === undefined
         ? DEFAULT_SEEDED
         : readList(doc.seeded_axes, "seeded_axes", (x, f) => readPath(x, f));
+    const perClass = int(doc.per_class ?? 1, "per_class", 1, 1 << 16);
     return {
       model: readPath(doc.model, "model"),
       profile: doc.profile === undefined ? null : readPath(doc.profile, "profile"),
@@ -158,7 +166,8 @@ export const hardwareSampleKind: JobKind<HardwareSampleSpec> = {
       classes: readList(doc.classes ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "classes", (x, f) =>
         int(x, f, 0, 255),
       ),
-      perClass: int(doc.per_class ?? 1, "per_class", 1, 1 << 16),
+      perClass,
+      gridPerClass: int(doc.grid_per_class ?? perClass, "grid_per_class", 1, perClass),
       steps: int(doc.steps ?? 25, "steps", 1, 10000),
       w: readNumber(doc.w ?? 2, "w", { min: 0, max: 100 }),
       noiseSeed: int(doc.noise_seed ?? 0, "noise_seed", 0, Number.MAX_SAFE_INTEGER),
@@ -279,9 +288,33 @@ function idealImages(spec: HardwareSampleSpec, ctx: JobContext) {
   return run;
 }
 
-/** Rounds images for the row (the report's grids need 1e-4, not 17 digits). */
-function rounded(x: Float64Array): number[] {
-  return Array.from(x, (v) => Math.round(v * 1e4) / 1e4);
+/** Each sample's pixel RMSE between two batches of images (already clipped). */
+function perSampleRmse(a: Float64Array, b: Float64Array, n: number): number[] {
+  const per = a.length / n;
+  return Array.from({ length: n }, (_, k) =>
+    pixelRmse(a.subarray(k * per, (k + 1) * per), b.subarray(k * per, (k + 1) * per)),
+  );
+}
+
+/** The samples a row keeps the images of: the first `perClass` of each class, in order. */
+function gridSamples(labels: ArrayLike<number>, perClass: number): number[] {
+  const seen = new Map<number, number>();
+  const keep: number[] = [];
+  for (let k = 0; k < labels.length; k++) {
+    const c = seen.get(labels[k]) ?? 0;
+    seen.set(labels[k], c + 1);
+    if (c < perClass) keep.push(k);
+  }
+  return keep;
+}
+
+/** The kept samples' images for the row, rounded (the report's grids need 1e-4, not 17 digits). */
+function keptImages(x: Float64Array, n: number, keep: readonly number[]): number[] {
+  const per = x.length / n;
+  const out: number[] = [];
+  for (const k of keep)
+    for (let p = 0; p < per; p++) out.push(Math.round(x[k * per + p] * 1e4) / 1e4);
+  return out;
 }
 
 export async function hardwareSampleJob(
@@ -328,6 +361,7 @@ export async function hardwareSampleJob(
   let maxAbs = 0;
   for (let k = 0; k < x.length; k++) maxAbs = Math.max(maxAbs, Math.abs(x[k] - idealX[k]));
   const forwards = n * spec.steps * (spec.w === 0 ? 1 : 2);
+  const keep = gridSamples(faithful.images.labels, spec.gridPerClass);
   return {
     point: p.point,
     axis: Object.keys(p.point).join("+") || "ideal",
@@ -360,6 +394,8 @@ export async function hardwareSampleJob(
       atol: spec.atol,
       sampler: "ddim",
     },
-    images: rounded(faithful.images.x0),
+    imageRmse: perSampleRmse(x, idealX, n),
+    gridSamples: keep,
+    images: keptImages(faithful.images.x0, n, keep),
   };
 }
