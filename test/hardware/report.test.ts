@@ -65,6 +65,19 @@ describe("hardware sweep statistics and plots", () => {
     expect(p.rmse.hi - p.rmse.mean).toBeCloseTo((3.182 * sd) / 2, 12);
   });
 
+  it("a row that keeps some images carries each sample's RMSE; without it, it is refused", () => {
+    const ideal = { ...row("ideal", 0, 1, [0, 0], [0, 1]), gridSamples: [0] };
+    const kept = {
+      ...row("mismatch.sigma", 0.01, 1, [0.1, 0.1], [0, 1]),
+      gridSamples: [0],
+      imageRmse: [0.1, 0.3],
+    };
+    expect(perImageRmse(kept, ideal)).toEqual([0.1, 0.3]);
+    expect(summarisePoints([ideal, kept]).points[0].rmse.mean).toBeCloseTo(0.2, 12);
+    const { imageRmse: _, ...without } = kept;
+    expect(() => perImageRmse(without, ideal)).toThrow(/keeps only some images/);
+  });
+
   it("a σ map of one parameter is a numeric axis of its own; other non-numbers have no value", () => {
     expect(numericPoint("memristor.sigma", { G_m: 0.1 })).toEqual({
       axis: "memristor.sigma.G_m",

@@ -52,6 +52,8 @@ describe("hardware-sample job kind", () => {
     expect(bad({ ...spec, sedes: [1] }).message).toContain("seeds");
     expect(bad({ ...spec, precision: "float16" }).field).toBe("precision");
     expect(hardwareSampleKind.validate(spec, "s.json").precision).toBe("float64");
+    expect(bad({ ...spec, per_class: 2, grid_per_class: 3 }).field).toBe("grid_per_class");
+    expect(hardwareSampleKind.validate({ ...spec, per_class: 4 }, "s.json").gridPerClass).toBe(4);
   });
 
   it("run: the ideal job reproduces itself; a mismatched analog layer moves the image", async () => {
@@ -76,6 +78,26 @@ describe("hardware-sample job kind", () => {
     expect(again.images).toEqual(faithful.images);
     expect((faithful.images as number[]).length).toBe(28 * 28);
     expect(faithful.mismatchSeed).toBe(1);
+    // Two samples, the images of one kept (grid_per_class 1): every sample's RMSE is in the row,
+    // and the kept sample is the one drawn alone (the noise does not depend on the batch).
+    const two = hardwareSampleKind.validate(
+      { ...small, per_class: 2, grid_per_class: 1 },
+      "s.json",
+    );
+    const twoJobs = hardwareSampleKind
+      .expand(two)
+      .map((j, k) => ({ ...j, params: { ...jobs[k].params, spec: two } }));
+    const pair = await hardwareSampleKind.run(twoJobs[1], ctx);
+    expect(pair.n).toBe(2);
+    expect(pair.gridSamples).toEqual([0]);
+    expect(pair.images).toEqual(faithful.images);
+    const perSample = pair.imageRmse as number[];
+    expect(perSample).toHaveLength(2);
+    expect(perSample[0]).toBeCloseTo(faithful.pixelRmse as number, 12);
+    expect(Math.sqrt((perSample[0] ** 2 + perSample[1] ** 2) / 2)).toBeCloseTo(
+      pair.pixelRmse as number,
+      12,
+    );
     // precision float32: both engines' float32; the mismatch's effect is the same to a few %.
     const s32 = hardwareSampleKind.validate({ ...small, precision: "float32" }, "s.json");
     const jobs32 = hardwareSampleKind
