@@ -233,7 +233,12 @@ function unetOf(dir: string): Unet {
   return u;
 }
 
-async function draw(spec: HardwareSampleSpec, engine: LayerEngine, ctx: JobContext) {
+/** The spec's samples drawn with `engine` (its noise, classes and sampler); seconds taken. */
+export async function drawSpecImages(
+  spec: HardwareSampleSpec,
+  engine: LayerEngine,
+  ctx: JobContext,
+): Promise<{ images: DrawnSamples; seconds: number }> {
   const unet = unetOf(spec.model);
   const samples = spec.classes.flatMap((cls) =>
     Array.from({ length: spec.perClass }, (_, index) => ({ cls, index })),
@@ -277,7 +282,7 @@ function idealImages(spec: HardwareSampleSpec, ctx: JobContext) {
   ]);
   let run = idealRuns.get(key);
   if (!run) {
-    run = draw(
+    run = drawSpecImages(
       spec,
       cellEngine({ rtol: spec.rtol, atol: spec.atol, precision: spec.precision }),
       ctx,
@@ -342,7 +347,7 @@ export async function hardwareSampleJob(
   let faithful = ideal;
   let reused = true;
   if (!p.ideal && !isIdealProfile(profile)) {
-    faithful = await draw(
+    faithful = await drawSpecImages(
       spec,
       circuitEngine(profile, {
         mismatchSeed: p.seed,

@@ -1,0 +1,12 @@
+import { circuitEngine, idealProfile, withProfile } from "./src/hardware/index.js";
+import { cellEngine, loadUnet, unetForward } from "./src/unet/index.js";
+const unet = loadUnet("test/fixtures/models/cellnn-mnist");
+const g = unet.golden!;
+const x = g.get("forward.x_t")!.data, c = Int32Array.from(g.get("forward.c")!.data), t = g.get("forward.t")!.data, drop = g.get("forward.drop")!.data;
+const which = process.argv[2];
+const profile = withProfile(idealProfile(), { "mismatch.sigma": 0.01 });
+const engine = which === "cell" ? cellEngine({ rtol: 1e-4, atol: 1e-6, precision: "float32" }) : circuitEngine(profile, { mismatchSeed: 1, rtol: 1e-4, atol: 1e-6, precision: "float32" });
+await unetForward(unet, x, c, t, drop, engine);
+const t0 = performance.now();
+for (let i = 0; i < 10; i++) await unetForward(unet, x, c, t, drop, engine);
+console.log(which, ((performance.now() - t0) / 10).toFixed(1), "ms/forward");
