@@ -1,5 +1,5 @@
 import { fillBorder, fillPadded } from "../cells/boundary.js";
-import { memristorPass } from "../cells/memristorPass.js";
+import { memristorDevicesPass, memristorPass } from "../cells/memristorPass.js";
 import type { SolverVectors } from "../core/solverVectors.js";
 import type { OdeSystem } from "../solvers/types.js";
 import {
@@ -147,13 +147,17 @@ export function createMappedSystem(
   const currentScale = R / Vs;
   const pair = new Float64Array(2); // current and rate of one device (currentAndRate)
   const useOutput = voltage === "y";
-  // One model for every device (no device-to-device variation) and the unit output level: the
-  // cell engine's WebAssembly pass (cells/memristorPass.ts), so that an all-off profile stays the
-  // cell engine's bits; per-device models or another level take the TypeScript loop.
+  // The unit output level: the cell engine's WebAssembly pass (cells/memristorPass.ts) for one
+  // model in every device (no device-to-device variation), so that an all-off profile stays the
+  // cell engine's bits, and its per-device form for models of their own; another level takes the
+  // TypeScript loop.
+  const settings = { cells: n, tau, Vs, R, alpha, beta, senseY: useOutput };
   const pass =
-    L === 1 && models.every((m) => m === models[0])
-      ? memristorPass(models[0], { cells: n, tau, Vs, R, alpha, beta, senseY: useOutput })
-      : null;
+    L !== 1
+      ? null
+      : models.every((m) => m === models[0])
+        ? memristorPass(models[0], settings)
+        : memristorDevicesPass(models, settings);
   return {
     layer,
     cells: n,

@@ -1,5 +1,5 @@
 import { F64, I32, op, V128, type WasmFunction } from "../core/wasmBinary.js";
-import type { SmoothV1Simd } from "./memristorSimd.js";
+import type { SmoothV1DevicesSimd, SmoothV1Simd } from "./memristorSimd.js";
 import type { SimdLanes } from "./simdLanes.js";
 
 /**
@@ -310,4 +310,6 @@ export interface CellStepSimd {
   readonly nonFinite: (y: number, n: number, at: number) => void;
   /** The smooth-v1 memristor pass (memristorSimd.ts), in the same module. */
   readonly smoothV1: SmoothV1Simd;
+  /** The pass with each cell's device its own parameters (memristorSimd.ts). */
+  readonly smoothV1Devices: SmoothV1DevicesSimd;
 }

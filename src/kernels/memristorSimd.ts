@@ -32,7 +32,8 @@ import { pairLoop, seq } from "./cellStepSimd.js";
  *
  * smoothV1(state, out, current, n, constants): byte addresses; state holds v[0..n) then w[0..n),
  * out the rates at out + 8n; constants is the block smoothV1SimdConstants writes
- * (SMOOTH_V1_SIMD_SLOTS float64).
+ * (SMOOTH_V1_SIMD_SLOTS float64). smoothV1Devices(…, devices) takes the model's parameters of
+ * each cell from a device block instead (device-to-device variation: smoothV1DeviceBlock).
  */
 
 /** The constants block's layout, in float64 slots. */
@@ -64,6 +65,30 @@ const SLOTS = [
 
 /** Number of float64 values of the constants block. */
 export const SMOOTH_V1_SIMD_SLOTS = SLOTS.length;
+
+/**
+ * The slots that are the device's own (the model's parameters, G_m … invC, and its τ): the first
+ * SMOOTH_V1_DEVICE_SLOTS of the block. The rest are the array's (scales, output slopes).
+ */
+export const SMOOTH_V1_DEVICE_SLOTS = SLOTS.indexOf("modelTau") + 1;
+
+/**
+ * The device block of `smoothV1Devices`: for each pair of cells (2p, 2p + 1) its
+ * SMOOTH_V1_DEVICE_SLOTS vectors [K_s(2p), K_s(2p + 1)], s in slot order, pair after pair (an
+ * odd last cell's second lane 0). `blocks[k]` is cell k's constants block (smoothV1SimdConstants),
+ * of which the device slots are taken; `into` holds 2·⌈n/2⌉·SMOOTH_V1_DEVICE_SLOTS values.
+ */
+export function smoothV1DeviceBlock(
+  blocks: ReadonlyArray<ArrayLike<number>>,
+  into: Float64Array,
+): void {
+  const D = SMOOTH_V1_DEVICE_SLOTS;
+  into.fill(0, 0, 2 * Math.ceil(blocks.length / 2) * D);
+  blocks.forEach((block, k) => {
+    const pair = k >> 1;
+    for (let slot = 0; slot < D; slot++) into[(pair * D + slot) * 2 + (k & 1)] = block[slot];
+  });
+}
 
 /** What one array's pass needs besides the model's constants. */
 export interface SmoothV1SimdSettings {
@@ -147,6 +172,19 @@ export type SmoothV1Simd = (
   constants: number,
 ) => void;
 
+/**
+ * smoothV1Devices: the same pass with every cell's device its own parameters, from the device
+ * block at `devices` (smoothV1DeviceBlock); the array's slots from `constants` as before.
+ */
+export type SmoothV1DevicesSimd = (
+  state: number,
+  out: number,
+  current: number,
+  n: number,
+  constants: number,
+  devices: number,
+) => void;
+
 /** Where a term is clamped (smoothV1Eval.ts's BIG). */
 const BIG = 1e300;
 /** 1.5·2^52: x + MAGIC rounds x to an integer held in the low mantissa bits. */
@@ -191,7 +229,7 @@ const select = (where: Code, a: Code, b: Code): Code => seq(a, b, where, op.v128
 const assign = (local: number, value: Code): Code => seq(value, op.set(local));
 
 /** The function's locals: i32 parameters, then i32 and v128 locals by name. */
-const PARAMS = { state: 0, out: 1, current: 2, n: 3, constants: 4 } as const;
+const PARAMS = { state: 0, out: 1, current: 2, n: 3, constants: 4, devices: 5 } as const;
 const I32_LOCALS = ["end", "wOffset", "rest"] as const;
 /** Each cell vector's temporaries, twice: two vectors are worked on side by side (cells). */
 const TEMPS = [
@@ -238,7 +276,19 @@ const L = (name: V128Name): number => {
   );
 };
 const I = (name: (typeof I32_LOCALS)[number]): number => I32_BASE + I32_LOCALS.indexOf(name);
-const v = (name: V128Name): Code => g(L(name));
+/**
+ * Where the device slots come from while a function is generated: null, the constants' locals
+ * (one device for every cell); else the device block, at the vector's byte offset from the
+ * state pointer (the block advances SMOOTH_V1_DEVICE_SLOTS times as fast) and as one cell
+ * (splat) or two.
+ */
+let deviceAt: { offset: number; scalar: boolean } | null = null;
+const v = (name: V128Name): Code => {
+  const slot = (SLOTS as readonly string[]).indexOf(name);
+  if (deviceAt === null || slot < 0 || slot >= SMOOTH_V1_DEVICE_SLOTS) return g(L(name));
+  const at = deviceAt.offset * SMOOTH_V1_DEVICE_SLOTS + 16 * slot;
+  return seq(g(PARAMS.devices), deviceAt.scalar ? op.v128Load64Splat(at) : op.v128Load(at));
+};
 
 /**
  * The constants the body uses, each in a local set once before the loop (V8 builds a v128.const
@@ -302,7 +352,9 @@ function cellStatements(
   load: (offset: number) => Code,
   store: (offset: number) => Code,
   offset: number,
+  scalar = false,
 ): Code[] {
+  if (perDevice) deviceAt = { offset, scalar };
   const one = k2(1);
   const zero = k2(0);
   const wAddress = seq(g(PARAMS.state), g(I("wOffset")), op.i32Add);
@@ -379,22 +431,42 @@ function twoCells(scalar: boolean): Code {
       scalar ? (o) => op.v128Load64Splat(o) : (o) => op.v128Load(o),
       scalar ? (o) => op.v128Store64Lane(o, 0) : (o) => op.v128Store(o),
       0,
+      scalar,
     ),
   );
 }
 
-/** The `smoothV1` function (see the header). */
-export function smoothV1Function(): WasmFunction {
+/** Whether the function being generated reads the device slots from the device block. */
+let perDevice = false;
+
+/**
+ * The `smoothV1` function (see the header), or with `devices` the `smoothV1Devices` one: every
+ * cell's device slots from the device block, in the same operations, so a block of one device
+ * repeated gives smoothV1's bits.
+ */
+export function smoothV1Function(devices = false): WasmFunction {
   constantLocals.clear();
+  perDevice = devices;
+  deviceAt = null;
+  const shared = devices ? SLOTS.slice(SMOOTH_V1_DEVICE_SLOTS) : SLOTS;
   const loadConstants = seq(
-    ...SLOTS.map((name, i) => assign(L(name), seq(g(PARAMS.constants), op.v128Load64Splat(8 * i)))),
+    ...shared.map((name) =>
+      assign(L(name), seq(g(PARAMS.constants), op.v128Load64Splat(8 * SLOTS.indexOf(name)))),
+    ),
     // senseY becomes a mask: all ones where u senses y.
     assign(L("senseY"), seq(v("senseY"), k2(0), op.f64x2Ne)),
     seq(g(PARAMS.n), op.i32(8), op.i32Mul, op.set(I("wOffset"))),
   );
-  const pointers = [PARAMS.state, PARAMS.out, PARAMS.current];
+  const pointers: { local: number; scale: number }[] = [
+    PARAMS.state,
+    PARAMS.out,
+    PARAMS.current,
+  ].map((local) => ({ local, scale: 1 }));
+  if (devices) pointers.push({ local: PARAMS.devices, scale: SMOOTH_V1_DEVICE_SLOTS });
   const advance = (bytes: number) =>
-    seq(...pointers.map((p) => seq(g(p), op.i32(bytes), op.i32Add, op.set(p))));
+    seq(
+      ...pointers.map((p) => seq(g(p.local), op.i32(bytes * p.scale), op.i32Add, op.set(p.local))),
+    );
   // Four cells at a time while four remain, then pairLoop's two and one on the rest.
   const loop = seq(
     seq(g(PARAMS.state), g(PARAMS.n), op.i32(8), op.i32Mul, op.i32Add, op.set(I("end"))),
@@ -407,20 +479,17 @@ export function smoothV1Function(): WasmFunction {
     op.end,
     op.end,
     seq(g(I("end")), g(PARAMS.state), op.i32Sub, op.i32(3), op.i32ShrU, op.set(I("rest"))),
-    pairLoop(
-      pointers.map((local) => ({ local, scale: 1 })),
-      I("rest"),
-      I("end"),
-      twoCells(false),
-      twoCells(true),
-    ),
+    pairLoop(pointers, I("rest"), I("end"), twoCells(false), twoCells(true)),
   );
+  perDevice = false;
+  deviceAt = null;
   const pool = [...constantLocals.values()];
   return {
-    name: "smoothV1",
-    params: Object.keys(PARAMS).length,
+    name: devices ? "smoothV1Devices" : "smoothV1",
+    params: devices ? 6 : 5,
+    // Without the devices parameter, an unused i32 local in its place keeps the indices.
     locals: [
-      [I32_LOCALS.length, I32],
+      [I32_LOCALS.length + (devices ? 0 : 1), I32],
       [V128_LOCAL_COUNT + pool.length, V128],
     ],
     body: seq(...pool.map((entry) => assign(entry.local, entry.code)), loadConstants, loop),

@@ -1,8 +1,8 @@
+import { type StageSums, stageSumFunctions, stageSumsOf } from "../core/stageSums.js";
 import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "../core/wasmBinary.js";
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
-import { type SmoothV1Simd, smoothV1Function } from "./memristorSimd.js";
+import { type SmoothV1DevicesSimd, type SmoothV1Simd, smoothV1Function } from "./memristorSimd.js";
 import { F32X4, F64X2, type SimdLanes } from "./simdLanes.js";
-import { type StageSums, stageSumFunctions, stageSumsOf } from "../core/stageSums.js";
 import { type WinogradSimd, winogradFunctions } from "./winograd3x3F32.js";
 
 /**
@@ -216,6 +216,7 @@ function tapsModule(lanes: SimdLanes): Uint8Array<ArrayBuffer> {
       tapsFunction("taps4", 4, lanes),
       ...cellStepFunctions(lanes),
       smoothV1Function(),
+      smoothV1Function(true),
       ...stageSumFunctions(),
       ...(lanes === F32X4 ? winogradFunctions() : []),
     ],
@@ -285,6 +286,7 @@ function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
       axpy: exports.axpy as CellStepSimd["axpy"],
       nonFinite: exports.nonFinite as CellStepSimd["nonFinite"],
       smoothV1: exports.smoothV1 as SmoothV1Simd,
+      smoothV1Devices: exports.smoothV1Devices as SmoothV1DevicesSimd,
     },
     sums: stageSumsOf(exports),
     winograd:

@@ -1,7 +1,7 @@
+import { type StageSums, stageSumFunctions, stageSumsOf } from "../core/stageSums.js";
 import { compileModule, op, wasmModule } from "../core/wasmBinary.js";
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
 import { F32X4, F64X2 } from "./simdLanes.js";
-import { type StageSums, stageSumFunctions, stageSumsOf } from "../core/stageSums.js";
 import { type CoefficientSource, type Taps, threeByThreeFunction } from "./taps3x3Simd.js";
 
 /**

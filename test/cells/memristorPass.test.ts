@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { memristorPass } from "../../src/cells/memristorPass.js";
+import { memristorDevicesPass, memristorPass } from "../../src/cells/memristorPass.js";
 import { createCellSystem } from "../../src/cells/system.js";
 import { seededRandom, uniformArray } from "../../src/core/random.js";
 import { createMemristor } from "../../src/devices/registry.js";
@@ -84,6 +84,55 @@ describe("the smooth-v1 memristor pass against the TypeScript loop", () => {
       }
     }
     expect(largest).toBeGreaterThan(0);
+  });
+
+  it("per device: one model repeated gives the one-model pass's bits; varied devices match the model", () => {
+    useKernel("wasm");
+    const rand = seededRandom(9);
+    const settings = { tau: 1e-6, Vs: 0.5, R: 1e6, alpha: 0.01, beta: 0.99 };
+    const nominal = createMemristor("strachan-taox-smooth-v1");
+    const p = nominal.params as unknown as Record<string, number>;
+    // 1, 2, 3, 4, 5 and 13 cells: the four-cell loop, the pair and the odd last cell.
+    for (const n of [1, 2, 3, 4, 5, 13])
+      for (const senseY of [false, true]) {
+        const state = uniformArray(2 * n, -2, 2, rand);
+        for (let k = n; k < 2 * n; k++) state[k] = rand();
+        const apply = (pass: ReturnType<typeof memristorPass>) => {
+          expect(pass).not.toBeNull();
+          const out = uniformArray(2 * n, -1, 1, seededRandom(n));
+          pass!.apply(state, out);
+          return out;
+        };
+        const s = { ...settings, cells: n, senseY };
+        const one = apply(memristorPass(nominal, s));
+        const repeated = apply(memristorDevicesPass(new Array(n).fill(nominal), s));
+        expect(Array.from(repeated)).toEqual(Array.from(one));
+        // Each device its own G_m, a and b (±20 %): each cell as the one-model pass of its device.
+        const models = Array.from({ length: n }, () =>
+          createMemristor("strachan-taox-smooth-v1", {
+            G_m: p.G_m * (0.8 + 0.4 * rand()),
+            a: p.a * (0.8 + 0.4 * rand()),
+            b: p.b * (0.8 + 0.4 * rand()),
+          }),
+        );
+        const varied = apply(memristorDevicesPass(models, s));
+        models.forEach((model, k) => {
+          const alone = apply(memristorPass(model, s));
+          expect(varied[k], `n ${n}, cell ${k}, current`).toBe(alone[k]);
+          expect(varied[n + k], `n ${n}, cell ${k}, rate`).toBe(alone[n + k]);
+        });
+        expect(varied.some((v, k) => v !== one[k])).toBe(true);
+      }
+    expect(
+      memristorDevicesPass([createMemristor("strachan-taox-smooth")], {
+        ...settings,
+        cells: 1,
+        senseY: false,
+      }),
+    ).toBeNull();
+    expect(() => memristorDevicesPass([nominal], { ...settings, cells: 2, senseY: false })).toThrow(
+      /1 models for 2 cells/,
+    );
   });
 
   it("applies to strachan-taox-smooth-v1 on the WebAssembly kernel only", () => {

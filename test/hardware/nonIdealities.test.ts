@@ -9,6 +9,8 @@ import {
   quantisationGrid,
   withProfile,
 } from "../../src/hardware/index.js";
+import { createMappedSystem } from "../../src/hardware/mappedSystem.js";
+import { useKernel } from "../../src/kernels/choice.js";
 import { cellEngine } from "../../src/unet/index.js";
 import { crop, fixture, goldenInput, meanStd, sameBits, syntheticLayer } from "./support.js";
 
@@ -131,6 +133,35 @@ describe("non-idealities, each in isolation", () => {
     expect(Math.abs(w.mean - 0.1)).toBeLessThan((3.3 * 0.01) / Math.sqrt(w.n));
     // Other parameters untouched.
     expect(m.memristor!.models[5].params.B_on).toBe(ml.spec.cell.memristor!.params.B_on);
+    // Its right-hand side: the per-device WebAssembly pass against the TypeScript loop.
+    const u = goldenInput(mu, ml).u.subarray(0, ml.spec.c_in * 28 * 28);
+    const n = ml.spec.c_out * 28 * 28;
+    const state = new Float64Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      state[k] = 2 * Math.sin(0.37 * k);
+      state[n + k] = 0.5 + 0.45 * Math.cos(0.11 * k);
+    }
+    const rhs = (kernel: "wasm" | "scalar") => {
+      useKernel(kernel);
+      const out = new Float64Array(2 * n);
+      createMappedSystem(m, u).rhs(0, state, out);
+      useKernel(undefined);
+      return out;
+    };
+    const [pass, loop] = [rhs("wasm"), rhs("scalar")];
+    for (const [from, to] of [
+      [0, n],
+      [n, 2 * n],
+    ]) {
+      let scale = 0;
+      let deviation = 0;
+      for (let k = from; k < to; k++) {
+        scale = Math.max(scale, Math.abs(loop[k]));
+        deviation = Math.max(deviation, Math.abs(pass[k] - loop[k]));
+      }
+      expect(deviation).toBeLessThan(1e-14 * scale);
+    }
+    expect(pass.some((v, k) => v !== loop[k])).toBe(true); // the pass ran
   });
 
   it("finite settling: T_hw < T matches the A = 0 closed form x(T_hw) = (1 − e^−T_hw)(B⋆u + z)", () => {
