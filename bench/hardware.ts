@@ -12,6 +12,10 @@
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts perf
  *       time of a UNet forward (golden input, batch 1) on the cell engine and on the circuit engine
  *       with 1 % mismatch on all 7 layers, and the memory of the mismatch → bench/results/hardware.jsonl
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts devices
+ *       one M-CellNN UNet forward (golden input, batch 1) with every memristor its own device
+ *       (G_m σ 10 %, all 7 layers, rtol 1e-5): a first and a second forward on one circuit engine
+ *       → bench/results/hardware.jsonl
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts image [--rtol 1e-4]
  *       one faithful image (DDIM 25, w = 2, 1 % mismatch on all 7 layers) and its ideal → bench/results/hardware.jsonl
  */
@@ -178,6 +182,41 @@ async function sweep(): Promise<void> {
   }
 }
 
+/** Device-to-device memristor variation on the M-CellNN fixture: the time of a UNet forward. */
+async function devices(): Promise<void> {
+  const out = "bench/results/hardware.jsonl";
+  const env = benchEnvironment(command);
+  const unet = loadUnet("test/fixtures/models/mcellnn-mnist");
+  const golden = unet.golden!;
+  const x = golden.get("forward.x_t")!.data;
+  const c = Int32Array.from(golden.get("forward.c")!.data);
+  const t = golden.get("forward.t")!.data;
+  const drop = golden.get("forward.drop")!.data;
+  const profile = withProfile(idealProfile(), { "memristor.sigma": { G_m: 0.1 } });
+  const engine = circuitEngine(profile, { mismatchSeed: 1, rtol: 1e-5, atol: 1e-7 });
+  const t0 = performance.now();
+  await unetForward(unet, x, c, t, drop, engine); // realises the circuit
+  const t1 = performance.now();
+  const y = await unetForward(unet, x, c, t, drop, engine);
+  const t2 = performance.now();
+  append(out, {
+    case: "memristor-devices-forward",
+    fixture: "mcellnn-mnist",
+    memristorSigma: { G_m: 0.1 },
+    rtol: 1e-5,
+    atol: 1e-7,
+    batch: c.length,
+    firstForwardMs: t1 - t0,
+    secondForwardMs: t2 - t1,
+    outputSum: y.reduce((s, v) => s + v, 0),
+    ...env,
+    load: loadAverage(),
+  });
+  process.stderr.write(
+    `M-CellNN forward, G_m σ 10 %: first ${(t1 - t0).toFixed(0)} ms, second ${(t2 - t1).toFixed(0)} ms\n`,
+  );
+}
+
 /**
  * One faithful image: DDIM 25, w = 2, all 7 layers on the circuit engine with 1 % mismatch, and
  * its ideal (`cell` engine) from the same noise, at the default tolerances (rtol 1e-6) and at the
@@ -341,7 +380,10 @@ if (mode === "layers") await layers();
 else if (mode === "sweep") await sweep();
 else if (mode === "perf") await perf();
 else if (mode === "image") await image();
+else if (mode === "devices") await devices();
 else {
-  process.stderr.write("usage: bench/hardware.ts layers|sweep SPEC OUT|perf\n");
+  process.stderr.write(
+    "usage: bench/hardware.ts layers [--crop N] | sweep SPEC OUT [--only AXES] [--shard I/N] | perf | image [--rtol R] | devices\n",
+  );
   process.exitCode = 2;
 }
