@@ -5,6 +5,9 @@
  *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts contention \
  *         [--fixture cellnn-mnist] [--layer up1.block1] [--batch 16] [--repeats 60]
  *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts gelu
+ *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts alloc
+ *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts roundtrip
+ *     [GLIBC_TUNABLES=…] flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts forward [--fixture F]
  *
  * `contention`: one cellular layer (the trained engine, float32) on a batch made of its golden
  * input. It is timed in-process alone; then in two processes started together (do two cores
@@ -12,13 +15,19 @@
  * in-process (what the thread hand-off costs).
  * `gelu`: geluInPlace per element on 2^20 values, a smooth sweep of [−3, 3] and standard normal
  * ones.
+ * `alloc`: a fresh 400 KB Float64Array (allocated and filled) against filling a reused one.
+ * `roundtrip`: a message to a worker thread and its reply (postMessage there, Atomics.notify
+ * back, as parallelThreads.ts waits), median and 90th percentile of 200.
+ * `forward`: the trained engine's float32 UNet forward, batch 16, ms per image (best and all of
+ * five rounds of ten), e.g. with and without GLIBC_TUNABLES in the environment.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { Command } from "commander";
 import { seededRandom } from "../src/core/random.js";
 import { geluInPlace } from "../src/nn/gelu.js";
-import { loadUnet, parallelEngine, trainedEngine } from "../src/unet/index.js";
+import { loadUnet, parallelEngine, trainedEngine, unetForward } from "../src/unet/index.js";
 
 const root = join(import.meta.dirname, "..");
 const program = new Command("forward-diagnostics");
@@ -128,5 +137,79 @@ program.command("gelu").action(() => {
     `${JSON.stringify({ measure: "gelu", values: n, nsPerElementSmooth: ns(smooth), nsPerElementNormal: ns(normal), date: new Date().toISOString() })}\n`,
   );
 });
+
+program.command("alloc").action(() => {
+  const n = 50_176; // 400 KB: a 16-channel 14×14 layer output of batch 16
+  const reused = new Float64Array(n);
+  const us = (run: () => void) => timeRuns(run, 400) * 1000;
+  process.stdout.write(
+    `${JSON.stringify({
+      measure: "alloc",
+      bytes: 8 * n,
+      usFreshFilled: us(() => new Float64Array(n).fill(1)),
+      usReusedFilled: us(() => reused.fill(1)),
+      glibcTunables: process.env.GLIBC_TUNABLES ?? null,
+      date: new Date().toISOString(),
+    })}\n`,
+  );
+});
+
+program.command("roundtrip").action(async () => {
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(
+    `const { workerData } = require("node:worker_threads");
+const c = new Int32Array(workerData.control);
+workerData.port.on("message", (m) => { workerData.port.postMessage(m); Atomics.add(c, 0, 1); Atomics.notify(c, 0); });`,
+    { eval: true, workerData: { control: control.buffer, port: port2 }, transferList: [port2] },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const ms: number[] = [];
+  for (let i = 0; i < 220; i++) {
+    const target = Atomics.load(control, 0) + 1;
+    const t0 = performance.now();
+    port1.postMessage({ i });
+    while (Atomics.load(control, 0) < target) Atomics.wait(control, 0, target - 1, 10);
+    receiveMessageOnPort(port1);
+    if (i >= 20) ms.push(performance.now() - t0);
+  }
+  await worker.terminate();
+  ms.sort((a, b) => a - b);
+  process.stdout.write(
+    `${JSON.stringify({ measure: "roundtrip", msMedian: ms[100], msP90: ms[180], date: new Date().toISOString() })}\n`,
+  );
+});
+
+program
+  .command("forward")
+  .option("--fixture <name>", "fixture", "cellnn-mnist")
+  .action((o: { fixture: string }) => {
+    const unet = loadUnet(join(root, "test/fixtures/models", o.fixture));
+    const n = 16;
+    const H = unet.imageSize;
+    const x = new Float64Array(n * unet.inChannels * H * H).map((_, k) => Math.sin(0.37 * k));
+    const c = Int32Array.from({ length: n }, (_, k) => k % unet.nClasses);
+    const t = Float64Array.from({ length: n }, (_, k) => 0.05 + 0.06 * k);
+    const drop = new Float64Array(n);
+    const engine = trainedEngine({ precision: "float32" });
+    for (let i = 0; i < 5; i++) unetForward(unet, x, c, t, drop, engine);
+    const rounds: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 10; i++) unetForward(unet, x, c, t, drop, engine);
+      rounds.push((performance.now() - t0) / 10 / n);
+    }
+    process.stdout.write(
+      `${JSON.stringify({
+        measure: "forward",
+        fixture: o.fixture,
+        batch: n,
+        msPerImageBest: Math.min(...rounds),
+        msPerImageRounds: rounds,
+        glibcTunables: process.env.GLIBC_TUNABLES ?? null,
+        date: new Date().toISOString(),
+      })}\n`,
+    );
+  });
 
 await program.parseAsync();
