@@ -7,12 +7,12 @@
  *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts gelu
  *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts alloc
  *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts roundtrip
- *     [GLIBC_TUNABLES=…] flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts forward [--fixture F]
+ *     [GLIBC_TUNABLES=…] flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts forward [--fixture F] [--threads N]
  *
  * `contention`: one cellular layer (the trained engine, float32) on a batch made of its golden
  * input. It is timed in-process alone; then in two processes started together (do two cores
- * give two layers' worth of throughput?); then on one worker thread of parallelEngine against
- * in-process (what the thread hand-off costs).
+ * give two layers' worth of throughput?); then on parallelEngine's two threads (the calling
+ * one and a worker, half the batch each: what the second thread gains with its hand-off).
  * `gelu`: geluInPlace per element on 2^20 values, a smooth sweep of [−3, 3] and standard normal
  * ones.
  * `alloc`: a fresh 400 KB Float64Array (allocated and filled) against filling a reused one.
@@ -91,13 +91,13 @@ program
           );
         });
       const together = await Promise.all([child(), child()]);
-      const worker = parallelEngine(
+      const two = parallelEngine(
         { kind: "trained", options: { precision: "float32" } },
-        { threads: 1 },
+        { threads: 2 },
       );
-      await worker.ready();
-      const oneWorker = timeRuns(() => worker.run(layer, u, shape), Number(o.repeats));
-      await worker.close();
+      await two.ready();
+      const twoThreads = timeRuns(() => two.run(layer, u, shape), Number(o.repeats));
+      await two.close();
       process.stdout.write(
         `${JSON.stringify({
           measure: "contention",
@@ -106,7 +106,7 @@ program
           batch: shape.batch,
           msAlone: alone,
           msEachOfTwoProcesses: together,
-          msOneWorkerThread: oneWorker,
+          msTwoThreads: twoThreads,
           date: new Date().toISOString(),
         })}\n`,
       );
@@ -183,7 +183,8 @@ workerData.port.on("message", (m) => { workerData.port.postMessage(m); Atomics.a
 program
   .command("forward")
   .option("--fixture <name>", "fixture", "cellnn-mnist")
-  .action((o: { fixture: string }) => {
+  .option("--threads <n>", "threads (parallelEngine when more than 1)", "1")
+  .action(async (o: { fixture: string; threads: string }) => {
     const unet = loadUnet(join(root, "test/fixtures/models", o.fixture));
     const n = 16;
     const H = unet.imageSize;
@@ -191,7 +192,13 @@ program
     const c = Int32Array.from({ length: n }, (_, k) => k % unet.nClasses);
     const t = Float64Array.from({ length: n }, (_, k) => 0.05 + 0.06 * k);
     const drop = new Float64Array(n);
-    const engine = trainedEngine({ precision: "float32" });
+    const threads = Number(o.threads);
+    const parallel =
+      threads > 1
+        ? parallelEngine({ kind: "trained", options: { precision: "float32" } }, { threads })
+        : undefined;
+    await parallel?.ready();
+    const engine = parallel ?? trainedEngine({ precision: "float32" });
     for (let i = 0; i < 5; i++) unetForward(unet, x, c, t, drop, engine);
     const rounds: number[] = [];
     for (let r = 0; r < 5; r++) {
@@ -204,12 +211,14 @@ program
         measure: "forward",
         fixture: o.fixture,
         batch: n,
+        threads,
         msPerImageBest: Math.min(...rounds),
         msPerImageRounds: rounds,
         glibcTunables: process.env.GLIBC_TUNABLES ?? null,
         date: new Date().toISOString(),
       })}\n`,
     );
+    await parallel?.close();
   });
 
 await program.parseAsync();

@@ -220,6 +220,31 @@ describe("parallelEngine: caching, chaining, errors, interrupts, close", () => {
     );
   });
 
+  it("the calling thread runs the first slice: threads − 1 workers, none for a batch of one; a module engine needs ready()", async () => {
+    const engine = open({ kind: "trained" }, { threads: 2 });
+    const one = batchOf(unet, layer, 1);
+    expectSameBits(
+      engine.run(layer, one.u, one.shape).y,
+      trainedEngine().run(layer, one.u, one.shape).y,
+      "batch 1",
+    );
+    expect(engine.liveThreads).toBe(0); // no worker was needed
+    await engine.ready();
+    expect(engine.liveThreads).toBe(1);
+    const four = batchOf(unet, layer, 4);
+    expectSameBits(
+      engine.run(layer, four.u, four.shape).y,
+      trainedEngine().run(layer, four.u, four.shape).y,
+      "batch 4",
+    );
+    expect(engine.liveThreads).toBe(1);
+    const circuit = open(
+      { kind: "module", module: CIRCUIT, export: "circuitEngine", args: [idealProfile(), {}] },
+      { threads: 2 },
+    );
+    expect(() => circuit.run(layer, four.u, four.shape)).toThrow(/await ready\(\)/);
+  });
+
   it("a layer of the same name with other templates is not served from the cache (key: name + content hash)", () => {
     const engine = trainedOn[1];
     const { u, shape } = batchOf(unet, layer, 4);

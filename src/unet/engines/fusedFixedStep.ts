@@ -4,10 +4,10 @@ import { passConstants, passTakes } from "../../cells/memristorPass.js";
 import { outputSlopeOutside } from "../../cells/output.js";
 import type { CellArray } from "../../cells/spec.js";
 import type { CellSystem } from "../../cells/system.js";
+import { type Combine, combineInModule } from "../../core/stageSums.js";
 import { activeKernel } from "../../kernels/choice.js";
 import { correlateAdd3x3F32 } from "../../kernels/correlate3x3F32.js";
 import { SMOOTH_V1_SIMD_SLOTS } from "../../kernels/memristorSimd.js";
-import { type Combine, combineInModule } from "../../core/stageSums.js";
 import {
   newTaps3x3F32,
   newTaps3x3Simd,

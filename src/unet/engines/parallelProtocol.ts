@@ -47,22 +47,12 @@ export interface RunTask {
   readonly w?: SharedArrayBuffer;
 }
 
-/** The engine's name and describe(), for engines built only in the workers. */
-export interface InfoTask {
-  readonly type: "info";
-}
-
-export type Task = RunTask | InfoTask;
+export type Task = RunTask;
 
 export type Reply =
-  | { readonly ok: true; readonly w?: boolean; readonly info?: EngineInfo }
+  | { readonly ok: true; readonly w?: boolean }
   /** `fatal`: the worker cannot go on (its start failed, it is exiting). */
   | { readonly ok: false; readonly error: WireError; readonly fatal?: boolean };
-
-export interface EngineInfo {
-  readonly name: string;
-  readonly describe: Record<string, unknown>;
-}
 
 /** An error as it crosses threads: its class by name, its message and structured fields. */
 export interface WireError {

@@ -35,6 +35,12 @@ interface Thread {
   death?: string;
 }
 
+/** Tasks posted and the reply count at which all of them have replied. */
+export interface Posted {
+  readonly tasks: readonly { thread: number; task: Task }[];
+  readonly target: number;
+}
+
 export class EngineThreads {
   /** Shared control words: [0] replies counted, [1] threads started (parallelWorker signalReady). */
   private readonly control = new Int32Array(new SharedArrayBuffer(8));
@@ -103,9 +109,19 @@ export class EngineThreads {
    * cannot go on; throws what `checkInterrupt` throws, terminating the threads first.
    */
   call(tasks: readonly { thread: number; task: Task }[], checkInterrupt?: () => void): Reply[] {
+    return this.collect(this.post(tasks), checkInterrupt);
+  }
+
+  /** Posts each task to its thread; collect() waits for their replies. */
+  post(tasks: readonly { thread: number; task: Task }[]): Posted {
     if (this.terminated) throw new Error("parallel engine: its threads were terminated");
     const target = Atomics.load(this.control, 0) + tasks.length;
     for (const { thread, task } of tasks) this.threads[thread].port.postMessage(task);
+    return { tasks, target };
+  }
+
+  /** The replies of posted tasks, in task order, as call() returns them (and throws). */
+  collect({ tasks, target }: Posted, checkInterrupt?: () => void): Reply[] {
     const since = Date.now();
     try {
       for (;;) {

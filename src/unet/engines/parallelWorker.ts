@@ -66,7 +66,7 @@ export function serve(data: ThreadData): void {
       let r: Reply;
       busy = true;
       try {
-        r = handle(e, task, layers);
+        r = run(e, task, layers);
       } catch (err) {
         r = { ok: false, error: toWire(err) };
       }
@@ -74,12 +74,6 @@ export function serve(data: ThreadData): void {
       reply(data, r);
     });
   });
-}
-
-function handle(engine: LayerEngine, task: Task, layers: Map<string, TrainedCellLayer>): Reply {
-  if (task.type === "info")
-    return { ok: true, info: { name: engine.name, describe: engine.describe() } };
-  return run(engine, task, layers);
 }
 
 function run(engine: LayerEngine, task: RunTask, layers: Map<string, TrainedCellLayer>): Reply {
