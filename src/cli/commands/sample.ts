@@ -122,7 +122,7 @@ export function registerSample(program: Command): void {
     .option("--batch <n>", "samples per network batch (twice that many images with guidance)", "32")
     .option(
       "--threads <n>",
-      "worker threads that share each cellular layer's batch (same samples, bit for bit, at any count; docs/sampling.md)",
+      "threads (this one and N − 1 workers) that share each cellular layer's batch (same samples, bit for bit, at any count; docs/sampling.md)",
       "1",
     )
     .option(
@@ -208,7 +208,7 @@ Example:
         MAX_THREADS,
         `an integer in 1…${MAX_THREADS}`,
       );
-      /** The engine of `spec`: in this thread with --threads 1, else on worker threads. */
+      /** The engine of `spec`: in this thread with --threads 1, else on this thread and N − 1 workers. */
       const parallel: ParallelEngine[] = [];
       const threaded = (spec: EngineSpec, here: () => LayerEngine): LayerEngine => {
         if (threads === 1) return here();
