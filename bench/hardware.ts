@@ -9,6 +9,8 @@
  *       finished keys skipped on a re-run; `… sweep SPEC OUT --only AXIS,…` runs only the jobs of
  *       those axes (and the ideal one), e.g. in a second process on the other core; `--shard I/N`
  *       runs every N-th job (and the ideal one), each shard into a rows file of its own
+ *   npx tsx bench/hardware.ts merge SPEC OUT IN [IN …]
+ *       the rows files of one sweep's shards into OUT, in the spec's job order (merge())
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts perf
  *       time of a UNet forward (golden input, batch 1) on the cell engine and on the circuit engine
  *       with 1 % mismatch on all 7 layers, and the memory of the mismatch → bench/results/hardware.jsonl
@@ -19,7 +21,14 @@
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts image [--rtol 1e-4]
  *       one faithful image (DDIM 25, w = 2, 1 % mismatch on all 7 layers) and its ideal → bench/results/hardware.jsonl
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { benchEnvironment, loadAverage } from "../src/bench/environment.js";
 import { randomStream } from "../src/core/counterRandom.js";
@@ -180,6 +189,52 @@ async function sweep(): Promise<void> {
       `${job.key}: rmse ${(row.pixelRmse as number).toFixed(4)} agreement ${row.agreement} (${(ms / 1000).toFixed(0)} s)\n`,
     );
   }
+}
+
+/**
+ * merge SPEC OUT IN…: the rows of several rows files of one sweep (shards, or runs on other
+ * machines) into OUT, in the spec's job order. A key found twice must be the same job: the
+ * ideal rows must hold the same images and labels (each process draws them itself), any other
+ * key is an error. Rows of keys the spec does not have are an error too. OUT is written to a
+ * temporary sibling and renamed, so it may be one of the inputs.
+ */
+function merge(): void {
+  const [specPath, out, ...inputs] = rest;
+  if (!specPath || !out || inputs.length === 0)
+    throw new Error("usage: bench/hardware.ts merge SPEC OUT IN [IN …]");
+  const doc = JSON.parse(readFileSync(specPath, "utf8"));
+  const { format: _f, version: _v, kind: _k, seed: _s, ...own } = doc;
+  const jobs = hardwareSampleKind.expand(hardwareSampleKind.validate(own, specPath));
+  const order = new Map(jobs.map((j, i) => [j.key, i]));
+  const rows = new Map<string, { line: string; row: Record<string, unknown>; from: string }>();
+  for (const path of inputs)
+    for (const line of readFileSync(path, "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      let row: Record<string, unknown>;
+      try {
+        row = JSON.parse(line);
+      } catch {
+        process.stderr.write(`${path}: a torn line skipped\n`);
+        continue;
+      }
+      const key = String(row.key);
+      if (!order.has(key)) throw new Error(`${path}: row ${key} is not a job of ${specPath}`);
+      const seen = rows.get(key);
+      if (!seen) {
+        rows.set(key, { line, row, from: path });
+        continue;
+      }
+      const same = (f: string) => JSON.stringify(seen.row[f]) === JSON.stringify(row[f]);
+      if (key !== "ideal")
+        throw new Error(`${key} is in both ${seen.from} and ${path}: run each job once`);
+      if (!(same("images") && same("labels") && same("idealLabels")))
+        throw new Error(`the ideal rows of ${seen.from} and ${path} differ: not the same sweep`);
+    }
+  const merged = [...rows.entries()].sort(([a], [b]) => order.get(a)! - order.get(b)!);
+  const tmp = `${out}.merge-${process.pid}`;
+  writeFileSync(tmp, merged.map(([, r]) => `${r.line}\n`).join(""));
+  renameSync(tmp, out);
+  process.stderr.write(`${out}: ${merged.length} of ${jobs.length} jobs\n`);
 }
 
 /** Device-to-device memristor variation on the M-CellNN fixture: the time of a UNet forward. */
@@ -381,9 +436,10 @@ else if (mode === "sweep") await sweep();
 else if (mode === "perf") await perf();
 else if (mode === "image") await image();
 else if (mode === "devices") await devices();
+else if (mode === "merge") merge();
 else {
   process.stderr.write(
-    "usage: bench/hardware.ts layers [--crop N] | sweep SPEC OUT [--only AXES] [--shard I/N] | perf | image [--rtol R] | devices\n",
+    "usage: bench/hardware.ts layers [--crop N] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | perf | image [--rtol R] | devices\n",
   );
   process.exitCode = 2;
 }
