@@ -14,6 +14,9 @@
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts perf
  *       time of a UNet forward (golden input, batch 1) on the cell engine and on the circuit engine
  *       with 1 % mismatch on all 7 layers, and the memory of the mismatch → bench/results/hardware.jsonl
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts variant-scaling
+ *       one evaluation of a C → C layer's correlation, shared template against per-cell
+ *       coefficients, C = 16…128 (variantScaling()) → bench/results/hardware.jsonl
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts devices
  *       one M-CellNN UNet forward (golden input, batch 1) with every memristor its own device
  *       (G_m σ 10 %, all 7 layers, rtol 1e-5): a first and a second forward on one circuit engine
@@ -31,7 +34,11 @@ import {
 } from "node:fs";
 import { dirname } from "node:path";
 import { benchEnvironment, loadAverage } from "../src/bench/environment.js";
+import { correlateAdd3x3Simd } from "../src/cells/correlate.js";
+import type { Template } from "../src/cells/template.js";
 import { randomStream } from "../src/core/counterRandom.js";
+import { seededRandom, uniformArray } from "../src/core/random.js";
+import { variantCorrelator } from "../src/hardware/correlateVariant.js";
 import {
   circuitEngine,
   hardwareResources,
@@ -237,6 +244,66 @@ function merge(): void {
   process.stderr.write(`${out}: ${merged.length} of ${jobs.length} jobs\n`);
 }
 
+/**
+ * How per-cell mismatch scales with the channels (n_feat 16 → 128): one evaluation of a C → C
+ * layer's 3×3 correlation on a 28 × 28 field (and 14 × 14), the shared template
+ * (correlateAdd3x3Simd, what the ideal `cell` engine's float64 reference does) against the
+ * per-cell coefficients (variantCorrelator, float64 and float32), with the bytes each streams.
+ * Best of repeats filling 0.3 s, after one warm-up → bench/results/hardware.jsonl.
+ */
+function variantScaling(): void {
+  const out = "bench/results/hardware.jsonl";
+  const env = benchEnvironment(command);
+  const best = (task: () => void) => {
+    task();
+    let ms = Number.POSITIVE_INFINITY;
+    let total = 0;
+    for (let r = 0; r < 3 || total < 300; r++) {
+      const t0 = performance.now();
+      task();
+      const dt = performance.now() - t0;
+      ms = Math.min(ms, dt);
+      total += dt;
+    }
+    return ms;
+  };
+  for (const S of [14, 28])
+    for (const C of [16, 32, 64, 128]) {
+      const rand = seededRandom(C * 100 + S);
+      const t: Template = {
+        outChannels: C,
+        inChannels: C,
+        size: 3,
+        data: uniformArray(C * C * 9, -1, 1, rand),
+      };
+      const plane = S * S;
+      // Every cell's coefficients: the template's, each ×(1 + 0.01·ε), rounded to float32 (as mapLayer).
+      const coeffs = new Float64Array(C * C * plane * 9);
+      for (let o = 0; o < C; o++)
+        for (let c = 0; c < C; c++)
+          for (let p = 0; p < plane; p++)
+            for (let m = 0; m < 9; m++)
+              coeffs[((o * C + c) * plane + p) * 9 + m] = Math.fround(
+                t.data[(o * C + c) * 9 + m] * (1 + 0.02 * (rand() - 0.5)),
+              );
+      const padded = uniformArray(C * (S + 2) * (S + 2), -1, 1, rand);
+      const sum = new Float64Array(C * plane);
+      const shared = best(() => correlateAdd3x3Simd(t, padded, 1, S, S, sum.fill(0)));
+      const row: Record<string, unknown> = { case: "variant-scaling", C, S, sharedMs: shared };
+      for (const precision of ["float64", "float32"] as const) {
+        const v = variantCorrelator(t, coeffs, 1, S, S, undefined, precision);
+        row[`${precision}Ms`] = best(() => v.correlateAdd(padded, sum.fill(0)));
+        row[`${precision}Ratio`] = (row[`${precision}Ms`] as number) / shared;
+      }
+      row.coefficientBytesFloat32 = 4 * coeffs.length;
+      row.sharedTemplateBytes = 8 * t.data.length;
+      append(out, { ...row, ...env, load: loadAverage() });
+      process.stderr.write(
+        `C ${C}, ${S}×${S}: shared ${shared.toFixed(2)} ms, per-cell float64 ${(row.float64Ms as number).toFixed(2)} ms (${(row.float64Ratio as number).toFixed(2)}×), float32 ${(row.float32Ms as number).toFixed(2)} ms (${(row.float32Ratio as number).toFixed(2)}×)\n`,
+      );
+    }
+}
+
 /** Device-to-device memristor variation on the M-CellNN fixture: the time of a UNet forward. */
 async function devices(): Promise<void> {
   const out = "bench/results/hardware.jsonl";
@@ -437,9 +504,10 @@ else if (mode === "perf") await perf();
 else if (mode === "image") await image();
 else if (mode === "devices") await devices();
 else if (mode === "merge") merge();
+else if (mode === "variant-scaling") variantScaling();
 else {
   process.stderr.write(
-    "usage: bench/hardware.ts layers [--crop N] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | perf | image [--rtol R] | devices\n",
+    "usage: bench/hardware.ts layers [--crop N] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | variant-scaling | perf | image [--rtol R] | devices\n",
   );
   process.exitCode = 2;
 }
