@@ -200,9 +200,10 @@ async function sweep(): Promise<void> {
 
 /**
  * merge SPEC OUT IN…: the rows of several rows files of one sweep (shards, or runs on other
- * machines) into OUT, in the spec's job order. A key found twice must be the same job: the
- * ideal rows must hold the same images and labels (each process draws them itself), any other
- * key is an error. Rows of keys the spec does not have are an error too. OUT is written to a
+ * machines) into OUT, in the spec's job order. A key found twice must be the same result: the
+ * same images, labels and per-sample RMSE (each process draws the ideal images itself; a
+ * deterministic job run by two processes gives the same), else it is an error; the first row is
+ * kept. Rows of keys the spec does not have are an error too. OUT is written to a
  * temporary sibling and renamed, so it may be one of the inputs.
  */
 function merge(): void {
@@ -232,10 +233,10 @@ function merge(): void {
         continue;
       }
       const same = (f: string) => JSON.stringify(seen.row[f]) === JSON.stringify(row[f]);
-      if (key !== "ideal")
-        throw new Error(`${key} is in both ${seen.from} and ${path}: run each job once`);
-      if (!(same("images") && same("labels") && same("idealLabels")))
-        throw new Error(`the ideal rows of ${seen.from} and ${path} differ: not the same sweep`);
+      if (!(same("images") && same("labels") && same("idealLabels") && same("imageRmse")))
+        throw new Error(
+          `the ${key} rows of ${seen.from} and ${path} differ: not the same sweep (or a seeded job run twice)`,
+        );
     }
   const merged = [...rows.entries()].sort(([a], [b]) => order.get(a)! - order.get(b)!);
   const tmp = `${out}.merge-${process.pid}`;
