@@ -233,7 +233,10 @@ function merge(): void {
         continue;
       }
       const same = (f: string) => JSON.stringify(seen.row[f]) === JSON.stringify(row[f]);
-      if (!(same("images") && same("labels") && same("idealLabels") && same("imageRmse")))
+      // (rows written before imageRmse existed have none: their images decide)
+      const rmse =
+        seen.row.imageRmse === undefined || row.imageRmse === undefined || same("imageRmse");
+      if (!(same("images") && same("labels") && same("idealLabels") && rmse))
         throw new Error(
           `the ${key} rows of ${seen.from} and ${path} differ: not the same sweep (or a seeded job run twice)`,
         );
