@@ -72,6 +72,19 @@ function doneKeys(path: string): Set<string> {
   return keys;
 }
 
+/** A fixture and its golden forward's inputs (x_t, classes, t, context drop; batch 1). */
+function goldenForward(fixture: string) {
+  const unet = loadUnet(`test/fixtures/models/${fixture}`);
+  const golden = unet.golden!;
+  return {
+    unet,
+    x: golden.get("forward.x_t")!.data,
+    c: Int32Array.from(golden.get("forward.c")!.data),
+    t: golden.get("forward.t")!.data,
+    drop: golden.get("forward.drop")!.data,
+  };
+}
+
 function cropInput(t: { data: Float64Array; shape: number[] }, side: number) {
   const [batch, channels, rows, cols] = t.shape;
   const h = Math.min(side, rows);
@@ -312,12 +325,7 @@ function variantScaling(): void {
 async function devices(): Promise<void> {
   const out = "bench/results/hardware.jsonl";
   const env = benchEnvironment(command);
-  const unet = loadUnet("test/fixtures/models/mcellnn-mnist");
-  const golden = unet.golden!;
-  const x = golden.get("forward.x_t")!.data;
-  const c = Int32Array.from(golden.get("forward.c")!.data);
-  const t = golden.get("forward.t")!.data;
-  const drop = golden.get("forward.drop")!.data;
+  const { unet, x, c, t, drop } = goldenForward("mcellnn-mnist");
   const profile = withProfile(idealProfile(), { "memristor.sigma": { G_m: 0.1 } });
   const engine = circuitEngine(profile, { mismatchSeed: 1, rtol: 1e-5, atol: 1e-7 });
   const t0 = performance.now();
@@ -437,12 +445,7 @@ async function image(): Promise<void> {
 async function perf(): Promise<void> {
   const out = "bench/results/hardware.jsonl";
   const env = benchEnvironment(command);
-  const unet = loadUnet("test/fixtures/models/cellnn-mnist");
-  const golden = unet.golden!;
-  const x = golden.get("forward.x_t")!.data;
-  const c = Int32Array.from(golden.get("forward.c")!.data);
-  const t = golden.get("forward.t")!.data;
-  const drop = golden.get("forward.drop")!.data;
+  const { unet, x, c, t, drop } = goldenForward("cellnn-mnist");
   const profile = withProfile(idealProfile(), { "mismatch.sigma": 0.01 });
   const timeIt = async (engine: Parameters<typeof unetForward>[5]) => {
     await unetForward(unet, x, c, t, drop, engine); // warm-up (and, for the circuit, realisation)
