@@ -34,6 +34,7 @@ import {
 } from "node:fs";
 import { dirname } from "node:path";
 import { benchEnvironment, loadAverage } from "../src/bench/environment.js";
+import { memoryStream } from "../src/bench/memoryStream.js";
 import { correlateAdd3x3Simd } from "../src/cells/correlate.js";
 import type { Template } from "../src/cells/template.js";
 import { randomStream } from "../src/core/counterRandom.js";
@@ -312,11 +313,21 @@ function variantScaling(): void {
         row[`${precision}Ms`] = best(() => v.correlateAdd(padded, sum.fill(0)));
         row[`${precision}Ratio`] = (row[`${precision}Ms`] as number) / shared;
       }
-      row.coefficientBytesFloat32 = 4 * coeffs.length;
+      const coefficientBytes = 4 * coeffs.length;
+      row.coefficientBytesFloat32 = coefficientBytes;
+      // The floor: reading the same float32 coefficient bytes once, and nothing else.
+      const probe = memoryStream(coeffs.length);
+      if (probe !== null) {
+        probe.data.set(coeffs);
+        row.streamMs = best(() => probe.stream());
+        row.streamGBs = coefficientBytes / (row.streamMs as number) / 1e6;
+        row.float32OverStream = (row.float32Ms as number) / (row.streamMs as number);
+        row.float64OverStream = (row.float64Ms as number) / (row.streamMs as number);
+      }
       row.sharedTemplateBytes = 8 * t.data.length;
       append(out, { ...row, ...env, load: loadAverage() });
       process.stderr.write(
-        `C ${C}, ${S}×${S}: shared ${shared.toFixed(2)} ms, per-cell float64 ${(row.float64Ms as number).toFixed(2)} ms (${(row.float64Ratio as number).toFixed(2)}×), float32 ${(row.float32Ms as number).toFixed(2)} ms (${(row.float32Ratio as number).toFixed(2)}×)\n`,
+        `C ${C}, ${S}×${S}: shared ${shared.toFixed(2)} ms, per-cell float64 ${(row.float64Ms as number).toFixed(2)} ms (${(row.float64Ratio as number).toFixed(2)}×), float32 ${(row.float32Ms as number).toFixed(2)} ms (${(row.float32Ratio as number).toFixed(2)}×); reading the coefficients alone ${Number(row.streamMs).toFixed(2)} ms (${Number(row.streamGBs).toFixed(1)} GB/s)\n`,
       );
     }
 }

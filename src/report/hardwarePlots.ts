@@ -32,6 +32,99 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+type Margins = { left: number; right: number; top: number; bottom: number };
+
+/** Horizontal grid lines and their labels at round values of [y0, y1]. */
+function yGrid(y0: number, y1: number, sy: (y: number) => number, m: Margins, W: number) {
+  return niceTicks(y0, y1).flatMap((t) => [
+    el("line", { x1: m.left, x2: W - m.right, y1: num(sy(t)), y2: num(sy(t)), stroke: GRID_COLOR }),
+    el(
+      "text",
+      { x: m.left - 6, y: num(sy(t) + 4), "text-anchor": "end", "font-size": FONT_SIZE.tick },
+      escapeXml(formatNumber(t)),
+    ),
+  ]);
+}
+
+/** A dashed reference line across the plot with its label at the right. */
+function referenceLine(
+  ref: { value: number; label: string },
+  sy: (y: number) => number,
+  m: Margins,
+  W: number,
+) {
+  const y = num(sy(ref.value));
+  return [
+    el("line", {
+      x1: m.left,
+      x2: W - m.right,
+      y1: y,
+      y2: y,
+      stroke: AXIS_COLOR,
+      "stroke-dasharray": "5 4",
+    }),
+    el(
+      "text",
+      {
+        x: W - m.right - 4,
+        y: num(sy(ref.value) - 5),
+        "text-anchor": "end",
+        "font-size": FONT_SIZE.tick,
+      },
+      escapeXml(ref.label),
+    ),
+  ];
+}
+
+/** A series' legend entry, the i-th line above the plot. */
+function legendEntry(label: string, i: number, m: Margins) {
+  return el(
+    "text",
+    { x: m.left, y: 40 + 15 * i, "font-size": FONT_SIZE.legend, fill: paletteColor(i) },
+    escapeXml(`\u25cf ${label}`),
+  );
+}
+
+/** The title above, the x label below and the y label rotated at the left. */
+function axisTitles(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  m: Margins,
+  W: number,
+  H: number,
+) {
+  const yMid = (m.top + H - m.bottom) / 2;
+  return [
+    el(
+      "text",
+      { x: W / 2, y: 20, "text-anchor": "middle", "font-size": FONT_SIZE.title },
+      escapeXml(title),
+    ),
+    el(
+      "text",
+      {
+        x: (m.left + W - m.right) / 2,
+        y: H - 10,
+        "text-anchor": "middle",
+        "font-size": FONT_SIZE.label,
+      },
+      escapeXml(xLabel),
+    ),
+    el(
+      "text",
+      {
+        x: 14,
+        y: yMid,
+        "text-anchor": "middle",
+        "font-size": FONT_SIZE.label,
+        transform: `rotate(-90 14 ${num(yMid)})`,
+      },
+      escapeXml(yLabel),
+    ),
+  ];
+}
+
 /**
  * A metric against a swept parameter: each series' means joined by a line, its 95 % interval
  * as a shaded band, an optional dashed reference. Plain SVG text (no DOM, testable as a string).
@@ -53,25 +146,7 @@ export function plotBands(o: BandPlotOptions): string {
   y1 += 0.05 * (y1 - y0);
   const sx = (x: number) => m.left + ((tx(x) - x0) / (x1 - x0)) * (W - m.left - m.right);
   const sy = (y: number) => H - m.bottom - ((y - y0) / (y1 - y0)) * (H - m.top - m.bottom);
-  const parts: string[] = [];
-  for (const t of niceTicks(y0, y1)) {
-    parts.push(
-      el("line", {
-        x1: m.left,
-        x2: W - m.right,
-        y1: num(sy(t)),
-        y2: num(sy(t)),
-        stroke: GRID_COLOR,
-      }),
-    );
-    parts.push(
-      el(
-        "text",
-        { x: m.left - 6, y: num(sy(t) + 4), "text-anchor": "end", "font-size": FONT_SIZE.tick },
-        escapeXml(formatNumber(t)),
-      ),
-    );
-  }
+  const parts: string[] = yGrid(y0, y1, sy, m, W);
   const xTicks = [...new Set(xs)].sort((a, b) => a - b);
   for (const t of xTicks)
     parts.push(
@@ -98,31 +173,7 @@ export function plotBands(o: BandPlotOptions): string {
   parts.push(
     el("line", { x1: m.left, x2: m.left, y1: m.top, y2: H - m.bottom, stroke: AXIS_COLOR }),
   );
-  if (o.reference) {
-    const y = num(sy(o.reference.value));
-    parts.push(
-      el("line", {
-        x1: m.left,
-        x2: W - m.right,
-        y1: y,
-        y2: y,
-        stroke: AXIS_COLOR,
-        "stroke-dasharray": "5 4",
-      }),
-    );
-    parts.push(
-      el(
-        "text",
-        {
-          x: W - m.right - 4,
-          y: num(sy(o.reference.value) - 5),
-          "text-anchor": "end",
-          "font-size": FONT_SIZE.tick,
-        },
-        escapeXml(o.reference.label),
-      ),
-    );
-  }
+  if (o.reference) parts.push(...referenceLine(o.reference, sy, m, W));
   o.series.forEach((s, i) => {
     const color = paletteColor(i);
     const pts = [...s.points].sort((a, b) => a.x - b.x);
@@ -161,45 +212,99 @@ export function plotBands(o: BandPlotOptions): string {
     );
     for (const p of pts)
       parts.push(el("circle", { cx: num(sx(p.x)), cy: num(sy(p.mean)), r: 3, fill: color }));
+    parts.push(legendEntry(s.label, i, m));
+  });
+  parts.push(...axisTitles(o.title, o.xLabel + (logX ? " (log scale)" : ""), o.yLabel, m, W, H));
+  return svgDocument(W, H, o.title, parts.join(""));
+}
+
+/** One series of a metric over named categories (e.g. layers), with 95 % intervals. */
+export interface CategorySeries {
+  readonly label: string;
+  readonly points: readonly { category: string; mean: number; lo: number; hi: number }[];
+}
+
+export interface CategoryPlotOptions {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  /** The categories in the order they are drawn, left to right. */
+  readonly categories: readonly string[];
+  readonly series: readonly CategorySeries[];
+  readonly reference?: { value: number; label: string };
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/**
+ * A metric per category: each series' mean as a dot with its 95 % interval as a whisker, the
+ * series side by side within a category, the category names slanted under the axis. Plain SVG.
+ */
+export function plotCategories(o: CategoryPlotOptions): string {
+  const W = o.width ?? Math.max(460, 80 + 56 * o.categories.length);
+  const H = o.height ?? 320;
+  const m = { left: 62, right: 16, top: 40 + 15 * o.series.length, bottom: 84 };
+  const ys = o.series
+    .flatMap((s) => s.points.flatMap((p) => [p.lo, p.hi, p.mean]))
+    .filter(Number.isFinite);
+  if (o.reference) ys.push(o.reference.value);
+  let [y0, y1] = [Math.min(0, ...ys), Math.max(0, ...ys)];
+  if (!(y1 > y0)) y1 = y0 + 1;
+  y1 += 0.05 * (y1 - y0);
+  const band = (W - m.left - m.right) / Math.max(1, o.categories.length);
+  const sx = (category: string, series: number) =>
+    m.left +
+    band * (o.categories.indexOf(category) + 0.5) +
+    (series - (o.series.length - 1) / 2) * Math.min(12, band / (2 * o.series.length));
+  const sy = (y: number) => H - m.bottom - ((y - y0) / (y1 - y0)) * (H - m.top - m.bottom);
+  const parts: string[] = yGrid(y0, y1, sy, m, W);
+  o.categories.forEach((c, i) => {
+    const x = num(m.left + band * (i + 0.5));
+    const y = H - m.bottom + 14;
     parts.push(
       el(
         "text",
-        { x: m.left, y: 40 + 15 * i, "font-size": FONT_SIZE.legend, fill: color },
-        escapeXml(`\u25cf ${s.label}`),
+        {
+          x,
+          y,
+          "text-anchor": "end",
+          "font-size": FONT_SIZE.tick,
+          transform: `rotate(-35 ${x} ${y})`,
+        },
+        escapeXml(c),
       ),
     );
   });
   parts.push(
-    el(
-      "text",
-      { x: W / 2, y: 20, "text-anchor": "middle", "font-size": FONT_SIZE.title },
-      escapeXml(o.title),
-    ),
+    el("line", {
+      x1: m.left,
+      x2: W - m.right,
+      y1: num(sy(y0)),
+      y2: num(sy(y0)),
+      stroke: AXIS_COLOR,
+    }),
+    el("line", { x1: m.left, x2: m.left, y1: m.top, y2: H - m.bottom, stroke: AXIS_COLOR }),
   );
-  parts.push(
-    el(
-      "text",
-      {
-        x: (m.left + W - m.right) / 2,
-        y: H - 10,
-        "text-anchor": "middle",
-        "font-size": FONT_SIZE.label,
-      },
-      escapeXml(o.xLabel + (logX ? " (log scale)" : "")),
-    ),
-  );
-  parts.push(
-    el(
-      "text",
-      {
-        x: 14,
-        y: (m.top + H - m.bottom) / 2,
-        "text-anchor": "middle",
-        "font-size": FONT_SIZE.label,
-        transform: `rotate(-90 14 ${num((m.top + H - m.bottom) / 2)})`,
-      },
-      escapeXml(o.yLabel),
-    ),
-  );
+  if (o.reference) parts.push(...referenceLine(o.reference, sy, m, W));
+  o.series.forEach((s, i) => {
+    const color = paletteColor(i);
+    for (const p of s.points) {
+      const x = num(sx(p.category, i));
+      if (Number.isFinite(p.lo) && Number.isFinite(p.hi))
+        parts.push(
+          el("line", {
+            x1: x,
+            x2: x,
+            y1: num(sy(p.lo)),
+            y2: num(sy(p.hi)),
+            stroke: color,
+            "stroke-width": 2,
+          }),
+        );
+      parts.push(el("circle", { cx: x, cy: num(sy(p.mean)), r: 3.5, fill: color }));
+    }
+    parts.push(legendEntry(s.label, i, m));
+  });
+  parts.push(...axisTitles(o.title, o.xLabel, o.yLabel, m, W, H));
   return svgDocument(W, H, o.title, parts.join(""));
 }

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { imageGridPng } from "../plot/imageGrid.js";
 import { escapeXml, formatNumber } from "../plot/svgText.js";
-import { type BandSeries, plotBands } from "./hardwarePlots.js";
+import { type BandSeries, plotBands, plotCategories } from "./hardwarePlots.js";
 import { type HardwareRow, type PointSummary, summarisePoints, wilson } from "./hardwareStats.js";
 
 /** The rows of a hardware sweep's JSONL file (torn or failed lines skipped). */
@@ -82,6 +82,49 @@ export function axisPlots(
   };
 }
 
+/**
+ * A per-layer sensitivity sweep's plots (points that put one layer on the circuit, the others
+ * ideal: PointSummary.layer): pixel RMSE against the ideal images per layer, and the fraction of
+ * samples whose label differs from their ideal image's, each with its 95 % interval and one
+ * series per other setting (e.g. mismatch σ = 5 %). Null when no point does.
+ */
+export function layerPlots(
+  points: readonly PointSummary[],
+): { rmse: string; changed: string } | null {
+  const layered = points.filter((p) => p.layer !== null);
+  if (layered.length === 0) return null;
+  const categories = [...new Set(layered.map((p) => p.layer as string))];
+  const conditions = [...new Set(layered.map((p) => p.condition))];
+  const series = (metric: (p: PointSummary) => { mean: number; lo: number; hi: number }) =>
+    conditions.map((c) => ({
+      label: c || "the base profile",
+      points: layered
+        .filter((p) => p.condition === c)
+        .map((p) => ({ category: p.layer as string, ...metric(p) })),
+    }));
+  const xLabel = 'layer on the circuit (the others ideal; "all": every cellular layer)';
+  return {
+    rmse: plotCategories({
+      title: "Pixel RMSE against the ideal images, one layer on the circuit",
+      xLabel,
+      yLabel: "pixel RMSE (95 % CI)",
+      categories,
+      series: series((p) => p.rmse),
+    }),
+    changed: plotCategories({
+      title: "Samples whose label differs from their ideal image's",
+      xLabel,
+      yLabel: "fraction of samples (95 % CI)",
+      categories,
+      series: series((p) => ({
+        mean: 1 - p.sameLabel.fraction,
+        lo: 1 - p.sameLabel.hi,
+        hi: 1 - p.sameLabel.lo,
+      })),
+    }),
+  };
+}
+
 /** The images a row keeps as one PNG: one column per sample. */
 export function rowGridPng(row: HardwareRow, scale = 2): Uint8Array {
   const count = row.gridSamples?.length ?? row.n;
@@ -105,7 +148,7 @@ export function pointsMarkdown(points: readonly PointSummary[]): string {
   const f = (v: number) => (Number.isFinite(v) ? formatNumber(v, 3) : "–");
   for (const p of points)
     lines.push(
-      `| \`${p.axis}\` | ${p.value} | ${p.seeds.join(", ")} | ${p.samples} | ${f(p.rmse.mean)} [${f(p.rmse.lo)}, ${f(p.rmse.hi)}] | ${p.agreement.agree}/${p.samples} = ${f(p.agreement.fraction)} [${f(p.agreement.lo)}, ${f(p.agreement.hi)}] | ${f(p.sameLabel.fraction)} | ${p.msPerForward === null ? "–" : Math.round(p.msPerForward)} |`,
+      `| \`${p.axis}\` | ${p.text} | ${p.seeds.join(", ")} | ${p.samples} | ${f(p.rmse.mean)} [${f(p.rmse.lo)}, ${f(p.rmse.hi)}] | ${p.agreement.agree}/${p.samples} = ${f(p.agreement.fraction)} [${f(p.agreement.lo)}, ${f(p.agreement.hi)}] | ${f(p.sameLabel.fraction)} | ${p.msPerForward === null ? "–" : Math.round(p.msPerForward)} |`,
     );
   return lines.join("\n");
 }
@@ -132,6 +175,14 @@ export function writeHardwareReport(rowsPath: string, outDir: string, name: stri
     writeFileSync(join(outDir, `${name}-agreement-${slug}.svg`), agreement);
     figures.push(
       `<section><h2>${escapeXml(axis)}</h2><div class="plots">${rmse}${agreement}</div></section>`,
+    );
+  }
+  const layers = layerPlots(points);
+  if (layers) {
+    writeFileSync(join(outDir, `${name}-layers-rmse.svg`), layers.rmse);
+    writeFileSync(join(outDir, `${name}-layers-changed.svg`), layers.changed);
+    figures.push(
+      `<section><h2>One layer on the circuit at a time</h2><div class="plots">${layers.rmse}${layers.changed}</div></section>`,
     );
   }
   const grids: string[] = [];

@@ -27,6 +27,12 @@ export interface HardwareRow {
 export interface PointSummary {
   readonly axis: string;
   readonly value: number;
+  /** The swept value as the table writes it (describePoint). */
+  readonly text: string;
+  /** The one layer on the circuit where the point sets `layers.analog` to it ("all" for "cellular"). */
+  readonly layer: string | null;
+  /** The point's other settings beside `layers.analog`, e.g. "mismatch.sigma=0.05". */
+  readonly condition: string;
   readonly seeds: number[];
   readonly samples: number;
   readonly rmse: { mean: number; lo: number; hi: number };
@@ -116,6 +122,42 @@ export function numericPoint(axis: string, value: unknown): { axis: string; valu
   return { axis, value: Number(value) };
 }
 
+/**
+ * A swept value as text, and the layer it puts on the circuit alone where it sets
+ * `layers.analog` (a per-layer sensitivity sweep: a "grid" over `layers.analog` = [name], …, and
+ * another axis). Numbers are written as they are; a grid point as `path=value, …` with lists
+ * joined by "+".
+ */
+export function describePoint(
+  axis: string,
+  value: unknown,
+): { text: string; layer: string | null; condition: string } {
+  const entries: [string, unknown][] =
+    value !== null && typeof value === "object" && !Array.isArray(value)
+      ? Object.entries(value)
+      : [[axis, value]];
+  const show = (v: unknown) =>
+    Array.isArray(v) ? v.join("+") : typeof v === "object" ? JSON.stringify(v) : String(v);
+  const analog = entries.find(([k]) => k === "layers.analog")?.[1];
+  const layer =
+    analog === "cellular"
+      ? "all"
+      : Array.isArray(analog) && analog.length === 1
+        ? String(analog[0])
+        : null;
+  const numeric = numericPoint(axis, value);
+  return {
+    text: Number.isFinite(numeric.value)
+      ? String(numeric.value)
+      : entries.map(([k, v]) => `${k}=${show(v)}`).join(", "),
+    layer,
+    condition: entries
+      .filter(([k]) => k !== "layers.analog")
+      .map(([k, v]) => `${k}=${show(v)}`)
+      .join(", "),
+  };
+}
+
 /** One summary per (axis, value), in the order of the rows. */
 export function summarisePoints(rows: readonly HardwareRow[]): {
   ideal: HardwareRow;
@@ -149,6 +191,7 @@ export function summarisePoints(rows: readonly HardwareRow[]): {
     const times = group.map((r) => r.timing.msPerForward).filter((t): t is number => t !== null);
     points.push({
       ...numericPoint(group[0].axis, group[0].value),
+      ...describePoint(group[0].axis, group[0].value),
       seeds: group.map((r) => r.mismatchSeed),
       samples: n,
       rmse: { mean, lo: mean - half, hi: mean + half },

@@ -5,8 +5,10 @@ import {
   PROFILE_TABLE_END,
   profileTableMarkdown,
 } from "../../src/hardware/index.js";
-import { niceTicks, plotBands } from "../../src/report/hardwarePlots.js";
+import { niceTicks, plotBands, plotCategories } from "../../src/report/hardwarePlots.js";
+import { layerPlots, pointsMarkdown } from "../../src/report/hardwareReport.js";
 import {
+  describePoint,
   type HardwareRow,
   numericPoint,
   perImageRmse,
@@ -112,6 +114,80 @@ describe("hardware sweep statistics and plots", () => {
     expect(svg.match(/<circle/g)).toHaveLength(2);
     expect(svg).toContain("stroke-dasharray");
     expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+
+  it("describePoint writes a grid point's settings and finds the one layer it puts on the circuit", () => {
+    expect(describePoint("mismatch.sigma", 0.05)).toEqual({
+      text: "0.05",
+      layer: null,
+      condition: "mismatch.sigma=0.05",
+    });
+    expect(describePoint("memristor.sigma", { G_m: 0.1 }).text).toBe("0.1");
+    const point = { "layers.analog": ["down1.block"], "mismatch.sigma": 0.05 };
+    expect(describePoint("layers.analog+mismatch.sigma", point)).toEqual({
+      text: "layers.analog=down1.block, mismatch.sigma=0.05",
+      layer: "down1.block",
+      condition: "mismatch.sigma=0.05",
+    });
+    expect(describePoint("x", { "layers.analog": "cellular", "settling.T_hw": 0.5 }).layer).toBe(
+      "all",
+    );
+    // Two layers at once: not a one-layer point.
+    expect(describePoint("x", { "layers.analog": ["a", "b"] }).layer).toBeNull();
+  });
+
+  it("a per-layer sweep gives one dot per layer: RMSE and the labels changed, with intervals", () => {
+    const ideal = row("ideal", 0, 1, [0, 0, 1, 1], [0, 1]);
+    const axis = "layers.analog+mismatch.sigma";
+    const at = (layer: string | string[], images: number[], labels: number[]) => ({
+      ...row(axis, 0, 1, images, labels),
+      value: { "layers.analog": layer, "mismatch.sigma": 0.05 },
+    });
+    const rows = [
+      ideal,
+      at(["a"], [0.1, 0.1, 1, 1], [0, 1]),
+      at(["b"], [0.3, 0.3, 1, 1], [1, 1]),
+      at("cellular", [0.3, 0.3, 0.9, 0.9], [1, 1]),
+    ];
+    const { points } = summarisePoints(rows);
+    expect(points.map((p) => p.layer)).toEqual(["a", "b", "all"]);
+    expect(points[1].sameLabel.fraction).toBe(0.5);
+    const plots = layerPlots(points);
+    if (plots === null) throw new Error("no per-layer plots");
+    for (const svg of [plots.rmse, plots.changed]) {
+      expect(svg.match(/<circle/g)).toHaveLength(3);
+      for (const name of ["a", "b", "all"]) expect(svg).toContain(`>${name}</text>`);
+      expect(svg).toContain("mismatch.sigma=0.05");
+    }
+    // The table names the point, not NaN.
+    expect(pointsMarkdown(points)).toContain("layers.analog=a, mismatch.sigma=0.05");
+    expect(pointsMarkdown(points)).not.toContain("NaN");
+    // Sweeps without one-layer points have no such plots.
+    expect(
+      layerPlots(
+        summarisePoints([ideal, row("mismatch.sigma", 0.01, 1, [0, 0, 1, 1], [0, 1])]).points,
+      ),
+    ).toBeNull();
+  });
+
+  it("plotCategories puts each category's dot at its place, whisker spanning its interval", () => {
+    const svg = plotCategories({
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      categories: ["p", "q"],
+      series: [{ label: "s", points: [{ category: "q", mean: 1, lo: 0.5, hi: 1.5 }] }],
+    });
+    const dot = svg.match(/<circle cx="([\d.]+)" cy="([\d.]+)"/);
+    if (!dot) throw new Error("no dot");
+    // Width 460, margins 62 and 16: category q's band is the right half, its centre at 3/4.
+    expect(Number(dot[1])).toBeCloseTo(62 + (460 - 78) * 0.75, 1);
+    const whisker = svg.match(
+      /<line x1="([\d.]+)" x2="\1" y1="([\d.]+)" y2="([\d.]+)" stroke="[^"]+" stroke-width="2"/,
+    );
+    if (!whisker) throw new Error("no whisker");
+    // The dot lies halfway between the whisker's ends (the mean halfway between lo and hi).
+    expect(Number(dot[2])).toBeCloseTo((Number(whisker[2]) + Number(whisker[3])) / 2, 1);
   });
 
   it("docs/hardware.md holds the profile table generated from the declaration", () => {
