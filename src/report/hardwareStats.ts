@@ -125,15 +125,17 @@ export function numericPoint(axis: string, value: unknown): { axis: string; valu
 /**
  * A swept value as text, and the layer it puts on the circuit alone where it sets
  * `layers.analog` (a per-layer sensitivity sweep: a "grid" over `layers.analog` = [name], …, and
- * another axis). Numbers are written as they are; a grid point as `path=value, …` with lists
- * joined by "+".
+ * another axis). Numbers are written as they are; other values as `path=value, …` (one entry
+ * per axis of a grid point) with lists joined by "+".
  */
 export function describePoint(
   axis: string,
   value: unknown,
 ): { text: string; layer: string | null; condition: string } {
+  // A grid point varies several axes (its axis is their paths joined by "+"); a one-axis
+  // point's value may itself be an object (a σ map).
   const entries: [string, unknown][] =
-    value !== null && typeof value === "object" && !Array.isArray(value)
+    axis.includes("+") && value !== null && typeof value === "object" && !Array.isArray(value)
       ? Object.entries(value)
       : [[axis, value]];
   const show = (v: unknown) =>

@@ -129,11 +129,21 @@ describe("hardware sweep statistics and plots", () => {
       layer: "down1.block",
       condition: "mismatch.sigma=0.05",
     });
-    expect(describePoint("x", { "layers.analog": "cellular", "settling.T_hw": 0.5 }).layer).toBe(
+    const grid = "layers.analog+settling.T_hw";
+    expect(describePoint(grid, { "layers.analog": "cellular", "settling.T_hw": 0.5 }).layer).toBe(
       "all",
     );
+    expect(describePoint("layers.analog", ["up1.block1"]).layer).toBe("up1.block1");
     // Two layers at once: not a one-layer point.
-    expect(describePoint("x", { "layers.analog": ["a", "b"] }).layer).toBeNull();
+    expect(describePoint(grid, { "layers.analog": ["a", "b"], "settling.T_hw": 2 })).toEqual({
+      text: "layers.analog=a+b, settling.T_hw=2",
+      layer: null,
+      condition: "settling.T_hw=2",
+    });
+    // A σ map of several parameters is one axis's value, not a grid point.
+    expect(describePoint("memristor.sigma", { G_m: 0.1, a: 0.2 }).text).toBe(
+      'memristor.sigma={"G_m":0.1,"a":0.2}',
+    );
   });
 
   it("a per-layer sweep gives one dot per layer: RMSE and the labels changed, with intervals", () => {
