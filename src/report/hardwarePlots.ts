@@ -8,16 +8,20 @@ export interface BandSeries {
   readonly points: readonly { x: number; mean: number; lo: number; hi: number }[];
 }
 
-export interface BandPlotOptions {
+/** What every plot here has: titles, an optional dashed reference, its size. */
+interface PlotFrame {
   readonly title: string;
   readonly xLabel: string;
   readonly yLabel: string;
-  readonly series: readonly BandSeries[];
   /** Reference value drawn as a dashed line (e.g. the ideal's agreement). */
   readonly reference?: { value: number; label: string };
-  readonly logX?: boolean;
   readonly width?: number;
   readonly height?: number;
+}
+
+export interface BandPlotOptions extends PlotFrame {
+  readonly series: readonly BandSeries[];
+  readonly logX?: boolean;
 }
 
 /** Round tick values covering [lo, hi] (1, 2, 5 × 10^k steps). */
@@ -224,16 +228,10 @@ export interface CategorySeries {
   readonly points: readonly { category: string; mean: number; lo: number; hi: number }[];
 }
 
-export interface CategoryPlotOptions {
-  readonly title: string;
-  readonly xLabel: string;
-  readonly yLabel: string;
+export interface CategoryPlotOptions extends PlotFrame {
   /** The categories in the order they are drawn, left to right. */
   readonly categories: readonly string[];
   readonly series: readonly CategorySeries[];
-  readonly reference?: { value: number; label: string };
-  readonly width?: number;
-  readonly height?: number;
 }
 
 /**
