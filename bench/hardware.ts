@@ -16,7 +16,8 @@
  *       with 1 % mismatch on all 7 layers, and the memory of the mismatch → bench/results/hardware.jsonl
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts variant-scaling
  *       one evaluation of a C → C layer's correlation, shared template against per-cell
- *       coefficients, C = 16…128 (variantScaling()) → bench/results/hardware.jsonl
+ *       coefficients, C = 16…128, and the floor of reading those coefficients once
+ *       (src/bench/memoryStream.ts) (variantScaling()) → bench/results/hardware.jsonl
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts devices
  *       one M-CellNN UNet forward (golden input, batch 1) with every memristor its own device
  *       (G_m σ 10 %, all 7 layers, rtol 1e-5): a first and a second forward on one circuit engine
