@@ -11,7 +11,7 @@
  */
 import { Command } from "commander";
 import { readHardwareRows } from "../src/report/hardwareReport.js";
-import { perImageRmse, tQuantile975 } from "../src/report/hardwareStats.js";
+import { meanInterval, perImageRmse } from "../src/report/hardwareStats.js";
 
 const program = new Command("mismatch-law")
   .argument("<rows>", "rows file of a hardware sweep (JSONL)")
@@ -19,15 +19,6 @@ const program = new Command("mismatch-law")
   .parse();
 const [path] = program.args;
 const only = program.opts().classes?.split(",").map(Number) as number[] | undefined;
-
-function meanInterval(values: readonly number[]) {
-  const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  if (n < 2) return { n, mean, lo: Number.NaN, hi: Number.NaN };
-  const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-  const half = (tQuantile975(n - 1) * sd) / Math.sqrt(n);
-  return { n, mean, lo: mean - half, hi: mean + half };
-}
 
 const rows = readHardwareRows(path);
 const ideal = rows.find((r) => r.ideal);

@@ -160,6 +160,21 @@ export function describePoint(
   };
 }
 
+/** The mean of `values` with its 95 % Student-t interval (NaN bounds for fewer than two). */
+export function meanInterval(values: readonly number[]): {
+  n: number;
+  mean: number;
+  lo: number;
+  hi: number;
+} {
+  const n = values.length;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  if (n < 2) return { n, mean, lo: Number.NaN, hi: Number.NaN };
+  const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+  const half = (tQuantile975(n - 1) * sd) / Math.sqrt(n);
+  return { n, mean, lo: mean - half, hi: mean + half };
+}
+
 /** One summary per (axis, value), in the order of the rows. */
 export function summarisePoints(rows: readonly HardwareRow[]): {
   ideal: HardwareRow;
@@ -175,12 +190,7 @@ export function summarisePoints(rows: readonly HardwareRow[]): {
   }
   const points: PointSummary[] = [];
   for (const group of groups.values()) {
-    const rmses = group.flatMap((r) => perImageRmse(r, ideal));
-    const m = rmses.length;
-    const mean = rmses.reduce((s, v) => s + v, 0) / m;
-    const sd =
-      m > 1 ? Math.sqrt(rmses.reduce((s, v) => s + (v - mean) ** 2, 0) / (m - 1)) : Number.NaN;
-    const half = m > 1 ? (tQuantile975(m - 1) * sd) / Math.sqrt(m) : Number.NaN;
+    const { mean, lo, hi } = meanInterval(group.flatMap((r) => perImageRmse(r, ideal)));
     let agree = 0;
     let same = 0;
     let n = 0;
@@ -196,7 +206,7 @@ export function summarisePoints(rows: readonly HardwareRow[]): {
       ...describePoint(group[0].axis, group[0].value),
       seeds: group.map((r) => r.mismatchSeed),
       samples: n,
-      rmse: { mean, lo: mean - half, hi: mean + half },
+      rmse: { mean, lo, hi },
       agreement: { ...wilson(agree, n), agree },
       sameLabel: wilson(same, n),
       msPerForward: times.length ? times.reduce((s, v) => s + v, 0) / times.length : null,
