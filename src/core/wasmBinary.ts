@@ -208,6 +208,12 @@ export function wasmModule(
     ...section(5, vec([[0x00, ...uleb(initialPages)]])),
     ...section(7, vec(exports)),
     ...section(10, vec(codes)),
+    // The "name" custom section, function names (subsection 1): CPU profiles and stack traces
+    // then show `variant4` rather than `wasm-function[1]`.
+    ...section(0, [
+      ...utf8("name"),
+      ...section(1, vec(functions.map((f, i) => [...uleb(i), ...utf8(f.name)]))),
+    ]),
   ]);
 }
 

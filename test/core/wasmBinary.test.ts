@@ -26,6 +26,28 @@ describe("wasmBinary", () => {
     expect(WebAssembly.validate(bad)).toBe(false);
   });
 
+  it("wasmModule(): the functions carry their names (a name section), so stack traces and CPU profiles show them", () => {
+    // `unreachable` traps: the trap's stack frame is "at trapsHere (wasm://…)"; without the name
+    // section it is "at wasm://…:wasm-function[1]", the export name notwithstanding.
+    const bytes = wasmModule(
+      [
+        { name: "first", params: 0, locals: [], body: [] },
+        { name: "trapsHere", params: 0, locals: [], body: [0x00] },
+      ],
+      1,
+    );
+    const module = new WebAssembly.Module(bytes);
+    expect(WebAssembly.Module.customSections(module, "name")).toHaveLength(1);
+    const { trapsHere } = new WebAssembly.Instance(module).exports as { trapsHere: () => void };
+    let stack = "";
+    try {
+      trapsHere();
+    } catch (e) {
+      stack = (e as Error).stack ?? "";
+    }
+    expect(stack).toMatch(/at trapsHere \(wasm:/);
+  });
+
   it("taps3x3SimdModule() validates where Node has WebAssembly SIMD (Node 20 does)", () => {
     expect(WebAssembly.validate(taps3x3SimdModule())).toBe(true);
   });
