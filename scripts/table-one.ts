@@ -1,0 +1,237 @@
+/**
+ * Table I at this scale (issue 13, docs/reproduction.md): FID, KID and classifier agreement of
+ * each fixture, over several sampling seeds, each from `cellspice sample … --fid` as a user runs
+ * it (the built CLI, a child process). Resumable: a (case, seed) already in the rows file is
+ * skipped, so an interrupted run goes on where it stopped.
+ *
+ *     npm run build
+ *     npx tsx scripts/table-one.ts run [--cases conv-mnist:trained:float32,…] [--seeds 0,1,2] \
+ *         [--per-class 100] [--steps 25] [--w 2] [--rows docs/reproduction/table-one.jsonl]
+ *     npx tsx scripts/table-one.ts table [--rows …]
+ *
+ * A case is FIXTURE:ENGINE:PRECISION, FIXTURE a directory under test/fixtures/models (or a path),
+ * ENGINE `trained` or `cell`. Each run writes its outputs under out/table-one/ and appends one
+ * JSON row (the case, seed, n, agreement, FID, KID, timing, commit, command) to the rows file.
+ * `table` prints the Markdown table: per case the mean over seeds with its 95 % Student-t
+ * interval (hardwareStats.meanInterval).
+ */
+import { spawn } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command } from "commander";
+import { benchEnvironment, loadAverage } from "../src/bench/environment.js";
+import { meanInterval } from "../src/report/hardwareStats.js";
+
+const root = join(import.meta.dirname, "..");
+const cli = join(root, "dist/src/cli/main.js");
+const DEFAULT_ROWS = "docs/reproduction/table-one.jsonl";
+
+interface Row {
+  readonly case: string;
+  readonly fixture: string;
+  readonly engine: string;
+  readonly precision: string;
+  readonly seed: number;
+  readonly n: number;
+  readonly steps: number;
+  readonly w: number;
+  readonly agreement: number;
+  readonly fid: number;
+  readonly kid: number;
+  readonly kidSd: number;
+  readonly msPerImageForward: number;
+  readonly sampleS: number;
+}
+
+function readRows(path: string): Row[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Row);
+}
+
+function parseCase(text: string): { fixture: string; engine: string; precision: string } {
+  const [fixture, engine = "trained", precision = "float32"] = text.split(":");
+  if (
+    !fixture ||
+    !["trained", "cell"].includes(engine) ||
+    !["float32", "float64"].includes(precision)
+  )
+    throw new Error(
+      `--cases: "${text}" is not FIXTURE:ENGINE:PRECISION (ENGINE trained | cell, PRECISION float32 | float64)`,
+    );
+  return { fixture, engine, precision };
+}
+
+/** Runs the CLI; a signal to this script stops the child too, and nothing is left running. */
+function runCli(args: string[]): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    const stop = (signal: NodeJS.Signals) => {
+      child.kill(signal);
+      process.exitCode = 130;
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      if (code === 0) resolvePromise();
+      else reject(new Error(`cellspice ${args.join(" ")}: exit ${code ?? signal}`));
+    });
+  });
+}
+
+const program = new Command("table-one");
+
+program
+  .command("run")
+  .option(
+    "--cases <list>",
+    "FIXTURE:ENGINE:PRECISION, comma-separated",
+    "conv-mnist:trained:float32,cellnn-mnist:trained:float32",
+  )
+  .option("--seeds <list>", "sampling seeds", "0,1,2")
+  .option("--per-class <n>", "samples per class (10 classes)", "100")
+  .option("--steps <n>", "DDIM steps", "25")
+  .option("--w <w>", "guidance weight", "2")
+  .option("--batch <n>", "samples per network batch", "50")
+  .option("--data <dir>", "MNIST directory", join(root, "../shared/datasets/mnist"))
+  .option("--rows <file>", "rows file (JSONL)", DEFAULT_ROWS)
+  .action(
+    async (o: {
+      cases: string;
+      seeds: string;
+      perClass: string;
+      steps: string;
+      w: string;
+      batch: string;
+      data: string;
+      rows: string;
+    }) => {
+      if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+      const env = benchEnvironment(
+        `npx tsx scripts/table-one.ts run ${process.argv.slice(3).join(" ")}`,
+      );
+      const seeds = o.seeds.split(",").map(Number);
+      const perClass = Number(o.perClass);
+      const steps = Number(o.steps);
+      const w = Number(o.w);
+      for (const text of o.cases.split(",")) {
+        const { fixture, engine, precision } = parseCase(text);
+        const modelDir = existsSync(fixture)
+          ? fixture
+          : join(root, "test/fixtures/models", fixture);
+        for (const seed of seeds) {
+          const done = readRows(o.rows).some(
+            (r) =>
+              r.case === text &&
+              r.seed === seed &&
+              r.n === 10 * perClass &&
+              r.steps === steps &&
+              r.w === w,
+          );
+          if (done) continue;
+          const outDir = join(root, "out/table-one", `${text.replaceAll(":", "-")}-s${seed}`);
+          const started = new Date().toISOString();
+          const load0 = loadAverage();
+          await runCli([
+            "sample",
+            modelDir,
+            "--classes",
+            "0-9",
+            "--per-class",
+            String(perClass),
+            "--steps",
+            String(steps),
+            "--w",
+            String(w),
+            "--engine",
+            engine,
+            "--precision",
+            precision,
+            "--seed",
+            String(seed),
+            "--batch",
+            o.batch,
+            "--fid",
+            "--data",
+            o.data,
+            "--out-dir",
+            outDir,
+          ]);
+          const summary = JSON.parse(readFileSync(join(outDir, "summary.json"), "utf8"));
+          const set = summary.sets[0];
+          const row = {
+            case: text,
+            fixture,
+            backbone: summary.model.backbone,
+            nFeat: summary.model.nFeat,
+            engine,
+            precision,
+            seed,
+            n: summary.settings.n,
+            steps,
+            w,
+            agreement: set.scores.agreement.fraction,
+            fid: set.scores.fid,
+            kid: set.scores.kid.mean,
+            kidSd: set.scores.kid.std,
+            msPerImageForward: set.timing.msPerImageForward,
+            sampleS: set.timing.sampleS,
+            fidReference: summary.fidReference,
+            started,
+            load: [load0, loadAverage()],
+            ...env,
+          };
+          appendFileSync(o.rows, `${JSON.stringify(row)}\n`);
+          process.stdout.write(
+            `${text} seed ${seed}: agreement ${(100 * row.agreement).toFixed(1)} %, FID ${row.fid.toFixed(2)}, KID ${row.kid.toFixed(4)}\n`,
+          );
+        }
+      }
+    },
+  );
+
+program
+  .command("table")
+  .option("--rows <file>", "rows file (JSONL)", DEFAULT_ROWS)
+  .action((o: { rows: string }) => {
+    const rows = readRows(o.rows);
+    const cases = [...new Set(rows.map((r) => r.case))];
+    const show = (values: number[], digits: number, scale = 1) => {
+      const { mean, lo, hi } = meanInterval(values.map((v) => v * scale));
+      return Number.isFinite(lo)
+        ? `${mean.toFixed(digits)} [${lo.toFixed(digits)}, ${hi.toFixed(digits)}]`
+        : mean.toFixed(digits);
+    };
+    process.stdout.write(
+      "| fixture | engine | precision | samples × seeds | FID | KID (LeNet-5 feature units) | agreement [%] | ms / image-forward |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    for (const c of cases) {
+      const rs = rows.filter((r) => r.case === c);
+      const r0 = rs[0];
+      process.stdout.write(
+        `| ${r0.fixture} | ${r0.engine} | ${r0.precision} | ${r0.n} × ${rs.length} (seeds ${rs.map((r) => r.seed).join(", ")}) | ${show(
+          rs.map((r) => r.fid),
+          2,
+        )} | ${show(
+          rs.map((r) => r.kid),
+          2,
+        )} | ${show(
+          rs.map((r) => r.agreement),
+          1,
+          100,
+        )} | ${show(
+          rs.map((r) => r.msPerImageForward),
+          1,
+        )} |\n`,
+      );
+    }
+  });
+
+await program.parseAsync();
