@@ -49,7 +49,11 @@ import {
   mappedCells,
   withProfile,
 } from "../src/hardware/index.js";
-import { drawSpecImages, hardwareSampleKind } from "../src/sweep/kinds/hardwareSample.js";
+import {
+  drawSpecImages,
+  hardwareSampleKind,
+  oneImageSpec,
+} from "../src/sweep/kinds/hardwareSample.js";
 import { cellEngine, loadUnet, type TrainedCellLayer, unetForward } from "../src/unet/index.js";
 
 const [mode, ...rest] = process.argv.slice(2);
@@ -389,20 +393,7 @@ async function image(): Promise<void> {
   for (const { rtol, precision } of cases) {
     if (only !== null && rtol !== only) continue;
     const atol = rtol / 100;
-    const spec = hardwareSampleKind.validate(
-      {
-        model: "test/fixtures/models/cellnn-mnist",
-        axes: { "mismatch.sigma": [0.01] },
-        seeds: [1],
-        classes: [3],
-        steps: 25,
-        w: 2,
-        rtol,
-        atol,
-        precision,
-      },
-      "image",
-    );
+    const spec = oneImageSpec("test/fixtures/models/cellnn-mnist", { rtol, atol, precision });
     const [idealJob, job] = hardwareSampleKind.expand(spec);
     const ctx = { random: randomStream(0, "image"), checkInterrupt: () => {} };
     const t1 = performance.now();

@@ -17,7 +17,7 @@ import { Command } from "commander";
 import { randomStream } from "../src/core/counterRandom.js";
 import { circuitEngine } from "../src/hardware/circuitEngine.js";
 import { idealProfile, withProfile } from "../src/hardware/profile.js";
-import { drawSpecImages, hardwareSampleKind } from "../src/sweep/kinds/hardwareSample.js";
+import { drawSpecImages, oneImageSpec } from "../src/sweep/kinds/hardwareSample.js";
 import { cellEngine } from "../src/unet/index.js";
 
 interface ProfileNode {
@@ -62,20 +62,7 @@ const precision = o.precision as "float32" | "float64";
 const rtol = Number(o.rtol);
 const atol = rtol / 100;
 const model = join(import.meta.dirname, "../test/fixtures/models/cellnn-mnist");
-const spec = hardwareSampleKind.validate(
-  {
-    model,
-    axes: { "mismatch.sigma": [0.01] },
-    seeds: [1],
-    classes: [3],
-    steps: 25,
-    w: 2,
-    rtol,
-    atol,
-    precision,
-  },
-  "image-profile",
-);
+const spec = oneImageSpec(model, { rtol, atol, precision });
 const ctx = { random: randomStream(0, "image"), checkInterrupt: () => {} };
 const profile = withProfile(idealProfile(), { "mismatch.sigma": 0.01 });
 const engine =

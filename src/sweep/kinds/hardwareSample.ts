@@ -233,6 +233,29 @@ function unetOf(dir: string): Unet {
   return u;
 }
 
+/**
+ * The hardware issue's "one faithful image" as a spec: DDIM 25, w = 2, one sample of class 3,
+ * all cellular layers at 1 % mismatch, mismatch seed 1 (bench/hardware.ts `image`,
+ * scripts/image-profile.ts).
+ */
+export function oneImageSpec(
+  model: string,
+  solver: { rtol: number; atol: number; precision: "float64" | "float32" },
+): HardwareSampleSpec {
+  return hardwareSampleKind.validate(
+    {
+      model,
+      axes: { "mismatch.sigma": [0.01] },
+      seeds: [1],
+      classes: [3],
+      steps: 25,
+      w: 2,
+      ...solver,
+    },
+    "image",
+  );
+}
+
 /** The spec's samples drawn with `engine` (its noise, classes and sampler); seconds taken. */
 export async function drawSpecImages(
   spec: HardwareSampleSpec,
