@@ -234,8 +234,8 @@ function unetOf(dir: string): Unet {
 }
 
 /**
- * The hardware issue's "one faithful image" as a spec: DDIM 25, w = 2, one sample of class 3,
- * all cellular layers at 1 % mismatch, mismatch seed 1 (bench/hardware.ts `image`,
+ * The benchmarks' "one faithful image" as a spec (docs/hardware.md): DDIM 25, w = 2, one sample
+ * of class 3, all cellular layers at 1 % mismatch, mismatch seed 1 (bench/hardware.ts `image`,
  * scripts/image-profile.ts).
  */
 export function oneImageSpec(
