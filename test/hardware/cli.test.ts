@@ -61,8 +61,8 @@ describe("cellspice hardware", () => {
     ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    // 5 layers of 16×28×28 or 16×14×14 … exactly: 4·16·784 + 32·196 + 2·16·196 cells.
-    expect(j.totals.cells).toBe(4 * 16 * 784 + 32 * 196 + 2 * 16 * 196);
+    // n_feat 32: four layers of 32×28×28, down2 of 64×14×14, two of 32×14×14.
+    expect(j.totals.cells).toBe(4 * 32 * 784 + 64 * 196 + 2 * 32 * 196);
     expect(j.ace16k.gops).toBe(330);
     expect(j.totals.forwardsPerImage).toBe(50);
   }, 60_000);

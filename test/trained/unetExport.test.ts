@@ -100,7 +100,7 @@ for (const dir of FIXTURES) {
 }
 
 describe("a trained layer as a circuit", () => {
-  it("down1.block of the CellNN fixture (16 → 16 channels) on a 3×3 crop of its input agrees with ngspice", async () => {
+  it("down1.block of the CellNN fixture (32 → 32 channels) on a 3×3 crop of its input agrees with ngspice", async () => {
     const { manifest, tensors, golden } = load(FIXTURES[0]);
     const full = goldenInput(golden, "down1.block");
     const cin = full.data.length / (full.rows * full.cols);
@@ -116,9 +116,9 @@ describe("a trained layer as a circuit", () => {
       rows: side,
       cols: side,
     });
-    expect(array.channels * array.rows * array.cols).toBe(144);
-    // 144 cells with full 16-channel 3×3 templates: 20,736 template transconductances. Input folded
-    // into one current source per cell and a 1e-2 τ step cap keep ngspice to about a second.
+    expect(array.channels * array.rows * array.cols).toBe(288);
+    // 288 cells with full 32-channel 3×3 templates: 82,944 template transconductances. Input folded
+    // into one current source per cell and a 1e-2 τ step cap keep ngspice to a few seconds.
     const r = await runCosim(array, {
       T: manifest.cell_layers[1].cell.T,
       ngspice: { inputForm: "folded", maxStep: 1e-2 },

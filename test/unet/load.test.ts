@@ -45,16 +45,16 @@ function fieldOf(f: () => unknown): string {
 describe("loadUnet(dir)", () => {
   it("gives the architecture, schedule and the 7 cellular layers of an export", () => {
     const unet = loadUnet(CELLNN);
-    expect(unet).toMatchObject({ backbone: "cellnn", nFeat: 16, inChannels: 1, imageSize: 28 });
+    expect(unet).toMatchObject({ backbone: "cellnn", nFeat: 32, inChannels: 1, imageSize: 28 });
     expect(unet).toMatchObject({ nClasses: 10, nT: 400, betas: [1e-4, 0.02] });
     expect(unet.cellLayers.map((l) => [l.spec.name, l.A.length, l.B.length, l.z.length])).toEqual([
-      ["init_conv", 16 * 16 * 9, 16 * 9, 16],
-      ["down1.block", 16 * 16 * 9, 16 * 16 * 9, 16],
-      ["down2.block", 32 * 32 * 9, 32 * 16 * 9, 32],
-      ["up1.block1", 16 * 16 * 9, 16 * 16 * 9, 16],
-      ["up1.block2", 16 * 16 * 9, 16 * 16 * 9, 16],
-      ["up2.block1", 16 * 16 * 9, 16 * 16 * 9, 16],
-      ["up2.block2", 16 * 16 * 9, 16 * 16 * 9, 16],
+      ["init_conv", 32 * 32 * 9, 32 * 9, 32],
+      ["down1.block", 32 * 32 * 9, 32 * 32 * 9, 32],
+      ["down2.block", 64 * 64 * 9, 64 * 32 * 9, 64],
+      ["up1.block1", 32 * 32 * 9, 32 * 32 * 9, 32],
+      ["up1.block2", 32 * 32 * 9, 32 * 32 * 9, 32],
+      ["up2.block1", 32 * 32 * 9, 32 * 32 * 9, 32],
+      ["up2.block2", 32 * 32 * 9, 32 * 32 * 9, 32],
     ]);
     expect(loadUnet(CONV).cellLayers).toEqual([]);
   });
