@@ -1,8 +1,9 @@
 /**
  * Table I at this scale (issue 13, docs/reproduction.md): FID, KID and classifier agreement of
  * each fixture, over several sampling seeds, each from `cellspice sample … --fid` as a user runs
- * it (the built CLI, a child process). Resumable: a (case, seed) already in the rows file is
- * skipped, so an interrupted run goes on where it stopped.
+ * it (the built CLI, a child process). Resumable: a (case, seed) already in the rows file for
+ * the same weights (the sha256 of the fixture's model.safetensors) is skipped, so an interrupted
+ * run goes on where it stopped and a retrained fixture is run again, not mistaken for the old.
  *
  *     npm run build
  *     npx tsx scripts/table-one.ts run [--cases conv-mnist:trained:float32,…] [--seeds 0,1,2] \
@@ -12,10 +13,11 @@
  * A case is FIXTURE:ENGINE:PRECISION, FIXTURE a directory under test/fixtures/models (or a path),
  * ENGINE `trained` or `cell`. Each run writes its outputs under out/table-one/ and appends one
  * JSON row (the case, seed, n, agreement, FID, KID, timing, commit, command) to the rows file.
- * `table` prints the Markdown table: per case the mean over seeds with its 95 % Student-t
- * interval (hardwareStats.meanInterval).
+ * `table` prints the Markdown table: per case and weights the mean over seeds with its 95 %
+ * Student-t interval (hardwareStats.meanInterval).
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
@@ -29,6 +31,9 @@ const DEFAULT_ROWS = "docs/reproduction/table-one.jsonl";
 interface Row {
   readonly case: string;
   readonly fixture: string;
+  readonly nFeat: number;
+  /** sha256 of the fixture's model.safetensors: which weights the row was drawn from. */
+  readonly modelSha256: string;
   readonly engine: string;
   readonly precision: string;
   readonly seed: number;
@@ -49,6 +54,13 @@ function readRows(path: string): Row[] {
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as Row);
+}
+
+/** The sha256 of a model directory's weights file, hex. */
+function weightsSha256(modelDir: string): string {
+  const path = join(modelDir, "model.safetensors");
+  if (!existsSync(path)) throw new Error(`${path} is missing: is ${modelDir} an exported model?`);
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
 function parseCase(text: string): { fixture: string; engine: string; precision: string } {
@@ -126,10 +138,12 @@ program
         const modelDir = existsSync(fixture)
           ? fixture
           : join(root, "test/fixtures/models", fixture);
+        const modelSha256 = weightsSha256(modelDir);
         for (const seed of seeds) {
           const done = readRows(o.rows).some(
             (r) =>
               r.case === text &&
+              r.modelSha256 === modelSha256 &&
               r.seed === seed &&
               r.n === 10 * perClass &&
               r.steps === steps &&
@@ -171,6 +185,7 @@ program
             fixture,
             backbone: summary.model.backbone,
             nFeat: summary.model.nFeat,
+            modelSha256,
             engine,
             precision,
             seed,
@@ -202,7 +217,8 @@ program
   .option("--rows <file>", "rows file (JSONL)", DEFAULT_ROWS)
   .action((o: { rows: string }) => {
     const rows = readRows(o.rows);
-    const cases = [...new Set(rows.map((r) => r.case))];
+    const key = (r: Row) => `${r.case} ${r.modelSha256}`;
+    const cases = [...new Set(rows.map(key))];
     const show = (values: number[], digits: number, scale = 1) => {
       const { mean, lo, hi } = meanInterval(values.map((v) => v * scale));
       return Number.isFinite(lo)
@@ -210,13 +226,13 @@ program
         : mean.toFixed(digits);
     };
     process.stdout.write(
-      "| fixture | engine | precision | samples × seeds | FID | KID (LeNet-5 feature units) | agreement [%] | ms / image-forward |\n|---|---|---|---|---|---|---|---|\n",
+      "| fixture | n_feat | weights sha256 | engine | precision | samples × seeds | FID | KID (LeNet-5 feature units) | agreement [%] | ms / image-forward |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for (const c of cases) {
-      const rs = rows.filter((r) => r.case === c);
+      const rs = rows.filter((r) => key(r) === c);
       const r0 = rs[0];
       process.stdout.write(
-        `| ${r0.fixture} | ${r0.engine} | ${r0.precision} | ${r0.n} × ${rs.length} (seeds ${rs.map((r) => r.seed).join(", ")}) | ${show(
+        `| ${r0.fixture} | ${r0.nFeat} | ${r0.modelSha256.slice(0, 8)}… | ${r0.engine} | ${r0.precision} | ${r0.n} × ${rs.length} (seeds ${rs.map((r) => r.seed).join(", ")}) | ${show(
           rs.map((r) => r.fid),
           2,
         )} | ${show(
