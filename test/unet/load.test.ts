@@ -82,11 +82,11 @@ describe("loadUnet(dir)", () => {
 
   it("names a tensor of the wrong shape", () => {
     const dir = editedExport(CONV, (t) => {
-      t.set("out.3.weight", { shape: [1, 16, 1, 9], data: t.get("out.3.weight")!.data });
+      t.set("out.3.weight", { shape: [1, 32, 1, 9], data: t.get("out.3.weight")!.data });
     });
     const f = () => loadUnet(dir);
     expect(fieldOf(f)).toBe("tensors.out.3.weight");
-    expect(f).toThrow(/has shape \[1,16,1,9\].*\[1,16,3,3\]/);
+    expect(f).toThrow(/has shape \[1,32,1,9\].*\[1,32,3,3\]/);
     const dir2 = editedExport(CELLNN, (t) => {
       const z = t.get("contextembed1.net.0.weight")!;
       t.set("contextembed1.net.0.weight", { shape: [32, 9], data: z.data.subarray(0, 32 * 9) });
