@@ -54,6 +54,7 @@ import {
   hardwareSampleKind,
   oneImageSpec,
 } from "../src/sweep/kinds/hardwareSample.js";
+import { exportWeightsSha256 } from "../src/trained/exportDir.js";
 import { cellEngine, loadUnet, type TrainedCellLayer, unetForward } from "../src/unet/index.js";
 
 const [mode, ...rest] = process.argv.slice(2);
@@ -64,16 +65,30 @@ function append(path: string, row: unknown): void {
   appendFileSync(path, `${JSON.stringify(row)}\n`);
 }
 
-function doneKeys(path: string): Set<string> {
+/**
+ * The keys already in a rows file. Every row must come from the weights the run would use now
+ * (`weights(row)`, the sha256 of the model's model.safetensors): a rows file of a retrained
+ * model is refused rather than extended, since its finished keys would be skipped.
+ */
+function doneKeys(path: string, weights: (row: Record<string, unknown>) => string): Set<string> {
   if (!existsSync(path)) return new Set();
   const keys = new Set<string>();
   for (const line of readFileSync(path, "utf8").split("\n")) {
     if (!line.trim()) continue;
+    let row: Record<string, unknown>;
     try {
-      keys.add(JSON.parse(line).key);
+      row = JSON.parse(line);
     } catch {
-      // a torn last line: redone
+      continue; // a torn last line: redone
     }
+    const want = weights(row);
+    if (row.weightsSha256 !== want) {
+      const had = typeof row.weightsSha256 === "string" ? row.weightsSha256 : "not recorded";
+      throw new Error(
+        `${path}: row ${String(row.key)} was computed from other weights (sha256 ${had.slice(0, 12)}…, the model's now ${want.slice(0, 12)}…): write this run to a new rows file`,
+      );
+    }
+    keys.add(String(row.key));
   }
   return keys;
 }
@@ -116,7 +131,9 @@ const LAYER_POINTS: Record<string, unknown>[] = [
 async function layers(): Promise<void> {
   const side = Number(rest[rest.indexOf("--crop") + 1] ?? 8) || 8;
   const out = "docs/hardware/layers.jsonl";
-  const done = doneKeys(out);
+  const fixtureWeights = (which: unknown) =>
+    exportWeightsSha256(`test/fixtures/models/${String(which)}-mnist`);
+  const done = doneKeys(out, (row) => fixtureWeights(row.fixture));
   const env = benchEnvironment(command);
   for (const which of ["cellnn", "mcellnn"]) {
     const unet = loadUnet(`test/fixtures/models/${which}-mnist`);
@@ -145,6 +162,7 @@ async function layers(): Promise<void> {
           append(out, {
             key,
             fixture: which,
+            weightsSha256: unet.weightsSha256,
             layer: layer.spec.name,
             point,
             axis: Object.keys(point)[0],
@@ -187,7 +205,8 @@ async function sweep(): Promise<void> {
   const { format: _f, version: _v, kind: _k, seed, ...own } = doc;
   const spec = hardwareSampleKind.validate(own, specPath);
   const jobs = hardwareSampleKind.expand(spec);
-  const done = doneKeys(out);
+  const weights = exportWeightsSha256(spec.model);
+  const done = doneKeys(out, () => weights);
   const env = benchEnvironment(command);
   process.stderr.write(`${jobs.length} jobs, ${done.size} done\n`);
   for (const [index, job] of jobs.entries()) {
@@ -234,6 +253,7 @@ function merge(): void {
   const jobs = hardwareSampleKind.expand(hardwareSampleKind.validate(own, specPath));
   const order = new Map(jobs.map((j, i) => [j.key, i]));
   const rows = new Map<string, { line: string; row: Record<string, unknown>; from: string }>();
+  let first: { weights: unknown; from: string } | undefined;
   for (const path of inputs)
     for (const line of readFileSync(path, "utf8").split("\n")) {
       if (!line.trim()) continue;
@@ -246,6 +266,11 @@ function merge(): void {
       }
       const key = String(row.key);
       if (!order.has(key)) throw new Error(`${path}: row ${key} is not a job of ${specPath}`);
+      first ??= { weights: row.weightsSha256, from: path };
+      if (row.weightsSha256 !== first.weights)
+        throw new Error(
+          `${path}: row ${key} comes from other weights (sha256 ${String(row.weightsSha256)}) than the first row of ${first.from} (${String(first.weights)}): rows of one model only`,
+        );
       const seen = rows.get(key);
       if (!seen) {
         rows.set(key, { line, row, from: path });

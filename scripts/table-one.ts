@@ -17,12 +17,12 @@
  * Student-t interval (hardwareStats.meanInterval).
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { benchEnvironment, loadAverage } from "../src/bench/environment.js";
 import { meanInterval } from "../src/report/hardwareStats.js";
+import { exportWeightsSha256 } from "../src/trained/exportDir.js";
 
 const root = join(import.meta.dirname, "..");
 const cli = join(root, "dist/src/cli/main.js");
@@ -33,7 +33,7 @@ interface Row {
   readonly fixture: string;
   readonly nFeat: number;
   /** sha256 of the fixture's model.safetensors: which weights the row was drawn from. */
-  readonly modelSha256: string;
+  readonly weightsSha256: string;
   readonly engine: string;
   readonly precision: string;
   readonly seed: number;
@@ -54,13 +54,6 @@ function readRows(path: string): Row[] {
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as Row);
-}
-
-/** The sha256 of a model directory's weights file, hex. */
-function weightsSha256(modelDir: string): string {
-  const path = join(modelDir, "model.safetensors");
-  if (!existsSync(path)) throw new Error(`${path} is missing: is ${modelDir} an exported model?`);
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
 function parseCase(text: string): { fixture: string; engine: string; precision: string } {
@@ -138,12 +131,12 @@ program
         const modelDir = existsSync(fixture)
           ? fixture
           : join(root, "test/fixtures/models", fixture);
-        const modelSha256 = weightsSha256(modelDir);
+        const weightsSha256 = exportWeightsSha256(modelDir);
         for (const seed of seeds) {
           const done = readRows(o.rows).some(
             (r) =>
               r.case === text &&
-              r.modelSha256 === modelSha256 &&
+              r.weightsSha256 === weightsSha256 &&
               r.seed === seed &&
               r.n === 10 * perClass &&
               r.steps === steps &&
@@ -185,7 +178,7 @@ program
             fixture,
             backbone: summary.model.backbone,
             nFeat: summary.model.nFeat,
-            modelSha256,
+            weightsSha256,
             engine,
             precision,
             seed,
@@ -217,7 +210,7 @@ program
   .option("--rows <file>", "rows file (JSONL)", DEFAULT_ROWS)
   .action((o: { rows: string }) => {
     const rows = readRows(o.rows);
-    const key = (r: Row) => `${r.case} ${r.modelSha256}`;
+    const key = (r: Row) => `${r.case} ${r.weightsSha256}`;
     const cases = [...new Set(rows.map(key))];
     const show = (values: number[], digits: number, scale = 1) => {
       const { mean, lo, hi } = meanInterval(values.map((v) => v * scale));
@@ -232,7 +225,7 @@ program
       const rs = rows.filter((r) => key(r) === c);
       const r0 = rs[0];
       process.stdout.write(
-        `| ${r0.fixture} | ${r0.nFeat} | ${r0.modelSha256.slice(0, 8)}… | ${r0.engine} | ${r0.precision} | ${r0.n} × ${rs.length} (seeds ${rs.map((r) => r.seed).join(", ")}) | ${show(
+        `| ${r0.fixture} | ${r0.nFeat} | ${r0.weightsSha256.slice(0, 8)}… | ${r0.engine} | ${r0.precision} | ${r0.n} × ${rs.length} (seeds ${rs.map((r) => r.seed).join(", ")}) | ${show(
           rs.map((r) => r.fid),
           2,
         )} | ${show(

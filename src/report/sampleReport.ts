@@ -105,7 +105,12 @@ export function renderSampleReport(r: SampleRunRecord, grids: readonly SampleGri
     return `<figure data-set="${esc(g.name)}"><h3>${esc(g.name)}</h3><img class="grid" width="${width}" height="${height}" alt="${esc(g.name)} samples, one column per class" src="data:image/png;base64,${base64(g.png)}"><figcaption>one column per class (${s.classes.join(", ")}), ${s.perClass} samples each, clipped to [0, 1]</figcaption></figure>`;
   });
   const settings = kv([
-    ["model", esc(r.model.dir)],
+    [
+      "model",
+      r.model.weightsSha256 === undefined
+        ? esc(r.model.dir)
+        : `${esc(r.model.dir)} (weights sha256 <code>${esc(r.model.weightsSha256.slice(0, 16))}…</code>)`,
+    ],
     [
       "backbone",
       `${esc(r.model.backbone)}, n_feat ${r.model.nFeat}, ${r.model.inChannels}×${r.model.imageSize}×${r.model.imageSize} images`,

@@ -26,6 +26,8 @@ export interface SampleRunRecord {
   readonly cellspiceVersion: string;
   readonly model: {
     readonly dir: string;
+    /** SHA-256 of model.safetensors: which weights were sampled (absent in older summaries). */
+    readonly weightsSha256?: string;
     readonly backbone: string;
     readonly nFeat: number;
     readonly inChannels: number;

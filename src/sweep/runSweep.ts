@@ -109,15 +109,38 @@ function toLine(job: SweepJob, seed: number | string, o: JobOutcome): RowLine {
 
 /** A line of the rows file must come from the same job: same kind, seed and parameters. */
 function checkSameJob(line: RowLine, job: SweepJob, sweep: Sweep, path: string): void {
-  const same =
-    line.kind === job.kind &&
-    line.seed === sweep.seed &&
-    JSON.stringify(line.params) === JSON.stringify(job.params);
-  if (!same) {
+  const differs =
+    line.kind !== job.kind
+      ? `its kind (${line.kind}, the spec's ${job.kind})`
+      : line.seed !== sweep.seed
+        ? `its seed (${JSON.stringify(line.seed)}, the spec's ${JSON.stringify(sweep.seed)})`
+        : firstDifference(line.params, job.params, "params");
+  if (differs !== null) {
     throw new ValidationError(
       "--out",
-      `${path} holds a row for ${JSON.stringify(job.key)} from another sweep (its kind, seed or parameters differ from the spec's)`,
-      "a new rows file, or the spec that wrote this one",
+      `${path} holds a row for ${JSON.stringify(job.key)} from another sweep: ${differs} differs`,
+      "a new rows file, or the spec (and model) that wrote this one",
     );
   }
+}
+
+/**
+ * The first place where two JSON values differ, as `path (rows file X, spec Y)`, or null when
+ * they are equal (JSON equality: what the rows file holds against the freshly expanded job).
+ */
+function firstDifference(had: unknown, now: unknown, path: string): string | null {
+  if (JSON.stringify(had) === JSON.stringify(now)) return null;
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (isObject(had) && isObject(now)) {
+    for (const k of new Set([...Object.keys(now), ...Object.keys(had)])) {
+      const d = firstDifference(had[k], now[k], `${path}.${k}`);
+      if (d !== null) return d;
+    }
+  }
+  const show = (v: unknown) => {
+    const text = v === undefined ? "nothing" : JSON.stringify(v);
+    return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  };
+  return `${path} (rows file ${show(had)}, spec ${show(now)})`;
 }

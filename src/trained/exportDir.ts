@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ValidationError } from "../core/errors.js";
@@ -13,6 +14,12 @@ export interface TrainedExport {
   readonly tensors: Map<string, Tensor>;
   /** golden.safetensors, when the export has one. */
   readonly golden?: Map<string, Tensor>;
+  /**
+   * SHA-256 (hex) of the weights file's bytes: which trained model this is. Results that are
+   * kept and resumed (sweep rows, Table I rows, sample summaries) carry it, so that a retrained
+   * export under the same directory is not taken for the old one.
+   */
+  readonly weightsSha256: string;
 }
 
 function readBytes(path: string, what: string): Uint8Array {
@@ -28,8 +35,7 @@ function readBytes(path: string, what: string): Uint8Array {
   }
 }
 
-/** Reads and validates an export directory: manifest, weights and (if present) golden data. */
-export function loadExport(dir: string, options: { golden?: boolean } = {}): TrainedExport {
+function readManifest(dir: string): UnetManifest {
   const manifestPath = join(dir, "manifest.json");
   let doc: unknown;
   try {
@@ -42,13 +48,30 @@ export function loadExport(dir: string, options: { golden?: boolean } = {}): Tra
       "a JSON manifest",
     );
   }
-  const manifest = validateUnetManifest(doc, manifestPath);
+  return validateUnetManifest(doc, manifestPath);
+}
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** Reads and validates an export directory: manifest, weights and (if present) golden data. */
+export function loadExport(dir: string, options: { golden?: boolean } = {}): TrainedExport {
+  const manifest = readManifest(dir);
   const tensorsPath = join(dir, manifest.tensors_file);
-  const { tensors } = parseSafetensors(readBytes(tensorsPath, "tensors file"), tensorsPath);
+  const bytes = readBytes(tensorsPath, "tensors file");
+  const { tensors } = parseSafetensors(bytes, tensorsPath);
   let golden: Map<string, Tensor> | undefined;
   if (options.golden !== false && manifest.golden?.file) {
     const goldenPath = join(dir, manifest.golden.file);
     golden = parseSafetensors(readBytes(goldenPath, "golden data"), goldenPath).tensors;
   }
-  return { dir, manifest, tensors, golden };
+  return { dir, manifest, tensors, golden, weightsSha256: sha256(bytes) };
+}
+
+/**
+ * The SHA-256 of an export's weights file (`TrainedExport.weightsSha256`) without parsing the
+ * tensors; a missing or unreadable manifest or file is the same ValidationError as loadExport's.
+ */
+export function exportWeightsSha256(dir: string): string {
+  const manifest = readManifest(dir);
+  return sha256(readBytes(join(dir, manifest.tensors_file), "tensors file"));
 }

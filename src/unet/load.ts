@@ -57,5 +57,6 @@ export function loadUnet(dir: string, options: { golden?: boolean } = {}): Unet 
     cellLayers,
     tensors,
     golden: exp.golden,
+    weightsSha256: exp.weightsSha256,
   };
 }

@@ -34,4 +34,6 @@ export interface Unet {
   readonly tensors: ReadonlyMap<string, Tensor>;
   /** golden.safetensors, when the export has one and it was asked for. */
   readonly golden?: ReadonlyMap<string, Tensor>;
+  /** SHA-256 (hex) of model.safetensors: which trained weights these are. */
+  readonly weightsSha256: string;
 }

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -53,6 +53,11 @@ describe("cellspice sample", () => {
     const png = PNG.sync.read(readFileSync(at("run/samples.png")));
     expect([png.width, png.height]).toEqual([(2 * 30 + 2) * 2, (2 * 30 + 2) * 2]);
     const summary = JSON.parse(readFileSync(at("run/summary.json"), "utf8"));
+    // Which weights were sampled: the sha256 of model.safetensors, as sha256sum(1) gives it.
+    const sha256sum = execFileSync("sha256sum", [join(MODEL, "model.safetensors")], {
+      encoding: "utf8",
+    }).split(" ")[0];
+    expect(summary.model.weightsSha256).toBe(sha256sum);
     expect(summary.settings).toMatchObject({
       classes: [3, 7],
       perClass: 2,
@@ -98,12 +103,13 @@ describe("cellspice sample", () => {
     let worst = 0;
     for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
     expect(worst).toBeLessThan(1e-4);
-    // The cell engine takes float32 too (the adaptive solver on a float32 correlation).
+    // The cell engine takes float32 too (the adaptive solver on a float32 correlation); one
+    // image of three steps, since the continuous cell costs many trained forwards at n_feat 32.
     const cell = async (extra: string[], out: string) => {
       const c = await cli([
         "sample",
         MODEL,
-        ...SMALL,
+        ...["--classes", "3", "--per-class", "1", "--steps", "3"],
         "--engine",
         "cell",
         ...extra,

@@ -1,7 +1,15 @@
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { randomStream } from "../../src/core/counterRandom.js";
 import { ValidationError } from "../../src/core/errors.js";
+import { inProcessExecutor } from "../../src/sweep/inProcess.js";
 import { hardwareSampleKind } from "../../src/sweep/kinds/hardwareSample.js";
+import { openRowsFile } from "../../src/sweep/rowsFile.js";
+import { runSweep } from "../../src/sweep/runSweep.js";
+import { readSweepSpec, SWEEP_FORMAT, SWEEP_VERSION } from "../../src/sweep/spec.js";
 
 const spec = {
   model: "test/fixtures/models/cellnn-mnist",
@@ -109,4 +117,55 @@ describe("hardware-sample job kind", () => {
       Math.abs((faithful32.pixelRmse as number) - (faithful.pixelRmse as number)),
     ).toBeLessThan(0.05 * (faithful.pixelRmse as number));
   }, 120_000);
+
+  it("a sweep is bound to the model's weights: retrained weights under the same path are refused", async () => {
+    // A copy of the fixture's weights and manifest in a scratch directory.
+    const dir = mkdtempSync(join(tmpdir(), "cellspice-weights-"));
+    const fixture = "test/fixtures/models/cellnn-mnist";
+    for (const f of ["manifest.json", "model.safetensors"])
+      copyFileSync(join(fixture, f), join(dir, f));
+    const weights = join(dir, "model.safetensors");
+    const sha256sum = () =>
+      execFileSync("sha256sum", [weights], { encoding: "utf8" }).split(" ")[0];
+    const doc = { format: SWEEP_FORMAT, version: SWEEP_VERSION, kind: "hardware-sample", seed: 7 };
+    const small = { ...spec, model: dir, axes: { "mismatch.sigma": [0.05] }, seeds: [1] };
+    const before = readSweepSpec({ ...doc, ...small }, "s.json");
+    expect(before.jobs.map((j) => j.params.weightsSha256)).toEqual([sha256sum(), sha256sum()]);
+    // The rows file of a finished sweep, as runSweep writes it.
+    const rowsPath = join(dir, "rows.jsonl");
+    const rows = openRowsFile(rowsPath);
+    for (const job of before.jobs)
+      rows.append({
+        key: job.key,
+        kind: job.kind,
+        seed: before.seed,
+        params: job.params,
+        status: "done",
+        row: { pixelRmse: 0 },
+        run: { executor: "inprocess", worker: "test", attempt: 1, ms: 1 },
+      });
+    rows.close();
+    // Same weights: nothing to do, nothing run.
+    const again = await runSweep({ sweep: before, rowsPath, executor: inProcessExecutor() });
+    expect(again).toMatchObject({ total: 2, done: 2, pending: 0, newlyDone: 0 });
+    // One byte of the last tensor's data changed (the file stays a valid export).
+    const bytes = readFileSync(weights);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(weights, bytes);
+    const after = readSweepSpec({ ...doc, ...small }, "s.json");
+    expect(after.jobs[0].params.weightsSha256).toBe(sha256sum());
+    expect(after.jobs[0].params.weightsSha256).not.toBe(before.jobs[0].params.weightsSha256);
+    await expect(
+      runSweep({ sweep: after, rowsPath, executor: inProcessExecutor() }),
+    ).rejects.toThrow(
+      /from another sweep: params\.weightsSha256 \(rows file "[0-9a-f]{64}", spec "[0-9a-f]{64}"\) differs/,
+    );
+    // A job expanded before the change and run after it fails before it samples anything.
+    await expect(
+      hardwareSampleKind.run(before.jobs[0], {
+        random: randomStream(0, "t"),
+        checkInterrupt: () => {},
+      }),
+    ).rejects.toThrow(/weights in .* changed after the sweep was expanded/);
+  }, 60_000);
 });

@@ -316,6 +316,7 @@ Example:
         cellspiceVersion: packageVersion(),
         model: {
           dir: resolve(modelDir),
+          weightsSha256: unet.weightsSha256,
           backbone: unet.backbone,
           nFeat: unet.nFeat,
           inChannels: unet.inChannels,

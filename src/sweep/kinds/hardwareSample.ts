@@ -39,6 +39,7 @@ import { PROFILE_FIELDS } from "../../hardware/profileFields.js";
 import { classifierAgreement, LENET_CLASSES, loadLenet } from "../../metrics/index.js";
 import { loadHardwareProfile } from "../../report/hardwareProfile.js";
 import { clipToDataRange, pixelRmse } from "../../report/sampleScores.js";
+import { exportWeightsSha256 } from "../../trained/exportDir.js";
 import { cellEngine } from "../../unet/engines/cell.js";
 import { unetForward } from "../../unet/index.js";
 import type { LayerEngine } from "../../unet/layerEngine.js";
@@ -79,6 +80,12 @@ export interface HardwareSampleParams {
   readonly point: Readonly<Record<string, unknown>>;
   readonly seed: number;
   readonly ideal: boolean;
+  /**
+   * SHA-256 of the model's weights when the sweep was expanded (null where they could not be
+   * read; the job then fails on loading them). It is part of each job's parameters, so a rows
+   * file written for other weights under the same path is refused on resume, not extended.
+   */
+  readonly weightsSha256: string | null;
 }
 
 const FIELDS = [
@@ -188,11 +195,12 @@ export const hardwareSampleKind: JobKind<HardwareSampleSpec> = {
   },
   expand(spec) {
     const jobs: SweepJob[] = [];
+    const weightsSha256 = weightsOrNull(spec.model);
     const push = (point: Record<string, unknown>, seed: number, ideal: boolean) => {
       const label = Object.entries(point)
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(",");
-      const params: HardwareSampleParams = { spec, point, seed, ideal };
+      const params: HardwareSampleParams = { spec, point, seed, ideal, weightsSha256 };
       jobs.push({
         key: ideal ? "ideal" : `${label},seed=${seed}`,
         kind: "hardware-sample",
@@ -220,6 +228,15 @@ export const hardwareSampleKind: JobKind<HardwareSampleSpec> = {
     return hardwareSampleJob(job.params as unknown as HardwareSampleParams, ctx);
   },
 };
+
+function weightsOrNull(model: string): string | null {
+  try {
+    return exportWeightsSha256(model);
+  } catch (e) {
+    if (e instanceof ValidationError) return null;
+    throw e;
+  }
+}
 
 const unets = new Map<string, Unet>();
 const idealRuns = new Map<string, Promise<{ images: DrawnSamples; seconds: number }>>();
@@ -351,6 +368,12 @@ export async function hardwareSampleJob(
 ): Promise<SweepRow> {
   const { spec } = p;
   const unet = unetOf(spec.model);
+  if (p.weightsSha256 !== null && unet.weightsSha256 !== p.weightsSha256)
+    throw new ValidationError(
+      "model",
+      `the weights in ${spec.model} changed after the sweep was expanded (sha256 ${p.weightsSha256.slice(0, 12)}… then, ${unet.weightsSha256.slice(0, 12)}… now)`,
+      "the same weights for the whole sweep: a new rows file for the new ones",
+    );
   const base: HardwareProfile = spec.profile ? loadHardwareProfile(spec.profile) : idealProfile();
   const profile = withProfile(base, p.point, "point");
   checkProfileLayers(
@@ -391,6 +414,7 @@ export async function hardwareSampleJob(
   const forwards = n * spec.steps * (spec.w === 0 ? 1 : 2);
   const keep = gridSamples(faithful.images.labels, spec.gridPerClass);
   return {
+    weightsSha256: unet.weightsSha256,
     point: p.point,
     axis: Object.keys(p.point).join("+") || "ideal",
     value: Object.values(p.point).length === 1 ? Object.values(p.point)[0] : p.point,
