@@ -7,7 +7,7 @@ import { loadExport } from "../../src/trained/exportDir.js";
 
 const MODEL = "test/fixtures/models/cellnn-mnist";
 
-/** up1.block1 of the CellNN fixture (16 → 16 channels, full 3×3 templates) on a crop of its golden input. */
+/** up1.block1 of the CellNN fixture (32 → 32 channels at n_feat 32, full 3×3 templates) on a crop of its golden input. */
 function up1Crop(side: number, at: number): CellArray {
   return goldenWindowLayer(loadExport(MODEL), "up1.block1", {
     rows: side,
@@ -78,7 +78,7 @@ describe("pool(count, jobs, signal, task)", () => {
   });
 });
 
-describe("cosimLayer(array, {tile}) on up1.block1 of the CellNN fixture (4×4 crop, 256 cells)", () => {
+describe("cosimLayer(array, {tile}) on up1.block1 of the CellNN fixture (4×4 crop, 512 cells)", () => {
   const array = up1Crop(4, 5);
   // [choice] Settings that keep ngspice to seconds here: inputs folded into one current per cell,
   // a 1e-2 τ step cap (the 3×3-crop test of a trained layer uses the same).
@@ -147,7 +147,7 @@ describe("cosimLayer(array, { typescript: { precision: 'float32' } }) on the sam
     expect(f64.cellspice.info.precision).toBe("float64");
     expect(f32.verdict.pass).toBe(true);
     expect(f32.verdict.failed).toEqual(f64.verdict.failed);
-    // The two cellspice solutions differ by float32 roundings of A ⋆ f(x) (16 channels: ~1e-6),
+    // The two cellspice solutions differ by float32 roundings of A ⋆ f(x) (under the 1e-5 below),
     // far inside the verdict's tolerance; ngspice ran the same netlist twice.
     let apart = 0;
     for (let k = 0; k < f64.cellspice.x.length; k++)

@@ -11,7 +11,7 @@ import { renderNetlist } from "../../src/spice/netlist/model.js";
 import { crop, fixture, goldenInput } from "./support.js";
 
 /**
- * A quantised, mismatched tile of a trained layer — all 16 channels of up1.block1 on a 2×3 crop
+ * A quantised, mismatched tile of a trained layer — all 32 channels of up1.block1 on a 2×3 crop
  * of its golden input, every cell with its own transconductances and offset — simulated by
  * ngspice from its per-instance netlist and by cellspice, compared at the co-simulation
  * tolerances; a deliberately wrong per-instance value fails, naming its cell.

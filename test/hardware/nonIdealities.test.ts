@@ -24,7 +24,7 @@ function onGrid(v: number, step: number, levels: number): boolean {
 
 describe("non-idealities, each in isolation", () => {
   const unet = fixture("cellnn");
-  const layer = unet.cellLayers[1]; // down1.block, 16 → 16
+  const layer = unet.cellLayers[1]; // down1.block, 32 → 32
 
   it("quantisation: every programmed value on its grid, error at most half a step (nearest)", () => {
     for (const bits of [4, 6, 8]) {
