@@ -25,20 +25,22 @@ function onGrid(v: number, step: number, levels: number): boolean {
 describe("non-idealities, each in isolation", () => {
   const unet = fixture("cellnn");
   const layer = unet.cellLayers[1]; // down1.block, 32 → 32
+  const C = layer.spec.c_out;
 
   it("quantisation: every programmed value on its grid, error at most half a step (nearest)", () => {
     for (const bits of [4, 6, 8]) {
       for (const range of ["per-template", "per-layer", "per-kernel"] as const) {
         const p = withProfile(ideal, { "quantisation.bits": bits, "quantisation.range": range });
         const q = programTemplates(layer, p, 0);
-        const groups = range === "per-kernel" ? 16 + 16 + 1 : 3;
+        // Per kernel: one grid per output channel for A and for B, one for z.
+        const groups = range === "per-kernel" ? 2 * C + 1 : 3;
         expect(q.grids.length, range).toBe(groups);
         for (const [what, src, dst] of [
           ["A", layer.A, q.A],
           ["B", layer.B, q.B],
           ["z", layer.z, q.z],
         ] as const) {
-          const size = range === "per-kernel" && what !== "z" ? src.length / 16 : src.length;
+          const size = range === "per-kernel" && what !== "z" ? src.length / C : src.length;
           const gridOf = new Map(q.grids.map((x) => [x.what, x.grid]));
           const bad: string[] = [];
           for (let k = 0; k < src.length; k++) {
@@ -78,13 +80,13 @@ describe("non-idealities, each in isolation", () => {
     const m = mapLayer(layer, p, 42, 14, 14);
     const plane = 14 * 14;
     const rel: number[] = [];
-    for (let o = 0; o < 16; o++)
-      for (let c = 0; c < 16; c++)
-        for (let px = 0; px < plane; px++)
-          for (let t = 0; t < 9; t++) {
-            const a = layer.A[(o * 16 + c) * 9 + t];
-            if (a !== 0) rel.push(m.A[((o * 16 + c) * plane + px) * 9 + t] / a - 1);
-          }
+    // Every feedback kernel (output o, input c at index o·C + c), every pixel, every tap.
+    for (let oc = 0; oc < C * C; oc++)
+      for (let px = 0; px < plane; px++)
+        for (let t = 0; t < 9; t++) {
+          const a = layer.A[oc * 9 + t];
+          if (a !== 0) rel.push(m.A[(oc * plane + px) * 9 + t] / a - 1);
+        }
     const { mean, std, n } = meanStd(rel);
     expect(n).toBeGreaterThan(400_000);
     // Sample std of n normals: standard error σ/√(2n); mean: σ/√n. 3.3 SE ≈ 99.9 %.
