@@ -3,7 +3,8 @@
  * what this prints): for every cellular layer of cellnn-mnist and mcellnn-mnist on its golden
  * input, max |Δy| / max |y| (and for an M-CellNN max |Δw| / max |w|) between the two precisions,
  * and which float32 correlation the layer takes; then the golden forward ε in both precisions
- * against the golden data (max |Δ| / max |ε|). Seconds:
+ * against the golden data (max |Δ| / max |ε|), with float32 cellular layers alone and with the
+ * digital 3×3 convolutions in float32 too (`sample --precision float32`). Seconds:
  *
  *     npx tsx scripts/float32-error.ts
  */
@@ -35,7 +36,7 @@ for (const fixture of ["cellnn-mnist", "mcellnn-mnist"]) {
     );
   }
   const c = Int32Array.from(golden("forward.c").data);
-  const forward = (engine: typeof f64) =>
+  const forward = (engine: typeof f64, precision: "float64" | "float32" = "float64") =>
     unetForward(
       unet,
       golden("forward.x_t").data,
@@ -43,9 +44,10 @@ for (const fixture of ["cellnn-mnist", "mcellnn-mnist"]) {
       golden("forward.t").data,
       golden("forward.drop").data,
       engine,
+      { precision },
     );
   const want = golden("forward.output").data;
   console.log(
-    `${fixture} forward against the golden ε: float64 ${relative(forward(f64), want).toExponential(2)}, float32 ${relative(forward(f32), want).toExponential(2)}`,
+    `${fixture} forward against the golden ε: float64 ${relative(forward(f64), want).toExponential(2)}, float32 cellular layers ${relative(forward(f32), want).toExponential(2)}, float32 cellular and digital ${relative(forward(f32, "float32"), want).toExponential(2)}`,
   );
 }
