@@ -135,10 +135,11 @@ export function addNgspiceOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "--input-form <form>",
-        "inputs u: voltage sources with VCCS, or B⋆u + z folded into one current per cell",
-      )
-        .choices(["sources", "folded"])
-        .default("sources"),
+        "inputs u: voltage sources with VCCS, or B⋆u + z folded into one current per cell (default: sources; folded for a model's layer)",
+      ).choices(["sources", "folded"]),
+      // No commander default: an array run's "sources" comes from the ngspice engine, a model
+      // layer's "folded" from LAYER_DEFAULTS (src/cli/commands/cosimLayer.ts); a default here
+      // would override the latter.
     )
     .option("--timeout <s>", "kill ngspice after this many seconds (default 120)", positiveNumber);
 }

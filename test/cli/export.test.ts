@@ -347,6 +347,8 @@ describe("cellspice cosim MODEL_DIR --layer NAME", () => {
     expect(r.stdout).toMatch(/tiny: 2×5×5 cells in 4 tiles of 3×3, T = 1 τ: PASS/);
     expect(r.stdout).toMatch(/tiles: 4 pass, 0 fail/);
     const summary = JSON.parse(readFileSync(at("cosim", "layer-cosim.json"), "utf8"));
+    // A layer's defaults (LAYER_DEFAULTS) reach ngspice: inputs folded, step cap 3e-3 τ.
+    expect(summary.engines.ngspice).toMatchObject({ inputForm: "folded", maxStep: 3e-3 });
     expect(summary.tiles.map((t: { name: string; pass: boolean }) => [t.name, t.pass])).toEqual([
       ["r0c0", true],
       ["r0c3", true],
