@@ -7,11 +7,14 @@
  *
  *     npm run build
  *     npx tsx scripts/table-one.ts run [--cases conv-mnist:trained:float32,…] [--seeds 0,1,2] \
- *         [--per-class 100] [--steps 25] [--w 2] [--rows docs/reproduction/table-one.jsonl]
+ *         [--per-class 100] [--steps 25] [--w 2] [--rows docs/reproduction/table-one.jsonl] \
+ *         [--rtol 1e-4 --atol 1e-6] [--threads 2]
  *     npx tsx scripts/table-one.ts table [--rows …]
  *
  * A case is FIXTURE:ENGINE:PRECISION, FIXTURE a directory under test/fixtures/models (or a path),
- * ENGINE `trained` or `cell`. Each run writes its outputs under out/table-one/ and appends one
+ * ENGINE `trained` or `cell`. `--rtol`/`--atol` (cell cases only; the CLI's defaults 1e-6 / 1e-8
+ * otherwise) are part of what a row is: a row at other tolerances is not the same run, and
+ * `table` gives it a line of its own. `--threads` only changes the time. Each run writes its outputs under out/table-one/ and appends one
  * JSON row (the case, seed, n, agreement, FID, KID, timing, commit, command) to the rows file.
  * `table` prints the Markdown table: per case and weights the mean over seeds with its 95 %
  * Student-t interval (hardwareStats.meanInterval).
@@ -36,6 +39,9 @@ interface Row {
   readonly weightsSha256: string;
   readonly engine: string;
   readonly precision: string;
+  /** The cell engine's tolerances (null for the trained engine; absent in rows written before). */
+  readonly rtol?: number | null;
+  readonly atol?: number | null;
   readonly seed: number;
   readonly n: number;
   readonly steps: number;
@@ -54,6 +60,22 @@ function readRows(path: string): Row[] {
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as Row);
+}
+
+/** Rows written before tolerances were recorded ran the cell engine at the CLI's defaults. */
+function defaultRtol(engine: string): number | null {
+  return engine === "cell" ? 1e-6 : null;
+}
+
+function defaultAtol(engine: string): number | null {
+  return engine === "cell" ? 1e-8 : null;
+}
+
+function engineLabel(r: Row): string {
+  const rtol = r.rtol ?? defaultRtol(r.engine);
+  return rtol === null
+    ? r.engine
+    : `${r.engine} (rtol ${rtol.toExponential()}, atol ${(r.atol ?? defaultAtol(r.engine) ?? 0).toExponential()})`;
 }
 
 function parseCase(text: string): { fixture: string; engine: string; precision: string } {
@@ -107,6 +129,9 @@ program
   .option("--batch <n>", "samples per network batch", "50")
   .option("--data <dir>", "MNIST directory", join(root, "../shared/datasets/mnist"))
   .option("--rows <file>", "rows file (JSONL)", DEFAULT_ROWS)
+  .option("--rtol <r>", "cell cases: relative tolerance (default: the CLI's, 1e-6)")
+  .option("--atol <a>", "cell cases: absolute tolerance (default: the CLI's, 1e-8)")
+  .option("--threads <n>", "worker threads for each sample run (the CLI's --threads)")
   .action(
     async (o: {
       cases: string;
@@ -117,6 +142,9 @@ program
       batch: string;
       data: string;
       rows: string;
+      rtol?: string;
+      atol?: string;
+      threads?: string;
     }) => {
       if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
       const env = benchEnvironment(
@@ -126,8 +154,16 @@ program
       const perClass = Number(o.perClass);
       const steps = Number(o.steps);
       const w = Number(o.w);
+      const cellRtol = o.rtol === undefined ? 1e-6 : Number(o.rtol);
+      const cellAtol = o.atol === undefined ? 1e-8 : Number(o.atol);
+      if (!(cellRtol > 0 && cellRtol < 1) || !(cellAtol > 0))
+        throw new Error(
+          `--rtol ${o.rtol} / --atol ${o.atol}: give numbers, 0 < rtol < 1, atol > 0`,
+        );
       for (const text of o.cases.split(",")) {
         const { fixture, engine, precision } = parseCase(text);
+        const rtol = engine === "cell" ? cellRtol : null;
+        const atol = engine === "cell" ? cellAtol : null;
         const modelDir = existsSync(fixture)
           ? fixture
           : join(root, "test/fixtures/models", fixture);
@@ -140,10 +176,17 @@ program
               r.seed === seed &&
               r.n === 10 * perClass &&
               r.steps === steps &&
-              r.w === w,
+              r.w === w &&
+              (r.rtol ?? defaultRtol(r.engine)) === rtol &&
+              (r.atol ?? defaultAtol(r.engine)) === atol,
           );
           if (done) continue;
-          const outDir = join(root, "out/table-one", `${text.replaceAll(":", "-")}-s${seed}`);
+          const tolTag = rtol === null ? "" : `-rtol${rtol}`;
+          const outDir = join(
+            root,
+            "out/table-one",
+            `${text.replaceAll(":", "-")}${tolTag}-s${seed}`,
+          );
           const started = new Date().toISOString();
           const load0 = loadAverage();
           await runCli([
@@ -170,6 +213,8 @@ program
             o.data,
             "--out-dir",
             outDir,
+            ...(rtol === null ? [] : ["--rtol", String(rtol), "--atol", String(atol)]),
+            ...(o.threads === undefined ? [] : ["--threads", o.threads]),
           ]);
           const summary = JSON.parse(readFileSync(join(outDir, "summary.json"), "utf8"));
           const set = summary.sets[0];
@@ -181,6 +226,8 @@ program
             weightsSha256,
             engine,
             precision,
+            rtol,
+            atol,
             seed,
             n: summary.settings.n,
             steps,
@@ -210,7 +257,8 @@ program
   .option("--rows <file>", "rows file (JSONL)", DEFAULT_ROWS)
   .action((o: { rows: string }) => {
     const rows = readRows(o.rows);
-    const key = (r: Row) => `${r.case} ${r.weightsSha256}`;
+    const key = (r: Row) =>
+      `${r.case} ${r.weightsSha256} ${r.rtol ?? defaultRtol(r.engine)} ${r.atol ?? defaultAtol(r.engine)}`;
     const cases = [...new Set(rows.map(key))];
     const show = (values: number[], digits: number, scale = 1) => {
       const { mean, lo, hi } = meanInterval(values.map((v) => v * scale));
@@ -225,7 +273,7 @@ program
       const rs = rows.filter((r) => key(r) === c);
       const r0 = rs[0];
       process.stdout.write(
-        `| ${r0.fixture} | ${r0.nFeat} | ${r0.weightsSha256.slice(0, 8)}… | ${r0.engine} | ${r0.precision} | ${r0.n} × ${rs.length} (seeds ${rs.map((r) => r.seed).join(", ")}) | ${show(
+        `| ${r0.fixture} | ${r0.nFeat} | ${r0.weightsSha256.slice(0, 8)}… | ${engineLabel(r0)} | ${r0.precision} | ${r0.n} × ${rs.length} (seeds ${rs.map((r) => r.seed).join(", ")}) | ${show(
           rs.map((r) => r.fid),
           2,
         )} | ${show(
