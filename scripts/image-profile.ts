@@ -5,14 +5,14 @@
  * kernels packed and compiled — and the third drawing is CPU-profiled (node:inspector).
  *
  *     npx tsx scripts/image-profile.ts [--engine faithful|ideal] [--precision float32|float64] \
- *         [--rtol 1e-4] [--out FILE.cpuprofile] [--top 12]
+ *         [--rtol 1e-4] [--lockstep G] [--out FILE.cpuprofile] [--top 12]
  *
  * Prints one JSON line: the three drawings' seconds and the functions with the most self time
  * in the profiled one (WebAssembly kernels by their names: wasmBinary.ts writes a name section).
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { randomStream } from "../src/core/counterRandom.js";
 import { circuitEngine } from "../src/hardware/circuitEngine.js";
@@ -51,10 +51,18 @@ const o = new Command("image-profile")
   .option("--engine <e>", "faithful (circuit engine) or ideal (cell engine)", "faithful")
   .option("--precision <p>", "float32 or float64", "float32")
   .option("--rtol <r>", "relative tolerance (atol = rtol / 100)", "1e-4")
+  .option("--lockstep <g>", "faithful engine: inputs solved together (circuitEngine lockstep)", "1")
   .option("--out <file>", "where the .cpuprofile goes", "out/image-profile.cpuprofile")
   .option("--top <n>", "functions to print", "12")
   .parse()
-  .opts<{ engine: string; precision: string; rtol: string; out: string; top: string }>();
+  .opts<{
+    engine: string;
+    precision: string;
+    rtol: string;
+    lockstep: string;
+    out: string;
+    top: string;
+  }>();
 if (!["faithful", "ideal"].includes(o.engine)) throw new Error("--engine: faithful or ideal");
 if (!["float32", "float64"].includes(o.precision))
   throw new Error("--precision: float32 or float64");
@@ -68,7 +76,13 @@ const profile = withProfile(idealProfile(), { "mismatch.sigma": 0.01 });
 const engine =
   o.engine === "ideal"
     ? cellEngine({ rtol, atol, precision })
-    : circuitEngine(profile, { mismatchSeed: 1, rtol, atol, precision });
+    : circuitEngine(profile, {
+        mismatchSeed: 1,
+        rtol,
+        atol,
+        precision,
+        lockstep: Number(o.lockstep),
+      });
 const first = await drawSpecImages(spec, engine, ctx);
 const second = await drawSpecImages(spec, engine, ctx);
 const session = new Session();
@@ -78,6 +92,7 @@ await session.post("Profiler.start");
 const third = await drawSpecImages(spec, engine, ctx);
 const { profile: cpu } = await session.post("Profiler.stop");
 session.disconnect();
+mkdirSync(dirname(o.out), { recursive: true });
 writeFileSync(o.out, JSON.stringify(cpu));
 process.stdout.write(
   `${JSON.stringify({

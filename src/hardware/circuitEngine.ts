@@ -16,7 +16,7 @@ import type {
 } from "../unet/layerEngine.js";
 import type { VariantPrecision } from "./correlateVariant.js";
 import { type MappedLayer, mapLayer } from "./mappedLayer.js";
-import { createMappedSystem } from "./mappedSystem.js";
+import { createMappedLockstepSystem, createMappedSystem } from "./mappedSystem.js";
 import {
   checkProfileLayers,
   type HardwareProfile,
@@ -47,6 +47,16 @@ export interface CircuitEngineOptions {
    * digital.
    */
   readonly layers?: readonly string[];
+  /**
+   * Inputs of a batch solved together (default 1: each alone). With G > 1 an analog layer's
+   * batch is solved G inputs at a time in lockstep (createMappedLockstepSystem: one DOPRI5 step
+   * size for the G, its error norm the largest input's, so each meets its tolerance), each
+   * cell's coefficients streamed from memory once per evaluation for the G: the per-cell
+   * kernel's memory traffic divided by G. Each input's result then depends on the others of its
+   * group through the shared steps (within the tolerance). Only the adaptive DOPRI5 path without
+   * thermal noise, on the WebAssembly kernels; elsewhere the inputs are solved one by one.
+   */
+  readonly lockstep?: number;
 }
 
 /**
@@ -71,6 +81,13 @@ export function circuitEngine(
   const precision = options.precision ?? "float64";
   if (precision !== "float64" && precision !== "float32")
     throw new ValidationError("precision", `got ${JSON.stringify(precision)}`, "float64 | float32");
+  const lockstep = options.lockstep ?? 1;
+  if (!Number.isInteger(lockstep) || lockstep < 1 || lockstep > MAX_LOCKSTEP)
+    throw new ValidationError(
+      "lockstep",
+      `got ${JSON.stringify(options.lockstep)}`,
+      `an integer from 1 (each input alone) to ${MAX_LOCKSTEP}`,
+    );
   const ideal = cellEngine({ rtol, atol, method: options.method, precision });
   const digital = profile.layers.digital === "trained" ? trainedEngine({ precision }) : ideal;
   const idealProfile = isIdealProfile(profile);
@@ -101,6 +118,7 @@ export function circuitEngine(
           : `Euler-Maruyama, step <= ${profile.thermal.dt} tau`,
       rtol,
       atol,
+      lockstep,
       precision:
         precision === "float32"
           ? "float32 correlation (f32x4 space-variant taps), float64 state, memristor and solver"
@@ -115,10 +133,14 @@ export function circuitEngine(
         atol,
         method: options.method,
         precision,
+        lockstep,
       });
     },
   };
 }
+
+/** The most inputs one lockstep solve takes ([choice]: each slot holds a field and 15 vectors). */
+export const MAX_LOCKSTEP = 64;
 
 /** The adaptive method the `cell` engine would choose for this layer (defaultMethod's rule). */
 function methodFor(m: MappedLayer): SolverMethod {
@@ -136,7 +158,13 @@ export function runMapped(
   u: Float64Array,
   shape: BatchShape,
   options: LayerRunOptions,
-  solver: { rtol: number; atol: number; method?: SolverMethod; precision?: VariantPrecision },
+  solver: {
+    rtol: number;
+    atol: number;
+    method?: SolverMethod;
+    precision?: VariantPrecision;
+    lockstep?: number;
+  },
 ): LayerResult {
   const { batch, channels, rows, cols } = shape;
   if (channels !== m.inputChannels || rows !== m.rows || cols !== m.cols)
@@ -168,11 +196,65 @@ export function runMapped(
       : quantisationGrid(profile.adc.bits, profile.adc.full_scale);
   const thermal = profile.thermal.temperature;
   const method = solver.method ?? methodFor(m);
-  for (let k = 0; k < batch; k++) {
+  const inputOf = (k: number) => {
+    const uk = u.subarray(k * per, (k + 1) * per);
+    return dac ? quantiseInPlace(Float64Array.from(uk), dac) : uk;
+  };
+  const finish = (
+    k: number,
+    state: Float64Array,
+    output: (x: Float64Array, y: Float64Array) => void,
+  ) => {
+    const xT = state.subarray(0, n);
+    const yk = y.subarray(k * n, (k + 1) * n);
+    output(xT, yk);
+    if (adc) quantiseInPlace(yk, adc);
+    x?.set(xT, k * n);
+    w?.set(state.subarray(n, 2 * n), k * n);
+  };
+  const group = solver.lockstep ?? 1;
+  let done = 0;
+  if (group > 1 && thermal === null && method === "dopri5")
+    while (done < batch) {
+      check?.();
+      const size = Math.min(group, batch - done);
+      const inputs = Array.from({ length: size }, (_, q) => inputOf(done + q));
+      const system =
+        size > 1 ? createMappedLockstepSystem(m, inputs, solver.precision, group) : null;
+      if (!system) break; // one input left, or no lockstep slots: one by one below
+      const watched: OdeSystem = check
+        ? {
+            dim: system.dim,
+            errorBlocks: system.errorBlocks,
+            rhs: (t, s, ds) => {
+              check();
+              system.rhs(t, s, ds);
+            },
+            workVectors: system.workVectors,
+          }
+        : system;
+      const r = solve(watched, {
+        method,
+        t0: 0,
+        t1: m.T_hw,
+        y0: system.initialState(),
+        tEval: [m.T_hw],
+        rtol: solver.rtol,
+        atol: solver.atol,
+      });
+      const states = r.y.subarray(r.y.length - r.dim);
+      for (let q = 0; q < size; q++)
+        finish(
+          done + q,
+          states.subarray(q * system.blockDim, (q + 1) * system.blockDim),
+          system.output,
+        );
+      done += size;
+    }
+  for (let k = done; k < batch; k++) {
     check?.();
-    let uk = u.subarray(k * per, (k + 1) * per);
-    if (dac) uk = quantiseInPlace(Float64Array.from(uk), dac);
-    const system = createMappedSystem(m, uk, solver.precision);
+    const uk = inputOf(k);
+    const system = createMappedSystem(m, uk, solver.precision, group);
     const watched: OdeSystem = check
       ? {
           dim: system.dim,
@@ -208,12 +290,7 @@ export function runMapped(
         stream,
       );
     }
-    const xT = state.subarray(0, n);
-    const yk = y.subarray(k * n, (k + 1) * n);
-    system.output(xT, yk);
-    if (adc) quantiseInPlace(yk, adc);
-    x?.set(xT, k * n);
-    w?.set(state.subarray(n, 2 * n), k * n);
+    finish(k, state, system.output);
   }
   return { y, x, w };
 }

@@ -1,7 +1,7 @@
 import type { Template } from "../cells/template.js";
 import { ValidationError } from "../core/errors.js";
-import { activeKernel } from "../kernels/choice.js";
 import { type Combine, combineInModule } from "../core/stageSums.js";
+import { activeKernel } from "../kernels/choice.js";
 import {
   newVariant3x3F32,
   newVariant3x3Simd,
@@ -295,6 +295,12 @@ export interface SolverSpace {
   readonly cells: number;
   readonly dim: number;
   readonly vectors: number;
+  /**
+   * Room for lockstep solves of up to this many systems at once (LockstepCorrelation): a field,
+   * a constant input and a float32 sums buffer per system, and `vectors` vectors of
+   * lockstep·dim values. Default 1: none.
+   */
+  readonly lockstep?: number;
 }
 
 /**
@@ -314,6 +320,32 @@ export interface InModuleCorrelation {
   output(x: Float64Array, out: Float64Array, alpha: number, beta: number): void;
   /** out (a view of the memory, its first O·H·W values) += T ⋆ padded. */
   correlateInto(out: Float64Array): void;
+  owner: unknown;
+  /** Lockstep solves of several systems, where the SolverSpace asked for them. */
+  readonly lockstep?: LockstepCorrelation;
+}
+
+/**
+ * Several systems on the same correlator solved in lockstep, each in a slot of its own (its
+ * field, constant input and, in float32, sums). `correlateInto` takes the steps of the
+ * correlation outermost and the slots innermost, so that each step's per-cell coefficients are
+ * read from memory once for all the slots and from the cache for the others: the traffic that
+ * bounds the space-variant kernel beyond the L3 (docs/hardware.md) is divided by the number of
+ * slots. Each slot's sums are the same operations in the same order as a solve of its own, so
+ * the same bits for the same state.
+ */
+export interface LockstepCorrelation {
+  /** Slots available. */
+  readonly capacity: number;
+  readonly padded: readonly (Float64Array | Float32Array)[];
+  readonly constantInput: readonly Float64Array[];
+  /** `count` vectors of `length` (at most capacity·dim) values in the memory, and stage sums. */
+  vectors(count: number, length: number): Float64Array[] | null;
+  readonly combine: Combine;
+  /** Slot `slot`'s field interior = α·x + β·clamp(x, −1, 1), out = its constant input − x. */
+  output(slot: number, x: Float64Array, out: Float64Array, alpha: number, beta: number): void;
+  /** targets[b] (views of the memory, their first O·H·W values) += T ⋆ padded[b]. */
+  correlateInto(targets: readonly Float64Array[]): void;
   owner: unknown;
 }
 
@@ -410,7 +442,20 @@ function simdCorrelator(
   const cIAt = align16(outAt + eb * O * plane + SLACK);
   const vectorBytes = space ? align16(8 * space.dim + SLACK) : 0;
   const vectorsAt = align16(cIAt + (space ? 8 * space.cells : 0) + SLACK);
-  const end = space ? vectorsAt + space.vectors * vectorBytes : outAt + eb * O * plane + SLACK;
+  const oneEnd = space ? vectorsAt + space.vectors * vectorBytes : outAt + eb * O * plane + SLACK;
+  // The lockstep slots after it: fields, sums, constant inputs, then the long vectors.
+  const slots = space?.lockstep ?? 1;
+  if (!Number.isInteger(slots) || slots < 1)
+    throw new RangeError(`lockstep ${slots}: must be a positive integer`);
+  const fieldBytes = align16(eb * C * planeIn + SLACK);
+  const sumsBytes = align16(eb * O * plane + SLACK);
+  const cIBytes = align16(8 * (space?.cells ?? 0) + SLACK);
+  const slotFieldsAt = align16(oneEnd);
+  const slotSumsAt = slotFieldsAt + slots * fieldBytes;
+  const slotCIAt = slotSumsAt + slots * sumsBytes;
+  const longBytes = align16(8 * slots * (space?.dim ?? 0) + SLACK);
+  const longAt = slotCIAt + slots * cIBytes;
+  const end = space && slots > 1 ? longAt + space.vectors * longBytes : oneEnd;
   const memory = (kernels.f32 ?? kernels.f64).memory;
   if (memory.buffer.byteLength < end)
     memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
@@ -451,8 +496,14 @@ function simdCorrelator(
     kernels.f32?.variant4 ?? (single ? kernels.f64!.variant4f32 : kernels.f64!.variant4);
 
   const window = ((pad - 1) * pc + (pad - 1)) * eb;
-  // The sparse kernels tap by tap in TypeScript into `into` (out, or a float64 target).
-  const sparse = (o: number, c: number, at: number, into: Float64Array | Float32Array) => {
+  // The sparse kernels tap by tap in TypeScript from `field` into `into` (out, or a float64 target).
+  const sparse = (
+    o: number,
+    c: number,
+    at: number,
+    field: Float64Array | Float32Array,
+    into: Float64Array | Float32Array,
+  ) => {
     const q = (o * C + c) * 9;
     for (let m = 0; m < 9; m++) {
       if (data[q + m] === 0) continue;
@@ -464,31 +515,37 @@ function simdCorrelator(
         const s = src + i * pc;
         const d = o * plane + i * cols;
         const k = kTap + i * cols;
-        for (let j = 0; j < cols; j++) into[d + j] += K[k + j] * P[s + j];
+        for (let j = 0; j < cols; j++) into[d + j] += K[k + j] * field[s + j];
       }
     }
   };
-  // target (at byte address targetAt, eb bytes per value) += T ⋆ P.
-  const correlate = (targetAt: number, target: Float64Array | Float32Array) => {
+  // Each slot's target (at byte address targetAt, eb bytes per value) += T ⋆ its field, step by
+  // step, the slots innermost (one slot: the single solve's calls).
+  const correlateSlots = (slots: readonly Slot[]) => {
     for (const { kind, o, c, at } of steps) {
       if (kind === "sparse") {
-        sparse(o, c, at, target);
+        for (const q of slots) sparse(o, c, at, q.field, q.target);
         continue;
       }
       const nb = outputsOf(kind);
-      (nb === 4 ? variant4 : variant1)(
-        b * at,
-        0,
-        paddedAt + eb * c * planeIn + window,
-        eb * pc,
-        targetAt + eb * o * plane,
-        eb * plane,
-        rows,
-        cols,
-        b * groups * nb * 9 * lanes,
-      );
+      const kernel = nb === 4 ? variant4 : variant1;
+      const rowBytes = b * groups * nb * 9 * lanes;
+      for (const q of slots)
+        kernel(
+          b * at,
+          0,
+          q.fieldAt + eb * c * planeIn + window,
+          eb * pc,
+          q.targetAt + eb * o * plane,
+          eb * plane,
+          rows,
+          cols,
+          rowBytes,
+        );
     }
   };
+  const correlate = (targetAt: number, target: Float64Array | Float32Array) =>
+    correlateSlots([{ fieldAt: paddedAt, field: P, targetAt, target }]);
   // float32: the sums from zero, then added to the float64 target.
   const sumsInto = (target: Float64Array, inPlace: boolean) => {
     out.fill(0);
@@ -525,6 +582,24 @@ function simdCorrelator(
       correlateInto: (target) =>
         f32 ? sumsInto(target, true) : correlate(target.byteOffset, target),
       owner: null,
+      lockstep:
+        slots > 1
+          ? lockstepCorrelation(
+              { memory, buffer, slots, space, f32, eb, C, O, rows, cols, planeIn, pc, pad },
+              {
+                slotFieldsAt,
+                fieldBytes,
+                slotSumsAt,
+                sumsBytes,
+                slotCIAt,
+                cIBytes,
+                longAt,
+                longBytes,
+              },
+              kernels,
+              correlateSlots,
+            )
+          : undefined,
     };
   }
   return {
@@ -542,5 +617,114 @@ function simdCorrelator(
       target.set(out as Float64Array);
     },
     inModule,
+  };
+}
+
+/** One field and the target its correlation is added to (byte addresses and views). */
+interface Slot {
+  readonly fieldAt: number;
+  readonly field: Float64Array | Float32Array;
+  readonly targetAt: number;
+  readonly target: Float64Array | Float32Array;
+}
+
+/** The lockstep slots of simdCorrelator's memory (the regions it laid out after its own). */
+function lockstepCorrelation(
+  shape: {
+    memory: WebAssembly.Memory;
+    buffer: ArrayBuffer;
+    slots: number;
+    space: SolverSpace;
+    f32: boolean;
+    eb: number;
+    C: number;
+    O: number;
+    rows: number;
+    cols: number;
+    planeIn: number;
+    pc: number;
+    pad: number;
+  },
+  at: {
+    slotFieldsAt: number;
+    fieldBytes: number;
+    slotSumsAt: number;
+    sumsBytes: number;
+    slotCIAt: number;
+    cIBytes: number;
+    longAt: number;
+    longBytes: number;
+  },
+  kernels: { f64: Variant3x3Simd; f32?: undefined } | { f32: Variant3x3F32; f64?: undefined },
+  correlateSlots: (slots: readonly Slot[]) => void,
+): LockstepCorrelation {
+  const { memory, buffer, slots, space, f32, eb, C, O, rows, cols, planeIn, pc, pad } = shape;
+  const plane = rows * cols;
+  const view = (byteOffset: number, length: number) =>
+    f32
+      ? new Float32Array(buffer, byteOffset, length)
+      : new Float64Array(buffer, byteOffset, length);
+  const indices = Array.from({ length: slots }, (_, q) => q);
+  const fieldAt = indices.map((q) => at.slotFieldsAt + q * at.fieldBytes);
+  const sumsAt = indices.map((q) => at.slotSumsAt + q * at.sumsBytes);
+  const cIAt = indices.map((q) => at.slotCIAt + q * at.cIBytes);
+  const padded = fieldAt.map((a) => view(a, C * planeIn));
+  const sums = sumsAt.map((a) => view(a, O * plane));
+  const step = kernels.f32 ?? kernels.f64;
+  const interior = eb * (pad * pc + pad);
+  return {
+    capacity: slots,
+    padded,
+    constantInput: cIAt.map((a) => new Float64Array(buffer, a, space.cells)),
+    vectors: (count, length) =>
+      count > space.vectors || length > slots * space.dim
+        ? null
+        : Array.from(
+            { length: count },
+            (_, v) => new Float64Array(buffer, at.longAt + v * at.longBytes, length),
+          ),
+    combine: combineInModule(memory, step.sums),
+    output: (slot, x, target, alpha, beta) =>
+      step.output(
+        x.byteOffset,
+        cIAt[slot],
+        target.byteOffset,
+        fieldAt[slot] + interior,
+        eb * planeIn,
+        eb * pc,
+        O,
+        rows,
+        cols,
+        alpha,
+        beta,
+      ),
+    correlateInto: (targets) => {
+      if (targets.length > slots)
+        throw new RangeError(`${targets.length} targets for ${slots} lockstep slots`);
+      if (!kernels.f32) {
+        correlateSlots(
+          targets.map((t, q) => ({
+            fieldAt: fieldAt[q],
+            field: padded[q],
+            targetAt: t.byteOffset,
+            target: t,
+          })),
+        );
+        return;
+      }
+      // float32: each slot's sums from zero, then added to its float64 target (sumsInto's order).
+      for (let q = 0; q < targets.length; q++) sums[q].fill(0);
+      correlateSlots(
+        targets.map((_, q) => ({
+          fieldAt: fieldAt[q],
+          field: padded[q],
+          targetAt: sumsAt[q],
+          target: sums[q],
+        })),
+      );
+      for (let q = 0; q < targets.length; q++)
+        kernels.f32.addSums(targets[q].byteOffset, sumsAt[q], O * plane);
+    },
+    owner: null,
   };
 }

@@ -40,47 +40,16 @@ export function createMappedSystem(
   layer: MappedLayer,
   u: Float64Array,
   precision: VariantPrecision = "float64",
+  lockstep = 1,
 ): MappedSystem {
-  const { channels, inputChannels, rows, cols, boundary } = layer;
-  const n = mappedCells(layer);
-  const pad = 1;
-  const paddedLength = (c: number) => c * (rows + 2 * pad) * (cols + 2 * pad);
-
-  const constantInput = Float64Array.from(layer.z);
-  const paddedU = new Float64Array(paddedLength(inputChannels));
-  const uFixed = boundary.kind === "fixed" ? boundary.u : 0;
-  fillPadded(boundary, uFixed, u, inputChannels, rows, cols, pad, paddedU);
-  correlator(layer, "B", pad).correlateAdd(paddedU, constantInput);
-
-  const paddedY = new Float64Array(paddedLength(channels));
-  const yFixed = boundary.kind === "fixed" ? boundary.y : 0;
-  const alpha = layer.output.alpha;
-  const beta = 1 - alpha;
-  const L = layer.output.saturation;
-  const stuck = layer.stuck;
-  const stuckValue = layer.stuckOutput;
+  const parts = layerParts(layer, precision, lockstep);
+  const { n, dim, pad, alpha, beta, L, stuck, stuckValue, stuckAt, yFixed, feedback, mod } = parts;
+  const { channels, rows, cols, boundary } = layer;
   const pc = cols + 2 * pad;
   const plane = (rows + 2 * pad) * pc;
-  const dim = layer.memristor ? 2 * n : n;
-  const feedback = correlator(
-    layer,
-    precision === "float32" ? "A32" : "A",
-    pad,
-    { cells: n, dim, vectors: SOLVER_VECTORS },
-    precision,
-  );
-  // The solve in the correlator's memory (its output pass clamps at ±1: the standard level only).
-  const mod = L === 1 ? feedback.inModule : undefined;
+  const constantInput = constantInputOf(layer, u, pad);
+  const paddedY = new Float64Array(channels * plane);
   const me = {};
-  const stuckAt: number[] = [];
-  if (stuck)
-    for (let k = 0; k < n; k++)
-      if (stuck[k]) {
-        const c = Math.floor(k / (rows * cols));
-        const r = k - c * rows * cols;
-        const i = Math.floor(r / cols);
-        stuckAt.push(c * plane + (i + pad) * pc + pad + (r - i * cols));
-      }
   const inMemory = (a: Float64Array) => a.buffer === mod!.memory.buffer;
   const templateCurrent = (x: Float64Array, dxdt: Float64Array) => {
     if (mod && mod.owner === me && inMemory(x) && inMemory(dxdt)) {
@@ -107,12 +76,6 @@ export function createMappedSystem(
     fillBorder(boundary, yFixed, paddedY, channels, rows, cols, pad);
     feedback.correlateAdd(paddedY, dxdt);
   };
-  const output = (x: Float64Array, y: Float64Array) => {
-    for (let k = 0; k < n; k++) {
-      const v = x[k];
-      y[k] = stuck?.[k] ? stuckValue : alpha * v + beta * (v > L ? L : v < -L ? -L : v);
-    }
-  };
 
   // The solver's vectors in the correlator's memory, this system's constant input there with them.
   const workVectors = mod
@@ -129,20 +92,186 @@ export function createMappedSystem(
       }
     : undefined;
 
+  const memristor = parts.memristorTerm;
+  return {
+    layer,
+    cells: n,
+    dim,
+    constantInput,
+    workVectors,
+    rhs: memristor
+      ? (_t, state, dsdt) => {
+          templateCurrent(state, dsdt);
+          memristor(state, dsdt);
+        }
+      : (_t, x, dxdt) => templateCurrent(x, dxdt),
+    initialState: () => parts.initialState(),
+    output: parts.output,
+  };
+}
+
+/** Inputs of one mapped layer in lockstep: blocks of `blockDim` values, one per input. */
+export interface MappedLockstepSystem extends OdeSystem {
+  readonly blockDim: number;
+  readonly errorBlocks: number;
+  initialState(): Float64Array;
+  /** The output stage of one block's x part (MappedSystem.output). */
+  output(x: Float64Array, y: Float64Array): void;
+}
+
+/**
+ * Several inputs of one mapped layer solved in lockstep (the circuit engine's `lockstep`
+ * option): the state is the systems' states one after another (each block exactly a
+ * createMappedSystem state), `errorBlocks` makes DOPRI5's error norm the largest block's, and
+ * each right-hand side evaluation runs every step of the space-variant correlation once for all
+ * the blocks (LockstepCorrelation), so that each cell's coefficients are streamed from memory
+ * once per evaluation instead of once per input. Each block's derivative is the same bits as its
+ * own system's for the same state. Null where the layer's correlation has no lockstep slots for
+ * this many inputs (no WebAssembly SIMD, an output level other than 1, or fewer slots): the caller
+ * solves the inputs one by one.
+ */
+export function createMappedLockstepSystem(
+  layer: MappedLayer,
+  inputs: readonly Float64Array[],
+  precision: VariantPrecision = "float64",
+  capacity = inputs.length,
+): MappedLockstepSystem | null {
+  const parts = layerParts(layer, precision, capacity);
+  const lock = parts.mod?.lockstep;
+  const G = inputs.length;
+  if (!lock || G < 1 || G > lock.capacity) return null;
+  const { n, dim, pad, alpha, beta, stuckAt, stuckValue, yFixed } = parts;
+  const { channels, rows, cols, boundary } = layer;
+  const constantInputs = inputs.map((u) => constantInputOf(layer, u, pad));
+  const me = {};
+  const inMemory = (a: Float64Array) => a.buffer === parts.mod!.memory.buffer;
+  const memristor = parts.memristorTerm;
+  const targets: Float64Array[] = new Array(G);
+  return {
+    dim: G * dim,
+    blockDim: dim,
+    errorBlocks: G,
+    rhs: (_t, state, dsdt) => {
+      if (lock.owner !== me || !inMemory(state) || !inMemory(dsdt))
+        throw new Error(
+          `layers.${layer.name}: a lockstep system was evaluated outside its solver vectors (it solves with DOPRI5 on the vectors workVectors gives)`,
+        );
+      for (let q = 0; q < G; q++) {
+        const x = state.subarray(q * dim, q * dim + n);
+        const d = dsdt.subarray(q * dim, q * dim + n);
+        lock.output(q, x, d, alpha, beta);
+        const field = lock.padded[q];
+        for (const k of stuckAt) field[k] = stuckValue;
+        fillBorder(boundary, yFixed, field as Float64Array, channels, rows, cols, pad);
+        targets[q] = d;
+      }
+      lock.correlateInto(targets);
+      if (memristor)
+        for (let q = 0; q < G; q++)
+          memristor(state.subarray(q * dim, (q + 1) * dim), dsdt.subarray(q * dim, (q + 1) * dim));
+    },
+    workVectors: (count, length) => {
+      const vectors = length === G * dim ? lock.vectors(count, length) : null;
+      if (!vectors) return null;
+      lock.owner = me;
+      for (let q = 0; q < G; q++) lock.constantInput[q].set(constantInputs[q]);
+      return { vectors, kind: "wasm", combine: lock.combine, release: () => {} };
+    },
+    initialState: () => {
+      const s = new Float64Array(G * dim);
+      for (let q = 0; q < G; q++) s.set(parts.initialState(), q * dim);
+      return s;
+    },
+    output: parts.output,
+  };
+}
+
+/** B_cell ⋆ u + z_cell, per cell (the constant part of a mapped system's right-hand side). */
+function constantInputOf(layer: MappedLayer, u: Float64Array, pad: number): Float64Array {
+  const { inputChannels, rows, cols, boundary } = layer;
+  const constantInput = Float64Array.from(layer.z);
+  const paddedU = new Float64Array(inputChannels * (rows + 2 * pad) * (cols + 2 * pad));
+  const uFixed = boundary.kind === "fixed" ? boundary.u : 0;
+  fillPadded(boundary, uFixed, u, inputChannels, rows, cols, pad, paddedU);
+  correlator(layer, "B", pad).correlateAdd(paddedU, constantInput);
+  return constantInput;
+}
+
+/** What a mapped layer's systems share, whatever their input. */
+function layerParts(layer: MappedLayer, precision: VariantPrecision, lockstep: number) {
+  const { rows, cols } = layer;
+  const n = mappedCells(layer);
+  const pad = 1;
+  const alpha = layer.output.alpha;
+  const beta = 1 - alpha;
+  const L = layer.output.saturation;
+  const stuck = layer.stuck;
+  const stuckValue = layer.stuckOutput;
+  const pc = cols + 2 * pad;
+  const plane = (rows + 2 * pad) * pc;
+  const dim = layer.memristor ? 2 * n : n;
+  const feedback = correlator(
+    layer,
+    precision === "float32" ? "A32" : "A",
+    pad,
+    { cells: n, dim, vectors: SOLVER_VECTORS, lockstep },
+    precision,
+  );
+  // The solve in the correlator's memory (its output pass clamps at ±1: the standard level only).
+  const mod = L === 1 ? feedback.inModule : undefined;
+  // Where the stuck cells sit in the padded field.
+  const stuckAt: number[] = [];
+  if (stuck)
+    for (let k = 0; k < n; k++)
+      if (stuck[k]) {
+        const c = Math.floor(k / (rows * cols));
+        const r = k - c * rows * cols;
+        const i = Math.floor(r / cols);
+        stuckAt.push(c * plane + (i + pad) * pc + pad + (r - i * cols));
+      }
+  const output = (x: Float64Array, y: Float64Array) => {
+    for (let k = 0; k < n; k++) {
+      const v = x[k];
+      y[k] = stuck?.[k] ? stuckValue : alpha * v + beta * (v > L ? L : v < -L ? -L : v);
+    }
+  };
   const memristor = layer.memristor;
-  if (!memristor) {
-    return {
-      layer,
-      cells: n,
-      dim: n,
-      constantInput,
-      rhs: (_t, x, dxdt) => templateCurrent(x, dxdt),
-      workVectors,
-      initialState: () => new Float64Array(n),
-      output,
-    };
-  }
-  const { models, voltage } = memristor;
+  const initialState = () => {
+    const s = new Float64Array(dim);
+    if (memristor) s.set(memristor.w0, n);
+    return s;
+  };
+  return {
+    n,
+    dim,
+    pad,
+    alpha,
+    beta,
+    L,
+    stuck,
+    stuckValue,
+    stuckAt,
+    yFixed: layer.boundary.kind === "fixed" ? layer.boundary.y : 0,
+    feedback,
+    mod,
+    output,
+    initialState,
+    memristorTerm: memristor ? memristorTerm(layer, n, alpha, beta, L) : null,
+  };
+}
+
+/**
+ * The memristor's part of an M-CellNN mapped system's right-hand side, added to dx/dt (after
+ * the template current) and written to dw/dt: − (R/V_s)·i_M,k(w, V_s·v) and τ·g_k(w, V_s·v).
+ */
+function memristorTerm(
+  layer: MappedLayer,
+  n: number,
+  alpha: number,
+  beta: number,
+  L: number,
+): (state: Float64Array, dsdt: Float64Array) => void {
+  const { models, voltage } = layer.memristor!;
   const { tau, Vs, R } = layer.scales;
   const currentScale = R / Vs;
   const pair = new Float64Array(2); // current and rate of one device (currentAndRate)
@@ -158,39 +287,22 @@ export function createMappedSystem(
       : models.every((m) => m === models[0])
         ? memristorPass(models[0], settings)
         : memristorDevicesPass(models, settings);
-  return {
-    layer,
-    cells: n,
-    dim: 2 * n,
-    constantInput,
-    workVectors,
-    rhs: (_t, state, dsdt) => {
-      templateCurrent(state, dsdt);
-      if (pass) {
-        pass.apply(state, dsdt);
-        return;
+  if (pass) return (state, dsdt) => pass.apply(state, dsdt);
+  return (state, dsdt) => {
+    for (let k = 0; k < n; k++) {
+      const w = state[n + k];
+      const x = state[k];
+      const v = Vs * (useOutput ? alpha * x + beta * (x > L ? L : x < -L ? -L : x) : x);
+      const model = models[k];
+      if (model.currentAndRate) {
+        model.currentAndRate(w, v, pair);
+        dsdt[k] -= currentScale * pair[0];
+        dsdt[n + k] = tau * pair[1];
+      } else {
+        dsdt[k] -= currentScale * model.current(w, v);
+        dsdt[n + k] = tau * model.stateRate(w, v);
       }
-      for (let k = 0; k < n; k++) {
-        const w = state[n + k];
-        const x = state[k];
-        const v = Vs * (useOutput ? alpha * x + beta * (x > L ? L : x < -L ? -L : x) : x);
-        const model = models[k];
-        if (model.currentAndRate) {
-          model.currentAndRate(w, v, pair);
-          dsdt[k] -= currentScale * pair[0];
-          dsdt[n + k] = tau * pair[1];
-        } else {
-          dsdt[k] -= currentScale * model.current(w, v);
-          dsdt[n + k] = tau * model.stateRate(w, v);
-        }
-      }
-    },
-    initialState: () => {
-      const s = new Float64Array(2 * n);
-      s.set(memristor.w0, n);
-      return s;
-    },
-    output,
+    }
   };
 }
 
@@ -221,6 +333,8 @@ function correlator(
     correlators.set(layer, entry);
   }
   let c = entry[which];
+  // A solve asking for more lockstep slots than the kept correlator has: set it up again.
+  if (c?.inModule && (space?.lockstep ?? 1) > (c.inModule.lockstep?.capacity ?? 1)) c = undefined;
   if (!c) {
     const template = which === "B" ? "B" : "A";
     c = variantCorrelator(

@@ -55,21 +55,41 @@ const FAC_MAX = 10;
 const BETA = 0.04;
 const ALPHA = 0.2 - 0.75 * BETA;
 
-/** RMS of v_i / (atol + rtol·max(|a_i|, |b_i|)); +∞ when not finite. */
+/**
+ * RMS of v_i / (atol + rtol·max(|a_i|, |b_i|)); +∞ when not finite. With `blocks` > 1 (a
+ * lockstep solve of that many equal blocks, OdeSystem.errorBlocks) the largest block's RMS.
+ */
 export function weightedRms(
   v: Float64Array,
   a: Float64Array,
   b: Float64Array,
   rtol: number,
   atol: number,
+  blocks = 1,
 ): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) {
-    const w = v[i] / (atol + rtol * Math.max(Math.abs(a[i]), Math.abs(b[i])));
-    s += w * w;
+  const length = v.length / blocks;
+  let largest = 0;
+  for (let k = 0; k < blocks; k++) {
+    let s = 0;
+    const end = (k + 1) * length;
+    for (let i = k * length; i < end; i++) {
+      const w = v[i] / (atol + rtol * Math.max(Math.abs(a[i]), Math.abs(b[i])));
+      s += w * w;
+    }
+    const r = Math.sqrt(s / length);
+    if (!(r <= largest)) largest = r; // NaN too
   }
-  const r = Math.sqrt(s / v.length);
-  return Number.isFinite(r) ? r : Number.POSITIVE_INFINITY;
+  return Number.isFinite(largest) ? largest : Number.POSITIVE_INFINITY;
+}
+
+/** A system's error blocks (OdeSystem.errorBlocks), checked against its dimension. */
+export function errorBlocksOf(system: { dim: number; errorBlocks?: number }): number {
+  const blocks = system.errorBlocks ?? 1;
+  if (!Number.isInteger(blocks) || blocks < 1 || system.dim % blocks !== 0)
+    throw new RangeError(
+      `errorBlocks ${blocks}: must be a positive integer dividing the dimension ${system.dim}`,
+    );
+  return blocks;
 }
 
 /** Smallest step that still advances t: below it the solve has collapsed. */
@@ -95,14 +115,15 @@ export function initialStep(
   f1: Float64Array,
 ): number {
   const n = y0.length;
-  const dny = weightedRms(y0, y0, y0, rtol, atol);
-  const dnf = weightedRms(f0, y0, y0, rtol, atol);
+  const blocks = errorBlocksOf(system);
+  const dny = weightedRms(y0, y0, y0, rtol, atol, blocks);
+  const dnf = weightedRms(f0, y0, y0, rtol, atol, blocks);
   let h = dny <= 1e-5 || dnf <= 1e-5 ? 1e-6 : 0.01 * (dny / dnf);
   h = Math.min(h, hMax);
   for (let i = 0; i < n; i++) y1[i] = y0[i] + h * f0[i];
   system.rhs(t0 + h, y1, f1);
   for (let i = 0; i < n; i++) f1[i] -= f0[i];
-  const d2 = weightedRms(f1, y0, y0, rtol, atol) / h;
+  const d2 = weightedRms(f1, y0, y0, rtol, atol, blocks) / h;
   const d = Math.max(d2, dnf);
   const h1 = !Number.isFinite(d)
     ? h * 1e-3
@@ -134,6 +155,7 @@ function integrate(
   const { t0, t1, rtol, atol, hMax, hMin, maxSteps } = opts;
   const dim = system.dim;
   const span = t1 - t0;
+  const blocks = errorBlocksOf(system);
   const rec = new Recorder(opts.tEval ?? Float64Array.of(t0, t1), dim);
   const stats = newStats();
   const { a, c, e, d } = DOPRI5;
@@ -241,7 +263,7 @@ function integrate(
       terms.k.push(k[s]);
     }
     combineInto(err, null, terms.c, terms.k);
-    const errNorm = weightedRms(err, y, yNew, rtol, atol);
+    const errNorm = weightedRms(err, y, yNew, rtol, atol, blocks);
     const fac11 = errNorm ** ALPHA;
 
     if (errNorm <= 1) {

@@ -29,7 +29,7 @@
  * shrinks h by 4. J is re-evaluated at the next step when Newton was slow.
  */
 
-import { initialStep, stepFloor, weightedRms } from "./dopri5.js";
+import { errorBlocksOf, initialStep, stepFloor, weightedRms } from "./dopri5.js";
 import { solverFailure } from "./failure.js";
 import { makeNewtonMatrix, type NewtonMatrix } from "./newtonMatrix.js";
 import { hermite, Recorder, reportStep } from "./output.js";
@@ -239,7 +239,7 @@ export function solveImplicit(system: OdeSystem, opts: ResolvedOptions): SolveRe
       est[i] = hs * (E0 * f0[i] + E1 * fg[i] + E2 * f1[i]);
     }
     mat.solve(est);
-    const errNorm = weightedRms(est, y, y1, rtol, atol);
+    const errNorm = weightedRms(est, y, y1, rtol, atol, errorBlocksOf(system));
     let fac = errNorm === 0 ? FAC_MAX : SAFETY * errNorm ** (-1 / 3);
     fac = Math.max(FAC_MIN, Math.min(FAC_MAX, fac));
     if (errNorm <= 1) {

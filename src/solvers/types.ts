@@ -21,6 +21,13 @@ export interface OdeSystem {
    * DOPRI5 asks for its vectors here before it takes its own (src/core/solverVectors.ts).
    */
   workVectors?(count: number, length: number): SolverVectors | null;
+  /**
+   * Optional: the state is this many equal blocks, independent systems solved in lockstep (one
+   * step size for all). The adaptive solvers then take as error norm the largest of the blocks'
+   * weighted RMS norms, so that every block meets the tolerance it would meet in a solve of its
+   * own (its steps are the smallest any block needs). Default 1: one RMS over the whole state.
+   */
+  readonly errorBlocks?: number;
 }
 
 export type SolverMethod = "euler" | "rk4" | "dopri5" | "odex" | "implicit";
