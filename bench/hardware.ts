@@ -24,6 +24,9 @@
  *       → bench/results/hardware.jsonl
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts image [--rtol 1e-4]
  *       one faithful image (DDIM 25, w = 2, 1 % mismatch on all 7 layers) and its ideal → bench/results/hardware.jsonl
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts lockstep [--groups 1,2,4]
+ *       two faithful images (4 inputs per forward) with the circuit engine's lockstep at each group
+ *       size, against one input at a time and the ideal (lockstep()) → bench/results/hardware.jsonl
  */
 import {
   appendFileSync,
@@ -49,6 +52,7 @@ import {
   mappedCells,
   withProfile,
 } from "../src/hardware/index.js";
+import { clipToDataRange, pixelRmse } from "../src/report/sampleScores.js";
 import {
   drawSpecImages,
   hardwareSampleKind,
@@ -470,6 +474,81 @@ async function image(): Promise<void> {
   }
 }
 
+/**
+ * Lockstep solves on the circuit engine (circuitEngine `lockstep`): the same faithful images —
+ * DDIM 25, w = 2, 1 % mismatch on all 7 layers, float32, rtol 1e-4, classes 0 and 5 (a batch of
+ * 2 samples, 4 inputs per forward with the guidance pair) — on one engine per group size, after
+ * a warm-up image that realises the circuit and packs its kernels; the ideal (`cell`) images of
+ * the same spec beside them. Each row: seconds, ms per image-forward, the pixel RMSE to the
+ * images solved one input at a time (what sharing the steps changes) and to the ideal.
+ */
+async function lockstep(): Promise<void> {
+  const out = "bench/results/hardware.jsonl";
+  const env = benchEnvironment(command);
+  const groups = (rest[0] === "--groups" ? rest[1] : "1,2,4").split(",").map(Number);
+  const rtol = 1e-4;
+  const atol = 1e-6;
+  const precision = "float32" as const;
+  const model = "test/fixtures/models/cellnn-mnist";
+  const profile = withProfile(idealProfile(), { "mismatch.sigma": 0.01 });
+  const warm = oneImageSpec(model, { rtol, atol, precision });
+  const spec = hardwareSampleKind.validate(
+    {
+      model,
+      axes: { "mismatch.sigma": [0.01] },
+      seeds: [1],
+      classes: [0, 5],
+      steps: 25,
+      w: 2,
+      rtol,
+      atol,
+      precision,
+    },
+    "lockstep",
+  );
+  const ctx = { random: randomStream(0, "lockstep"), checkInterrupt: () => {} };
+  const samples = spec.classes.length * spec.perClass;
+  const forwards = 2 * spec.steps * samples; // image-forwards (the guidance pair)
+  const idealEngine = cellEngine({ rtol, atol, precision });
+  await drawSpecImages(warm, idealEngine, ctx);
+  const ideal = await drawSpecImages(spec, idealEngine, ctx);
+  const idealX = clipToDataRange(ideal.images.x0);
+  let alone: Float64Array | null = null;
+  for (const G of groups) {
+    const engine = circuitEngine(profile, { mismatchSeed: 1, rtol, atol, precision, lockstep: G });
+    const warmS = (await drawSpecImages(warm, engine, ctx)).seconds;
+    const drawn = await drawSpecImages(spec, engine, ctx);
+    const x = clipToDataRange(drawn.images.x0);
+    if (G === 1) alone = x;
+    append(out, {
+      case: "lockstep",
+      fixture: "cellnn-mnist",
+      sampler: "ddim",
+      steps: 25,
+      w: 2,
+      rtol,
+      atol,
+      precision,
+      mismatchSigma: 0.01,
+      samples,
+      inputsPerForward: 2 * samples,
+      lockstep: G,
+      warmUpS: warmS,
+      seconds: drawn.seconds,
+      msPerImageForward: (1000 * drawn.seconds) / forwards,
+      idealSeconds: ideal.seconds,
+      ratio: drawn.seconds / ideal.seconds,
+      pixelRmseToAlone: alone ? pixelRmse(x, alone) : null,
+      pixelRmseToIdeal: pixelRmse(x, idealX),
+      ...env,
+      load: loadAverage(),
+    });
+    process.stderr.write(
+      `lockstep ${G}: ${drawn.seconds.toFixed(1)} s for ${samples} images (ideal ${ideal.seconds.toFixed(1)} s, ${(drawn.seconds / ideal.seconds).toFixed(2)}x)\n`,
+    );
+  }
+}
+
 async function perf(): Promise<void> {
   const out = "bench/results/hardware.jsonl";
   const env = benchEnvironment(command);
@@ -537,12 +616,13 @@ if (mode === "layers") await layers();
 else if (mode === "sweep") await sweep();
 else if (mode === "perf") await perf();
 else if (mode === "image") await image();
+else if (mode === "lockstep") await lockstep();
 else if (mode === "devices") await devices();
 else if (mode === "merge") merge();
 else if (mode === "variant-scaling") variantScaling();
 else {
   process.stderr.write(
-    "usage: bench/hardware.ts layers [--crop N] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | variant-scaling | perf | image [--rtol R] | devices\n",
+    "usage: bench/hardware.ts layers [--crop N] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | variant-scaling | perf | image [--rtol R] | lockstep [--groups 1,2,4] | devices\n",
   );
   process.exitCode = 2;
 }

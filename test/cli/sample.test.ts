@@ -269,6 +269,11 @@ describe("cellspice sample", () => {
       [["--noise", at("missing.safetensors")], "--noise", /cannot read/],
       [["--w", "-1"], "--w", /got -1/],
       [
+        ["--hardware", join(ROOT, "models/hardware/ace16k-like.json"), "--lockstep", "0"],
+        "--lockstep",
+        /got 0[\s\S]*valid: an integer from 1 to 64/,
+      ],
+      [
         ["--fid", "--data", at("nowhere")],
         join(at("nowhere"), "t10k-images-idx3-ubyte"),
         /not found/,

@@ -60,6 +60,10 @@ describe("hardware-sample job kind", () => {
     expect(bad({ ...spec, sedes: [1] }).message).toContain("seeds");
     expect(bad({ ...spec, precision: "float16" }).field).toBe("precision");
     expect(hardwareSampleKind.validate(spec, "s.json").precision).toBe("float64");
+    expect(bad({ ...spec, lockstep: 0 }).field).toBe("lockstep");
+    expect(bad({ ...spec, lockstep: 2.5 }).field).toBe("lockstep");
+    expect(hardwareSampleKind.validate(spec, "s.json").lockstep).toBe(1);
+    expect(hardwareSampleKind.validate({ ...spec, lockstep: 8 }, "s.json").lockstep).toBe(8);
     expect(bad({ ...spec, per_class: 2, grid_per_class: 3 }).field).toBe("grid_per_class");
     expect(hardwareSampleKind.validate({ ...spec, per_class: 4 }, "s.json").gridPerClass).toBe(4);
   });

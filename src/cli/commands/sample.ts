@@ -1,7 +1,7 @@
 import { basename, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ddimTimesteps, ddpmSchedule, MAX_PER_CLASS } from "../../diffusion/index.js";
-import { circuitEngine } from "../../hardware/index.js";
+import { circuitEngine, MAX_LOCKSTEP } from "../../hardware/index.js";
 import { loadLenet, type MnistReference, mnistDir, mnistReference } from "../../metrics/index.js";
 import { loadHardwareProfile } from "../../report/hardwareProfile.js";
 import {
@@ -52,6 +52,7 @@ interface Flags {
   outDir?: string;
   hardware?: string;
   mismatchSeed: string;
+  lockstep: string;
   classifier?: string;
   rtol?: string;
   atol?: string;
@@ -139,6 +140,11 @@ export function registerSample(program: Command): void {
       "also sample with the circuit engine of this hardware profile, from the same noise, beside the ideal cell engine",
     )
     .option("--mismatch-seed <s>", "--hardware: seed of the realised circuit's mismatch", "0")
+    .option(
+      "--lockstep <g>",
+      "--hardware: solve each analog layer's inputs g at a time in lockstep (one DOPRI5 step size, each input's tolerance met; the per-cell coefficients read once for the g). Default 1: each input alone",
+      "1",
+    )
     .option("--out-dir <dir>", "output directory (default out/sample/<model dir name>)");
   cmd.addHelpText(
     "after",
@@ -241,9 +247,16 @@ Example:
           Number.MAX_SAFE_INTEGER,
           "an integer ≥ 0",
         );
+        const lockstep = integerOption(
+          "--lockstep",
+          flags.lockstep,
+          1,
+          MAX_LOCKSTEP,
+          `an integer from 1 to ${MAX_LOCKSTEP}`,
+        );
         hardware = { profile: resolve(flags.hardware), mismatchSeed };
         engines[0] = { name: `ideal (${engineName})`, engine: engines[0].engine };
-        const circuit = { mismatchSeed, ...tol, precision };
+        const circuit = { mismatchSeed, ...tol, precision, lockstep };
         engines.push({
           name: "faithful (circuit)",
           engine: threaded(

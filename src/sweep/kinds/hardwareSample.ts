@@ -26,7 +26,7 @@ import { ddimSong2021 } from "../../diffusion/ddimSong2021.js";
 import { type DrawnSamples, drawSamples } from "../../diffusion/drawSamples.js";
 import { seededNoise } from "../../diffusion/noise.js";
 import { ddpmSchedule } from "../../diffusion/schedule.js";
-import { circuitEngine } from "../../hardware/circuitEngine.js";
+import { circuitEngine, MAX_LOCKSTEP } from "../../hardware/circuitEngine.js";
 import {
   checkProfileLayers,
   type HardwareProfile,
@@ -65,6 +65,11 @@ export interface HardwareSampleSpec {
   readonly atol: number;
   /** Both engines' arithmetic of A ⋆ f(x) (circuitEngine's precision; default float64). */
   readonly precision: "float64" | "float32";
+  /**
+   * The circuit engine's lockstep (circuitEngine): inputs of a layer solved together. Default 1,
+   * each alone; the committed sweeps up to 2026-12-07 ran with 1.
+   */
+  readonly lockstep: number;
   readonly classifier: string;
   /**
    * How many samples of each class a row keeps the images of, for the report's grids (the
@@ -104,6 +109,7 @@ const FIELDS = [
   "rtol",
   "atol",
   "precision",
+  "lockstep",
   "classifier",
   "grid_per_class",
 ] as const;
@@ -187,6 +193,7 @@ export const hardwareSampleKind: JobKind<HardwareSampleSpec> = {
       }),
       atol: readNumber(doc.atol ?? 1e-8, "atol", { min: 0, max: 1, minExclusive: true }),
       precision: readPrecision(doc.precision),
+      lockstep: int(doc.lockstep ?? 1, "lockstep", 1, MAX_LOCKSTEP),
       classifier: readPath(
         doc.classifier ?? "test/fixtures/models/lenet-mnist.safetensors",
         "classifier",
@@ -400,6 +407,7 @@ export async function hardwareSampleJob(
         rtol: spec.rtol,
         atol: spec.atol,
         precision: spec.precision,
+        lockstep: spec.lockstep,
       }),
       ctx,
     );
@@ -444,6 +452,7 @@ export async function hardwareSampleJob(
       noiseSeed: spec.noiseSeed,
       rtol: spec.rtol,
       atol: spec.atol,
+      lockstep: spec.lockstep,
       sampler: "ddim",
     },
     imageRmse: perSampleRmse(x, idealX, n),
