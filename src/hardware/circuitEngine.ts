@@ -139,8 +139,12 @@ export function circuitEngine(
   };
 }
 
-/** The most inputs one lockstep solve takes ([choice]: each slot holds a field and 15 vectors). */
-export const MAX_LOCKSTEP = 64;
+/**
+ * The most inputs one lockstep solve takes ([choice]: each slot adds a field, a constant input
+ * and its share of 15 solver vectors to the layer's memory, about 3 MB per slot for a 32-channel
+ * 28 × 28 layer; G = 4 already gains nothing over 2 on the n_feat 32 fixture, docs/hardware.md).
+ */
+export const MAX_LOCKSTEP = 16;
 
 /** The adaptive method the `cell` engine would choose for this layer (defaultMethod's rule). */
 function methodFor(m: MappedLayer): SolverMethod {

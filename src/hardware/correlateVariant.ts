@@ -496,7 +496,8 @@ function simdCorrelator(
     kernels.f32?.variant4 ?? (single ? kernels.f64!.variant4f32 : kernels.f64!.variant4);
 
   const window = ((pad - 1) * pc + (pad - 1)) * eb;
-  // The sparse kernels tap by tap in TypeScript from `field` into `into` (out, or a float64 target).
+  // The sparse kernels tap by tap in TypeScript, from `field` into `into` (out, or a float64
+  // target).
   const sparse = (
     o: number,
     c: number,

@@ -154,7 +154,8 @@ export function createMappedLockstepSystem(
     rhs: (_t, state, dsdt) => {
       if (lock.owner !== me || !inMemory(state) || !inMemory(dsdt))
         throw new Error(
-          `layers.${layer.name}: a lockstep system was evaluated outside its solver vectors (it solves with DOPRI5 on the vectors workVectors gives)`,
+          `layers.${layer.name}: a lockstep system was evaluated outside its solver vectors ` +
+            "(it solves with DOPRI5 on the vectors its workVectors gives)",
         );
       for (let q = 0; q < G; q++) {
         const x = state.subarray(q * dim, q * dim + n);

@@ -271,7 +271,7 @@ describe("cellspice sample", () => {
       [
         ["--hardware", join(ROOT, "models/hardware/ace16k-like.json"), "--lockstep", "0"],
         "--lockstep",
-        /got 0[\s\S]*valid: an integer from 1 to 64/,
+        /got 0[\s\S]*valid: an integer from 1 to 16/,
       ],
       [
         ["--fid", "--data", at("nowhere")],

@@ -6,7 +6,6 @@ import { mapLayer } from "../../src/hardware/mappedLayer.js";
 import { createMappedLockstepSystem, createMappedSystem } from "../../src/hardware/mappedSystem.js";
 import { idealProfile, withProfile } from "../../src/hardware/profile.js";
 import { weightedRms } from "../../src/solvers/dopri5.js";
-import { solve } from "../../src/solvers/solve.js";
 import { crop, fixture, goldenInput, sameBits } from "./support.js";
 
 /**
@@ -131,7 +130,7 @@ describe("circuit engine with lockstep", () => {
     });
 
   it("rejects a lockstep that is not a positive integer, naming the option", () => {
-    for (const lockstep of [0, 1.5, 1000])
+    for (const lockstep of [0, 1.5, 17])
       expect(() => circuitEngine(profile, { lockstep })).toThrow(ValidationError);
     expect(() => circuitEngine(profile, { lockstep: 0 })).toThrow(/lockstep/);
   });
