@@ -522,16 +522,16 @@ function simdCorrelator(
   };
   // Each slot's target (at byte address targetAt, eb bytes per value) += T ⋆ its field, step by
   // step, the slots innermost (one slot: the single solve's calls).
-  const correlateSlots = (slots: readonly Slot[]) => {
+  const correlateSlots = (list: readonly Slot[]) => {
     for (const { kind, o, c, at } of steps) {
       if (kind === "sparse") {
-        for (const q of slots) sparse(o, c, at, q.field, q.target);
+        for (const q of list) sparse(o, c, at, q.field, q.target);
         continue;
       }
       const nb = outputsOf(kind);
       const kernel = nb === 4 ? variant4 : variant1;
       const rowBytes = b * groups * nb * 9 * lanes;
-      for (const q of slots)
+      for (const q of list)
         kernel(
           b * at,
           0,
