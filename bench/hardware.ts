@@ -1,9 +1,10 @@
 /**
  * Hardware-faithful sampling (docs/hardware.md): the committed sweeps and the performance rows.
  *
- *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts layers [--crop 8]
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts layers [--crop 8] [--out FILE]
  *       layer by layer, both cellular fixtures: the relative RMS change of each layer's output
  *       (golden input, a crop) under each profile point and mismatch seed → docs/hardware/layers.jsonl
+ *       (the n_feat 16 CellNN's and the M-CellNN's; the n_feat 32 CellNN's: --out docs/hardware/layers-nf32.jsonl)
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts sweep models/hardware/sweep-cellnn.json docs/hardware/sweep-cellnn.jsonl
  *       the hardware-sample jobs of a sweep spec in a plain in-process loop, one JSONL row per job,
  *       finished keys skipped on a re-run; `… sweep SPEC OUT --only AXIS,…` runs only the jobs of
@@ -134,7 +135,10 @@ const LAYER_POINTS: Record<string, unknown>[] = [
 
 async function layers(): Promise<void> {
   const side = Number(rest[rest.indexOf("--crop") + 1] ?? 8) || 8;
-  const out = "docs/hardware/layers.jsonl";
+  // --out FILE: rows of other weights (a retrained fixture) go to a file of their own.
+  const out = rest.includes("--out")
+    ? rest[rest.indexOf("--out") + 1]
+    : "docs/hardware/layers.jsonl";
   const fixtureWeights = (which: unknown) =>
     exportWeightsSha256(`test/fixtures/models/${String(which)}-mnist`);
   const done = doneKeys(out, (row) => fixtureWeights(row.fixture));
@@ -622,7 +626,7 @@ else if (mode === "merge") merge();
 else if (mode === "variant-scaling") variantScaling();
 else {
   process.stderr.write(
-    "usage: bench/hardware.ts layers [--crop N] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | variant-scaling | perf | image [--rtol R] | lockstep [--groups 1,2,4] | devices\n",
+    "usage: bench/hardware.ts layers [--crop N] [--out FILE] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | variant-scaling | perf | image [--rtol R] | lockstep [--groups 1,2,4] | devices\n",
   );
   process.exitCode = 2;
 }

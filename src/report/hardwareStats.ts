@@ -22,6 +22,8 @@ export interface HardwareRow {
   readonly pixelRmse: number;
   readonly agreement: number;
   readonly timing: { faithfulS: number; forwards: number; msPerForward: number | null };
+  /** The sha256 of the model's weights the row was computed from. */
+  readonly weightsSha256?: string;
 }
 
 export interface PointSummary {
