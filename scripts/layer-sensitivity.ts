@@ -56,7 +56,7 @@ for (const line of readFileSync(opts.local, "utf8").split("\n")) {
   local.set(k, [...(local.get(k) ?? []), r.relRms]);
 }
 const mean = (v: readonly number[] | undefined) =>
-  v && v.length ? v.reduce((s, x) => s + x, 0) / v.length : Number.NaN;
+  v?.length ? v.reduce((s, x) => s + x, 0) / v.length : Number.NaN;
 const sweep = opts.rows ? summarisePoints(sweepRows).points : [];
 const f = (v: number) => (Number.isFinite(v) ? formatNumber(v, 3) : "–");
 

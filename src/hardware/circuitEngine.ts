@@ -216,6 +216,32 @@ export function runMapped(
     x?.set(xT, k * n);
     w?.set(state.subarray(n, 2 * n), k * n);
   };
+  // The system with the interrupt check before each right-hand side, where there is one.
+  const watch = (system: OdeSystem): OdeSystem =>
+    check
+      ? {
+          dim: system.dim,
+          errorBlocks: system.errorBlocks,
+          rhs: (t, s, ds) => {
+            check();
+            system.rhs(t, s, ds);
+          },
+          workVectors: system.workVectors,
+        }
+      : system;
+  // The adaptive solve to the read-out time T_hw: the state there.
+  const settle = (system: OdeSystem, y0: Float64Array): Float64Array => {
+    const r = solve(system, {
+      method,
+      t0: 0,
+      t1: m.T_hw,
+      y0,
+      tEval: [m.T_hw],
+      rtol: solver.rtol,
+      atol: solver.atol,
+    });
+    return r.y.subarray(r.y.length - r.dim);
+  };
   const group = solver.lockstep ?? 1;
   let done = 0;
   if (group > 1 && thermal === null && method === "dopri5")
@@ -226,27 +252,7 @@ export function runMapped(
       const system =
         size > 1 ? createMappedLockstepSystem(m, inputs, solver.precision, group) : null;
       if (!system) break; // one input left, or no lockstep slots: one by one below
-      const watched: OdeSystem = check
-        ? {
-            dim: system.dim,
-            errorBlocks: system.errorBlocks,
-            rhs: (t, s, ds) => {
-              check();
-              system.rhs(t, s, ds);
-            },
-            workVectors: system.workVectors,
-          }
-        : system;
-      const r = solve(watched, {
-        method,
-        t0: 0,
-        t1: m.T_hw,
-        y0: system.initialState(),
-        tEval: [m.T_hw],
-        rtol: solver.rtol,
-        atol: solver.atol,
-      });
-      const states = r.y.subarray(r.y.length - r.dim);
+      const states = settle(watch(system), system.initialState());
       for (let q = 0; q < size; q++)
         finish(
           done + q,
@@ -259,28 +265,10 @@ export function runMapped(
     check?.();
     const uk = inputOf(k);
     const system = createMappedSystem(m, uk, solver.precision, group);
-    const watched: OdeSystem = check
-      ? {
-          dim: system.dim,
-          rhs: (t, s, ds) => {
-            check();
-            system.rhs(t, s, ds);
-          },
-          workVectors: system.workVectors,
-        }
-      : system;
+    const watched = watch(system);
     let state: Float64Array;
     if (thermal === null) {
-      const r = solve(watched, {
-        method,
-        t0: 0,
-        t1: m.T_hw,
-        y0: system.initialState(),
-        tEval: [m.T_hw],
-        rtol: solver.rtol,
-        atol: solver.atol,
-      });
-      state = r.y.subarray(r.y.length - r.dim);
+      state = settle(watched, system.initialState());
     } else {
       const s = noiseIntensity(thermal, m.scales.tau / m.scales.R, m.scales.Vs);
       const stream = randomStream(profile.thermal.seed, m.name, "thermal", inputDigest(uk));

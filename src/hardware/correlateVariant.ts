@@ -557,6 +557,21 @@ function simdCorrelator(
   let inModule: InModuleCorrelation | undefined;
   if (space) {
     const output = (kernels.f32 ?? kernels.f64).output;
+    // The output pass for the field at fieldAt and the constant input at cIAddress.
+    const outputPass: OutputPass = (fieldAt, cIAddress, x, target, alpha, beta) =>
+      output(
+        x.byteOffset,
+        cIAddress,
+        target.byteOffset,
+        fieldAt + eb * (pad * pc + pad),
+        eb * planeIn,
+        eb * pc,
+        O,
+        rows,
+        cols,
+        alpha,
+        beta,
+      );
     inModule = {
       memory,
       padded: P,
@@ -566,27 +581,14 @@ function simdCorrelator(
         (_, v) => new Float64Array(buffer, vectorsAt + v * vectorBytes, space.dim),
       ),
       combine: combineInModule(memory, (kernels.f32 ?? kernels.f64).sums),
-      output: (x, target, alpha, beta) =>
-        output(
-          x.byteOffset,
-          cIAt,
-          target.byteOffset,
-          paddedAt + eb * (pad * pc + pad),
-          eb * planeIn,
-          eb * pc,
-          O,
-          rows,
-          cols,
-          alpha,
-          beta,
-        ),
+      output: (x, target, alpha, beta) => outputPass(paddedAt, cIAt, x, target, alpha, beta),
       correlateInto: (target) =>
         f32 ? sumsInto(target, true) : correlate(target.byteOffset, target),
       owner: null,
       lockstep:
         slots > 1
           ? lockstepCorrelation(
-              { memory, buffer, slots, space, f32, eb, C, O, rows, cols, planeIn, pc, pad },
+              { memory, buffer, slots, space, f32, C, O, rows, cols, planeIn },
               {
                 slotFieldsAt,
                 fieldBytes,
@@ -599,6 +601,7 @@ function simdCorrelator(
               },
               kernels,
               correlateSlots,
+              outputPass,
             )
           : undefined,
     };
@@ -621,6 +624,16 @@ function simdCorrelator(
   };
 }
 
+/** cellStepSimd's output pass for one field (byte address) and constant input (byte address). */
+type OutputPass = (
+  fieldAt: number,
+  cIAddress: number,
+  x: Float64Array,
+  target: Float64Array,
+  alpha: number,
+  beta: number,
+) => void;
+
 /** One field and the target its correlation is added to (byte addresses and views). */
 interface Slot {
   readonly fieldAt: number;
@@ -637,14 +650,11 @@ function lockstepCorrelation(
     slots: number;
     space: SolverSpace;
     f32: boolean;
-    eb: number;
     C: number;
     O: number;
     rows: number;
     cols: number;
     planeIn: number;
-    pc: number;
-    pad: number;
   },
   at: {
     slotFieldsAt: number;
@@ -658,8 +668,9 @@ function lockstepCorrelation(
   },
   kernels: { f64: Variant3x3Simd; f32?: undefined } | { f32: Variant3x3F32; f64?: undefined },
   correlateSlots: (slots: readonly Slot[]) => void,
+  outputPass: OutputPass,
 ): LockstepCorrelation {
-  const { memory, buffer, slots, space, f32, eb, C, O, rows, cols, planeIn, pc, pad } = shape;
+  const { memory, buffer, slots, space, f32, C, O, rows, cols, planeIn } = shape;
   const plane = rows * cols;
   const view = (byteOffset: number, length: number) =>
     f32
@@ -672,7 +683,6 @@ function lockstepCorrelation(
   const padded = fieldAt.map((a) => view(a, C * planeIn));
   const sums = sumsAt.map((a) => view(a, O * plane));
   const step = kernels.f32 ?? kernels.f64;
-  const interior = eb * (pad * pc + pad);
   return {
     capacity: slots,
     padded,
@@ -686,19 +696,7 @@ function lockstepCorrelation(
           ),
     combine: combineInModule(memory, step.sums),
     output: (slot, x, target, alpha, beta) =>
-      step.output(
-        x.byteOffset,
-        cIAt[slot],
-        target.byteOffset,
-        fieldAt[slot] + interior,
-        eb * planeIn,
-        eb * pc,
-        O,
-        rows,
-        cols,
-        alpha,
-        beta,
-      ),
+      outputPass(fieldAt[slot], cIAt[slot], x, target, alpha, beta),
     correlateInto: (targets) => {
       if (targets.length > slots)
         throw new RangeError(`${targets.length} targets for ${slots} lockstep slots`);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { mapLayer } from "../../src/hardware/mappedLayer.js";
 import { createMappedSystem } from "../../src/hardware/mappedSystem.js";
-import { idealProfile, withProfile } from "../../src/hardware/profile.js";
 import { solve } from "../../src/solvers/solve.js";
 import type { OdeSystem } from "../../src/solvers/types.js";
-import { crop, fixture, goldenInput, sameBits } from "./support.js";
+import { crop, fixture, goldenInput, sameBits, severalNonIdealities } from "./support.js";
 
 /**
  * A mapped layer's solve in its correlator's memory (the solver's vectors handed out by
@@ -12,17 +11,7 @@ import { crop, fixture, goldenInput, sameBits } from "./support.js";
  * system solved on plain arrays (rhs copying its operands in and out): the same bits, with
  * mismatch, offsets, quantisation and stuck cells on, on a CellNN and an M-CellNN layer.
  */
-const profile = withProfile(
-  idealProfile(),
-  {
-    "mismatch.sigma": 0.05,
-    "offset.sigma": 0.02,
-    "quantisation.bits": 6,
-    "stuck.fraction": 0.05,
-    "stuck.output": -1,
-  },
-  "test profile",
-);
+const profile = severalNonIdealities();
 
 describe("mapped system in its correlator's memory", () => {
   for (const which of ["cellnn", "mcellnn"] as const)

@@ -4,9 +4,8 @@ import { ValidationError } from "../../src/core/errors.js";
 import { circuitEngine } from "../../src/hardware/circuitEngine.js";
 import { mapLayer } from "../../src/hardware/mappedLayer.js";
 import { createMappedLockstepSystem, createMappedSystem } from "../../src/hardware/mappedSystem.js";
-import { idealProfile, withProfile } from "../../src/hardware/profile.js";
 import { weightedRms } from "../../src/solvers/dopri5.js";
-import { crop, fixture, goldenInput, sameBits } from "./support.js";
+import { crop, fixture, goldenInput, sameBits, severalNonIdealities } from "./support.js";
 
 /**
  * Lockstep solves of a mapped layer (the circuit engine's `lockstep`): several inputs in one
@@ -15,17 +14,7 @@ import { crop, fixture, goldenInput, sameBits } from "./support.js";
  * input's tolerance (its error norm is the largest block's), so its results lie within the
  * tolerance of the inputs' own solves.
  */
-const profile = withProfile(
-  idealProfile(),
-  {
-    "mismatch.sigma": 0.05,
-    "offset.sigma": 0.02,
-    "quantisation.bits": 6,
-    "stuck.fraction": 0.05,
-    "stuck.output": -1,
-  },
-  "test profile",
-);
+const profile = severalNonIdealities();
 
 function setting(which: "cellnn" | "mcellnn", inputs: number) {
   const unet = fixture(which);
@@ -101,7 +90,7 @@ describe("circuit engine with lockstep", () => {
     it(`${which}: a batch of 5 in groups of 3 is as accurate as the inputs' own solves`, () => {
       const { layer, shape, us, per } = setting(which, 5);
       const u = new Float64Array(5 * per);
-      us.forEach((v, q) => u.set(v, q * per));
+      for (let q = 0; q < 5; q++) u.set(us[q], q * per);
       const batch = { ...shape, batch: 5 };
       const engine = (rtol: number, lockstep = 1) =>
         circuitEngine(profile, { mismatchSeed: 3, rtol, atol: rtol / 100, lockstep });

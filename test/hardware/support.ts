@@ -1,3 +1,4 @@
+import { type HardwareProfile, idealProfile, withProfile } from "../../src/hardware/profile.js";
 import type { TrainedCellLayer } from "../../src/unet/index.js";
 import { loadUnet } from "../../src/unet/index.js";
 
@@ -99,4 +100,19 @@ export function meanStd(v: ArrayLike<number>): { mean: number; std: number; n: n
   let q = 0;
   for (let k = 0; k < n; k++) q += (v[k] - mean) ** 2;
   return { mean, std: Math.sqrt(q / (n - 1)), n };
+}
+
+/** A profile with mismatch, offsets, quantisation and stuck cells on (the in-memory solve tests). */
+export function severalNonIdealities(): HardwareProfile {
+  return withProfile(
+    idealProfile(),
+    {
+      "mismatch.sigma": 0.05,
+      "offset.sigma": 0.02,
+      "quantisation.bits": 6,
+      "stuck.fraction": 0.05,
+      "stuck.output": -1,
+    },
+    "test profile",
+  );
 }
