@@ -28,6 +28,9 @@
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts lockstep [--groups 1,2,4]
  *       two faithful images (4 inputs per forward) with the circuit engine's lockstep at each group
  *       size, against one input at a time and the ideal (lockstep()) → bench/results/hardware.jsonl
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts shared
+ *       the faithful image at 6-bit templates on the circuit engine's shared path (the cell engine)
+ *       and on its per-cell mapped path (shared()) → bench/results/hardware.jsonl
  */
 import {
   appendFileSync,
@@ -553,6 +556,52 @@ async function lockstep(): Promise<void> {
   }
 }
 
+/**
+ * A circuit that is the same in every cell (6-bit templates, nothing else): the issue's faithful
+ * image spec at that point, on the circuit engine's shared path (the `cell` engine with the
+ * programmed templates) and on its per-cell mapped path, float32 at rtol 1e-4, each engine's
+ * second image, with the ideal image beside them and the pixel RMSE between the two paths.
+ */
+async function shared(): Promise<void> {
+  const out = "bench/results/hardware.jsonl";
+  const env = benchEnvironment(command);
+  const rtol = 1e-4;
+  const atol = 1e-6;
+  const precision = "float32" as const;
+  const model = "test/fixtures/models/cellnn-mnist";
+  const profile = withProfile(idealProfile(), { "quantisation.bits": 6 });
+  const spec = oneImageSpec(model, { rtol, atol, precision });
+  const ctx = { random: randomStream(0, "shared"), checkInterrupt: () => {} };
+  const twice = async (engine: Parameters<typeof drawSpecImages>[1]) => {
+    await drawSpecImages(spec, engine, ctx);
+    return drawSpecImages(spec, engine, ctx);
+  };
+  const ideal = await twice(cellEngine({ rtol, atol, precision }));
+  const viaCell = await twice(circuitEngine(profile, { rtol, atol, precision }));
+  const mapped = await twice(
+    circuitEngine(profile, { rtol, atol, precision, sharedCircuits: false }),
+  );
+  append(out, {
+    case: "shared-circuit",
+    ...faithfulImageCase(rtol, atol, precision),
+    mismatchSigma: 0,
+    quantisationBits: 6,
+    idealS: ideal.seconds,
+    sharedS: viaCell.seconds,
+    mappedS: mapped.seconds,
+    speedUp: mapped.seconds / viaCell.seconds,
+    pixelRmseSharedToMapped: pixelRmse(
+      clipToDataRange(viaCell.images.x0),
+      clipToDataRange(mapped.images.x0),
+    ),
+    ...env,
+    load: loadAverage(),
+  });
+  process.stderr.write(
+    `6 bits: shared ${viaCell.seconds.toFixed(1)} s, mapped ${mapped.seconds.toFixed(1)} s, ideal ${ideal.seconds.toFixed(1)} s\n`,
+  );
+}
+
 async function perf(): Promise<void> {
   const out = "bench/results/hardware.jsonl";
   const env = benchEnvironment(command);
@@ -621,12 +670,13 @@ else if (mode === "sweep") await sweep();
 else if (mode === "perf") await perf();
 else if (mode === "image") await image();
 else if (mode === "lockstep") await lockstep();
+else if (mode === "shared") await shared();
 else if (mode === "devices") await devices();
 else if (mode === "merge") merge();
 else if (mode === "variant-scaling") variantScaling();
 else {
   process.stderr.write(
-    "usage: bench/hardware.ts layers [--crop N] [--out FILE] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | variant-scaling | perf | image [--rtol R] | lockstep [--groups 1,2,4] | devices\n",
+    "usage: bench/hardware.ts layers [--crop N] [--out FILE] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | variant-scaling | perf | image [--rtol R] | lockstep [--groups 1,2,4] | shared | devices\n",
   );
   process.exitCode = 2;
 }

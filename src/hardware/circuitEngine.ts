@@ -57,6 +57,13 @@ export interface CircuitEngineOptions {
    * thermal noise, on the WebAssembly kernels; elsewhere the inputs are solved one by one.
    */
   readonly lockstep?: number;
+  /**
+   * `true` (default): a layer whose circuit is the same in every cell (sharedCircuit: quantised
+   * templates, T_hw, converters, without per-cell values) runs on the `cell` engine with its
+   * programmed templates; `false`: on the mapped per-cell path like every other (to measure or
+   * check the one against the other).
+   */
+  readonly sharedCircuits?: boolean;
 }
 
 /**
@@ -119,6 +126,10 @@ export function circuitEngine(
       rtol,
       atol,
       lockstep,
+      sharedCircuits:
+        options.sharedCircuits === false
+          ? "every analog layer on its per-cell mapped path"
+          : "a layer that is one circuit in every cell on the cell engine, its programmed templates",
       precision:
         precision === "float32"
           ? "float32 correlation (f32x4 space-variant taps), float64 state, memristor and solver"
@@ -128,6 +139,8 @@ export function circuitEngine(
       if (!isAnalogLayer(profile, layer.spec.name)) return digital.run(layer, u, shape, runOptions);
       if (idealProfile) return ideal.run(layer, u, shape, runOptions);
       const m = realise(layer, shape.rows, shape.cols);
+      if (options.sharedCircuits !== false && sharedCircuit(profile, m))
+        return runShared(m, layer, profile, u, shape, runOptions, ideal);
       return runMapped(m, profile, u, shape, runOptions, {
         rtol,
         atol,
@@ -145,6 +158,80 @@ export function circuitEngine(
  * 28 × 28 layer; G = 4 already gains nothing over 2 on the n_feat 32 fixture, docs/hardware.md).
  */
 export const MAX_LOCKSTEP = 16;
+
+/**
+ * Whether the mapped layer is one circuit repeated in every cell, so that the `cell` engine
+ * computes it (runShared): no per-cell values (transconductor mismatch, offsets, stuck cells),
+ * no memristor (its devices' variation and scales are the mapped path's), no thermal noise, the
+ * unit output level. Quantised templates (every rounding mode programs one template per layer),
+ * a read-out time T_hw and the converters keep every cell the same.
+ */
+export function sharedCircuit(profile: HardwareProfile, m: MappedLayer): boolean {
+  return (
+    profile.mismatch.sigma === 0 &&
+    profile.offset.sigma === 0 &&
+    profile.stuck.fraction === 0 &&
+    profile.thermal.temperature === null &&
+    m.output.saturation === 1 &&
+    m.memristor === undefined &&
+    m.stuck === undefined
+  );
+}
+
+/**
+ * A shared circuit (sharedCircuit) on the `cell` engine: the layer with its programmed templates,
+ * the realised output stage and the read-out time T_hw as the trained T, the inputs through the
+ * DAC and the outputs through the ADC as runMapped does. In float64 the same bits as runMapped
+ * (whose mapped path repeats the cell engine's operations: test/hardware/sharedCircuit.test.ts);
+ * in float32 it takes the cell engine's kernels (Winograd where it applies) instead of the
+ * per-cell f32x4 ones, the difference of float32 roundings. Its time is the ideal image's.
+ */
+function runShared(
+  m: MappedLayer,
+  layer: TrainedCellLayer,
+  profile: HardwareProfile,
+  u: Float64Array,
+  shape: BatchShape,
+  options: LayerRunOptions,
+  engine: LayerEngine,
+): LayerResult {
+  let programmed = sharedLayers.get(m);
+  if (!programmed) {
+    programmed = {
+      spec: {
+        ...layer.spec,
+        cell: {
+          ...layer.spec.cell,
+          T: m.T_hw,
+          output: { ...layer.spec.cell.output, alpha: m.output.alpha },
+        },
+      },
+      A: m.programmed.A.data,
+      B: m.programmed.B.data,
+      z: m.programmed.z,
+    };
+    sharedLayers.set(m, programmed);
+  }
+  const dac =
+    profile.dac.bits === null
+      ? undefined
+      : quantisationGrid(profile.dac.bits, profile.dac.full_scale);
+  const adc =
+    profile.adc.bits === null
+      ? undefined
+      : quantisationGrid(profile.adc.bits, profile.adc.full_scale);
+  const r = engine.run(
+    programmed,
+    dac ? quantiseInPlace(Float64Array.from(u), dac) : u,
+    shape,
+    options,
+  );
+  if (adc) quantiseInPlace(r.y, adc);
+  return r;
+}
+
+/** Each shared circuit's layer: its programmed templates, output stage and T_hw. */
+const sharedLayers = new WeakMap<MappedLayer, TrainedCellLayer>();
 
 /** The adaptive method the `cell` engine would choose for this layer (defaultMethod's rule). */
 function methodFor(m: MappedLayer): SolverMethod {
