@@ -161,20 +161,26 @@ export const MAX_LOCKSTEP = 16;
 
 /**
  * Whether the mapped layer is one circuit repeated in every cell, so that the `cell` engine
- * computes it (runShared): no per-cell values (transconductor mismatch, offsets, stuck cells),
- * no memristor (its devices' variation and scales are the mapped path's), no thermal noise, the
- * unit output level. Quantised templates (every rounding mode programs one template per layer),
- * a read-out time T_hw and the converters keep every cell the same.
+ * computes it (runShared): no per-cell values (transconductor mismatch, offsets, stuck cells, the
+ * memristors' device-to-device variation or spread of w(0)), the memristors at their trained
+ * scales, no thermal noise, the unit output level. Quantised templates (every rounding mode
+ * programs one template per layer), a read-out time T_hw and the converters keep every cell the
+ * same.
  */
 export function sharedCircuit(profile: HardwareProfile, m: MappedLayer): boolean {
+  const uniformMemristors =
+    m.memristor === undefined ||
+    (Object.values(profile.memristor.sigma).every((s) => s === 0) &&
+      profile.memristor.w0_sigma === 0 &&
+      profile.scales.memristive === "trained");
   return (
     profile.mismatch.sigma === 0 &&
     profile.offset.sigma === 0 &&
     profile.stuck.fraction === 0 &&
     profile.thermal.temperature === null &&
     m.output.saturation === 1 &&
-    m.memristor === undefined &&
-    m.stuck === undefined
+    m.stuck === undefined &&
+    uniformMemristors
   );
 }
 

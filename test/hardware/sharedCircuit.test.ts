@@ -30,29 +30,30 @@ function setting(which: "cellnn" | "mcellnn") {
 }
 
 describe("shared circuits on the cell engine", () => {
-  for (const [label, point] of shared)
-    it(`${label}: the mapped path's bits in float64, within float32 rounding in float32`, () => {
-      const { layer, u, shape } = setting("cellnn");
-      const profile = withProfile(idealProfile(), point);
-      const m = mapLayer(layer, profile, 3, shape.rows, shape.cols);
-      expect(sharedCircuit(profile, m)).toBe(true);
-      const solver = { rtol: 1e-6, atol: 1e-8 };
-      const viaCell = circuitEngine(profile, { mismatchSeed: 3, ...solver }).run(layer, u, shape);
-      const mapped = runMapped(m, profile, u, shape, {}, solver);
-      expect(sameBits(viaCell.y, mapped.y)).toBe(true);
-      // The point changes the layer (a comparison of two ideal layers would pass too).
-      const ideal = circuitEngine(idealProfile(), solver).run(layer, u, shape);
-      expect(sameBits(viaCell.y, ideal.y)).toBe(false);
-      const f32 = { ...solver, precision: "float32" as const };
-      const cell32 = circuitEngine(profile, { mismatchSeed: 3, ...f32 }).run(layer, u, shape);
-      const mapped32 = runMapped(m, profile, u, shape, {}, f32);
-      let largest = 0;
-      for (let i = 0; i < cell32.y.length; i++)
-        largest = Math.max(largest, Math.abs(cell32.y[i] - mapped32.y[i]));
-      expect(largest).toBeLessThan(1e-4);
-    });
+  for (const which of ["cellnn", "mcellnn"] as const)
+    for (const [label, point] of shared)
+      it(`${which}, ${label}: the mapped path's bits in float64, within float32 rounding in float32`, () => {
+        const { layer, u, shape } = setting(which);
+        const profile = withProfile(idealProfile(), point);
+        const m = mapLayer(layer, profile, 3, shape.rows, shape.cols);
+        expect(sharedCircuit(profile, m)).toBe(true);
+        const solver = { rtol: 1e-6, atol: 1e-8 };
+        const viaCell = circuitEngine(profile, { mismatchSeed: 3, ...solver }).run(layer, u, shape);
+        const mapped = runMapped(m, profile, u, shape, {}, solver);
+        expect(sameBits(viaCell.y, mapped.y)).toBe(true);
+        // The point changes the layer (a comparison of two ideal layers would pass too).
+        const ideal = circuitEngine(idealProfile(), solver).run(layer, u, shape);
+        expect(sameBits(viaCell.y, ideal.y)).toBe(false);
+        const f32 = { ...solver, precision: "float32" as const };
+        const cell32 = circuitEngine(profile, { mismatchSeed: 3, ...f32 }).run(layer, u, shape);
+        const mapped32 = runMapped(m, profile, u, shape, {}, f32);
+        let largest = 0;
+        for (let i = 0; i < cell32.y.length; i++)
+          largest = Math.max(largest, Math.abs(cell32.y[i] - mapped32.y[i]));
+        expect(largest).toBeLessThan(1e-4);
+      });
 
-  it("per-cell values, memristors and noise keep the mapped path", () => {
+  it("per-cell values, varied or rescaled memristors and noise keep the mapped path", () => {
     const { layer, shape } = setting("cellnn");
     const { layer: mLayer } = setting("mcellnn");
     for (const point of [
@@ -67,7 +68,15 @@ describe("shared circuits on the cell engine", () => {
         false,
       );
     }
-    const q = withProfile(idealProfile(), { "quantisation.bits": 6 });
-    expect(sharedCircuit(q, mapLayer(mLayer, q, 1, shape.rows, shape.cols))).toBe(false);
+    for (const point of [
+      { "memristor.sigma": { G_m: 0.1 } },
+      { "memristor.w0_sigma": 0.01 },
+      { "scales.memristive": "profile" },
+    ]) {
+      const profile = withProfile(idealProfile(), { "quantisation.bits": 6, ...point });
+      expect(sharedCircuit(profile, mapLayer(mLayer, profile, 1, shape.rows, shape.cols))).toBe(
+        false,
+      );
+    }
   });
 });
