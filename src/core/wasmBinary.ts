@@ -76,6 +76,10 @@ export const op = {
   i32GeU: [0x4f],
   /** i32.store with a 4-byte alignment hint. */
   i32Store: (offset: number) => [0x36, 2, ...uleb(offset)],
+  /** i32.load with a 4-byte alignment hint. */
+  i32Load: (offset: number) => [0x28, 2, ...uleb(offset)],
+  /** A call of the module's function `index` (its place in wasmModule's list: no imports). */
+  call: (index: number) => [0x10, ...uleb(index)],
   f64: (x: number) => [0x44, ...f64Bytes(x)],
   f64Load: (offset: number) => [0x2b, 3, ...uleb(offset)],
   f64Store: (offset: number) => [0x39, 3, ...uleb(offset)],

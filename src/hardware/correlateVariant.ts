@@ -5,6 +5,7 @@ import { activeKernel } from "../kernels/choice.js";
 import {
   newVariant3x3F32,
   newVariant3x3Simd,
+  VARIANT_INDEX,
   type Variant3x3F32,
   type Variant3x3Simd,
 } from "../kernels/variant3x3Simd.js";
@@ -455,7 +456,11 @@ function simdCorrelator(
   const slotCIAt = slotSumsAt + slots * sumsBytes;
   const longBytes = align16(8 * slots * (space?.dim ?? 0) + SLACK);
   const longAt = slotCIAt + slots * cIBytes;
-  const end = space && slots > 1 ? longAt + space.vectors * longBytes : oneEnd;
+  const regionsEnd = space && slots > 1 ? longAt + space.vectors * longBytes : oneEnd;
+  // The step table of variantSteps (five i32 per step) and its slot table (two i32 per slot).
+  const stepTableAt = align16(regionsEnd);
+  const slotTableAt = align16(stepTableAt + 20 * steps.length);
+  const end = slotTableAt + 8 * slots + SLACK;
   const memory = (kernels.f32 ?? kernels.f64).memory;
   if (memory.buffer.byteLength < end)
     memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
@@ -490,12 +495,45 @@ function simdCorrelator(
         }
     }
   }
-  const variant1 =
-    kernels.f32?.variant1 ?? (single ? kernels.f64!.variant1f32 : kernels.f64!.variant1);
-  const variant4 =
-    kernels.f32?.variant4 ?? (single ? kernels.f64!.variant4f32 : kernels.f64!.variant4);
 
   const window = ((pad - 1) * pc + (pad - 1)) * eb;
+  // Each dense step's entry in the step table; the runs of consecutive dense steps (one call of
+  // variantSteps each) and the sparse steps between them, in the plan's order.
+  const index1 = f32
+    ? VARIANT_INDEX.variant1
+    : single
+      ? VARIANT_INDEX.variant1f32
+      : VARIANT_INDEX.variant1;
+  const index4 = f32
+    ? VARIANT_INDEX.variant4
+    : single
+      ? VARIANT_INDEX.variant4f32
+      : VARIANT_INDEX.variant4;
+  const stepTable = new Int32Array(buffer, stepTableAt, 5 * steps.length);
+  const slotTable = new Int32Array(buffer, slotTableAt, 2 * slots);
+  const runs: ({ dense: true; first: number; count: number } | { dense: false; step: number })[] =
+    [];
+  steps.forEach(({ kind, o, c, at }, k) => {
+    if (kind === "sparse") {
+      runs.push({ dense: false, step: k });
+      return;
+    }
+    const nb = outputsOf(kind);
+    stepTable.set(
+      [
+        nb === 4 ? index4 : index1,
+        b * at,
+        eb * c * planeIn + window,
+        eb * o * plane,
+        b * groups * nb * 9 * lanes,
+      ],
+      5 * k,
+    );
+    const last = runs[runs.length - 1];
+    if (last?.dense && last.first + last.count === k) last.count++;
+    else runs.push({ dense: true, first: k, count: 1 });
+  });
+  const runSteps = (kernels.f32 ?? kernels.f64).steps;
   // The sparse kernels tap by tap in TypeScript, from `field` into `into` (out, or a float64
   // target).
   const sparse = (
@@ -522,27 +560,27 @@ function simdCorrelator(
   };
   // Each slot's target (at byte address targetAt, eb bytes per value) += T ⋆ its field, step by
   // step, the slots innermost (one slot: the single solve's calls).
+  // The dense runs go to variantSteps (one kernel call per step and slot, made in the module);
+  // the sparse steps between them stay in TypeScript, in the plan's order.
   const correlateSlots = (list: readonly Slot[]) => {
-    for (const { kind, o, c, at } of steps) {
-      if (kind === "sparse") {
-        for (const q of list) sparse(o, c, at, q.field, q.target);
-        continue;
-      }
-      const nb = outputsOf(kind);
-      const kernel = nb === 4 ? variant4 : variant1;
-      const rowBytes = b * groups * nb * 9 * lanes;
-      for (const q of list)
-        kernel(
-          b * at,
-          0,
-          q.fieldAt + eb * c * planeIn + window,
+    if (list.length > slots) throw new RangeError(`${list.length} fields for ${slots} slots`);
+    list.forEach((q, k) => slotTable.set([q.fieldAt, q.targetAt], 2 * k));
+    for (const run of runs) {
+      if (run.dense) {
+        runSteps(
+          stepTableAt + 20 * run.first,
+          run.count,
+          slotTableAt,
+          list.length,
           eb * pc,
-          q.targetAt + eb * o * plane,
           eb * plane,
           rows,
           cols,
-          rowBytes,
         );
+        continue;
+      }
+      const { o, c, at } = steps[run.step];
+      for (const q of list) sparse(o, c, at, q.field, q.target);
     }
   };
   const correlate = (targetAt: number, target: Float64Array | Float32Array) =>

@@ -1,5 +1,5 @@
 import { type StageSums, stageSumFunctions, stageSumsOf } from "../core/stageSums.js";
-import { compileModule, op, wasmModule } from "../core/wasmBinary.js";
+import { compileModule, I32, op, type WasmFunction, wasmModule } from "../core/wasmBinary.js";
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
 import { F32X4, F64X2 } from "./simdLanes.js";
 import { type CoefficientSource, type Taps, threeByThreeFunction } from "./taps3x3Simd.js";
@@ -61,6 +61,70 @@ function packedCoefficients(b: 8 | 4): CoefficientSource {
 }
 
 /**
+ * The steps of a whole space-variant correlation in one call, so that JavaScript enters the
+ * module once per evaluation instead of once per step and field:
+ *
+ *   variantSteps(steps, count, slots, slotCount, pc, plane, rows, cols)
+ *
+ * runs, for each of `count` steps (five i32 at steps + 20·s: the kernel, its function index in
+ * this module; the coefficients' byte address; the field's byte offset from a slot's field base;
+ * the output's byte offset from a slot's output base; the coefficients' row stride) and for each
+ * of `slotCount` slots (two i32 at slots + 8·q: field base, output base), the kernel with the
+ * parameters correlateVariant.ts passes it one call at a time: the same calls in the same order,
+ * so the same bits. `kernels` are the module's function indices a step may name.
+ */
+function stepsFunction(kernels: readonly number[]): WasmFunction {
+  const [STEPS, COUNT, SLOTS, SLOT_COUNT, PC, PLANE, ROWS, COLS] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [S, Q, AT, SLOT, WHICH] = [8, 9, 10, 11, 12];
+  const body: number[] = [];
+  const emit = (...parts: ReadonlyArray<number>[]) => {
+    for (const part of parts) body.push(...part);
+  };
+  // The kernel's parameters for slot q of step s (AT: the step's entry, SLOT: the slot's).
+  const call = (index: number) => [
+    ...op.get(AT),
+    ...op.i32Load(4), // coef
+    ...op.i32(0), // stride (unused by the packed coefficients)
+    ...op.get(SLOT),
+    ...op.i32Load(0),
+    ...op.get(AT),
+    ...op.i32Load(8),
+    ...op.i32Add, // base
+    ...op.get(PC),
+    ...op.get(SLOT),
+    ...op.i32Load(4),
+    ...op.get(AT),
+    ...op.i32Load(12),
+    ...op.i32Add, // out
+    ...op.get(PLANE),
+    ...op.get(ROWS),
+    ...op.get(COLS),
+    ...op.get(AT),
+    ...op.i32Load(16), // rowStride
+    ...op.call(index),
+  ];
+  emit(op.i32(0), op.set(S));
+  emit(op.block, op.loop);
+  emit(op.get(S), op.get(COUNT), op.i32GeS, op.brIf(1));
+  emit(op.get(STEPS), op.get(S), op.i32(20), op.i32Mul, op.i32Add, op.set(AT));
+  emit(op.get(AT), op.i32Load(0), op.set(WHICH));
+  emit(op.i32(0), op.set(Q));
+  emit(op.block, op.loop);
+  emit(op.get(Q), op.get(SLOT_COUNT), op.i32GeS, op.brIf(1));
+  emit(op.get(SLOTS), op.get(Q), op.i32(8), op.i32Mul, op.i32Add, op.set(SLOT));
+  for (const index of kernels) {
+    emit(op.get(WHICH), op.i32(index), op.i32Eq, op.if);
+    emit(call(index));
+    emit(op.end);
+  }
+  emit(op.get(Q), op.i32(1), op.i32Add, op.set(Q), op.br(0));
+  emit(op.end, op.end);
+  emit(op.get(S), op.i32(1), op.i32Add, op.set(S), op.br(0));
+  emit(op.end, op.end);
+  return { name: "variantSteps", params: 8, locals: [[5, I32]], body };
+}
+
+/**
  * The module's bytes: exports memory, variant1 and variant4 (float64 coefficients), variant1f32
  * and variant4f32 (float32 coefficients), the element-wise step functions on a float64 field
  * (cellStepFunctions: a mapped system's output pass) and the solvers' stage sums (stageSums.ts),
@@ -77,6 +141,7 @@ export function variant3x3SimdModule(): Uint8Array<ArrayBuffer> {
       threeByThreeFunction("variant4f32", 4, F64X2, f32),
       ...cellStepFunctions(F64X2),
       ...stageSumFunctions(),
+      stepsFunction([0, 1, 2, 3]),
     ],
     1,
   );
@@ -84,6 +149,21 @@ export function variant3x3SimdModule(): Uint8Array<ArrayBuffer> {
 
 /** A call: the shared kernels' parameters (Taps), then rowStride. */
 type Variant = (...args: [...Parameters<Taps>, rowStride: number]) => void;
+
+/** stepsFunction's call: (steps, count, slots, slotCount, pc, plane, rows, cols), byte addresses. */
+export type VariantSteps = (
+  steps: number,
+  count: number,
+  slots: number,
+  slotCount: number,
+  pc: number,
+  plane: number,
+  rows: number,
+  cols: number,
+) => void;
+
+/** The function indices of the kernels a step names (the modules' order). */
+export const VARIANT_INDEX = { variant1: 0, variant4: 1, variant1f32: 2, variant4f32: 3 } as const;
 
 /**
  * An instance of the space-variant kernels: its own memory and the taps for one and four
@@ -95,6 +175,7 @@ export interface Variant3x3Simd {
   readonly variant4: Variant;
   readonly variant1f32: Variant;
   readonly variant4f32: Variant;
+  readonly steps: VariantSteps;
   /** The output pass (cellStepSimd.ts; its memristor pass is not in this module). */
   readonly output: CellStepSimd["output"];
   readonly sums: StageSums;
@@ -116,6 +197,7 @@ export function newVariant3x3Simd(): Variant3x3Simd | null {
     variant4: exports.variant4 as Variant,
     variant1f32: exports.variant1f32 as Variant,
     variant4f32: exports.variant4f32 as Variant,
+    steps: exports.variantSteps as VariantSteps,
     output: exports.output as CellStepSimd["output"],
     sums: stageSumsOf(exports),
   };
@@ -138,6 +220,7 @@ export function variant3x3F32Module(): Uint8Array<ArrayBuffer> {
       threeByThreeFunction("variant4", 4, F32X4, f32),
       ...cellStepFunctions(F32X4),
       ...stageSumFunctions(),
+      stepsFunction([0, 1]),
     ],
     1,
   );
@@ -148,6 +231,7 @@ export interface Variant3x3F32 {
   readonly memory: WebAssembly.Memory;
   readonly variant1: Variant;
   readonly variant4: Variant;
+  readonly steps: VariantSteps;
   readonly output: CellStepSimd["output"];
   readonly addSums: CellStepSimd["addSums"];
   readonly sums: StageSums;
@@ -164,6 +248,7 @@ export function newVariant3x3F32(): Variant3x3F32 | null {
     memory: exports.memory as WebAssembly.Memory,
     variant1: exports.variant1 as Variant,
     variant4: exports.variant4 as Variant,
+    steps: exports.variantSteps as VariantSteps,
     output: exports.output as CellStepSimd["output"],
     addSums: exports.addSums as CellStepSimd["addSums"],
     sums: stageSumsOf(exports),
