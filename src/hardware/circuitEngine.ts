@@ -218,14 +218,7 @@ function runShared(
     };
     sharedLayers.set(m, programmed);
   }
-  const dac =
-    profile.dac.bits === null
-      ? undefined
-      : quantisationGrid(profile.dac.bits, profile.dac.full_scale);
-  const adc =
-    profile.adc.bits === null
-      ? undefined
-      : quantisationGrid(profile.adc.bits, profile.adc.full_scale);
+  const { dac, adc } = converterGrids(profile);
   const r = engine.run(
     programmed,
     dac ? quantiseInPlace(Float64Array.from(u), dac) : u,
@@ -234,6 +227,13 @@ function runShared(
   );
   if (adc) quantiseInPlace(r.y, adc);
   return r;
+}
+
+/** The DAC's and the ADC's grids, where the profile has them. */
+function converterGrids(profile: HardwareProfile) {
+  const grid = (c: HardwareProfile["dac"]) =>
+    c.bits === null ? undefined : quantisationGrid(c.bits, c.full_scale);
+  return { dac: grid(profile.dac), adc: grid(profile.adc) };
 }
 
 /** Each shared circuit's layer: its programmed templates, output stage and T_hw. */
@@ -283,14 +283,7 @@ export function runMapped(
   const x = keep ? new Float64Array(batch * n) : undefined;
   const w = keep && m.memristor ? new Float64Array(batch * n) : undefined;
   const check = options.checkInterrupt;
-  const dac =
-    profile.dac.bits === null
-      ? undefined
-      : quantisationGrid(profile.dac.bits, profile.dac.full_scale);
-  const adc =
-    profile.adc.bits === null
-      ? undefined
-      : quantisationGrid(profile.adc.bits, profile.adc.full_scale);
+  const { dac, adc } = converterGrids(profile);
   const thermal = profile.thermal.temperature;
   const method = solver.method ?? methodFor(m);
   const inputOf = (k: number) => {
