@@ -7,7 +7,7 @@
  *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts gelu
  *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts alloc
  *     flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts roundtrip
- *     [GLIBC_TUNABLES=…] flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts forward [--fixture F] [--threads N]
+ *     [GLIBC_TUNABLES=…] flock /tmp/cellspice-cpu.lock npx tsx scripts/forward-diagnostics.ts forward [--fixture F] [--threads N] [--digital float32]
  *
  * `contention`: one cellular layer (the trained engine, float32) on a batch made of its golden
  * input. It is timed in-process alone; then in two processes started together (do two cores
@@ -184,7 +184,15 @@ program
   .command("forward")
   .option("--fixture <name>", "fixture", "cellnn-mnist")
   .option("--threads <n>", "threads (parallelEngine when more than 1)", "1")
-  .action(async (o: { fixture: string; threads: string }) => {
+  .option(
+    "--digital <p>",
+    "the digital convolutions' precision: float64 (as the rows so far) or float32 (as bench/sample.ts's float32 cases)",
+    "float64",
+  )
+  .action(async (o: { fixture: string; threads: string; digital: string }) => {
+    if (o.digital !== "float64" && o.digital !== "float32")
+      throw new Error(`--digital: float64 or float32, got ${o.digital}`);
+    const digital = { precision: o.digital as "float64" | "float32" };
     const unet = loadUnet(join(root, "test/fixtures/models", o.fixture));
     const n = 16;
     const H = unet.imageSize;
@@ -199,11 +207,11 @@ program
         : undefined;
     await parallel?.ready();
     const engine = parallel ?? trainedEngine({ precision: "float32" });
-    for (let i = 0; i < 5; i++) unetForward(unet, x, c, t, drop, engine);
+    for (let i = 0; i < 5; i++) unetForward(unet, x, c, t, drop, engine, digital);
     const rounds: number[] = [];
     for (let r = 0; r < 5; r++) {
       const t0 = performance.now();
-      for (let i = 0; i < 10; i++) unetForward(unet, x, c, t, drop, engine);
+      for (let i = 0; i < 10; i++) unetForward(unet, x, c, t, drop, engine, digital);
       rounds.push((performance.now() - t0) / 10 / n);
     }
     process.stdout.write(
@@ -212,6 +220,7 @@ program
         fixture: o.fixture,
         batch: n,
         threads,
+        digitalPrecision: o.digital,
         msPerImageBest: Math.min(...rounds),
         msPerImageRounds: rounds,
         glibcTunables: process.env.GLIBC_TUNABLES ?? null,
