@@ -564,7 +564,10 @@ function simdCorrelator(
   // the sparse steps between them stay in TypeScript, in the plan's order.
   const correlateSlots = (list: readonly Slot[]) => {
     if (list.length > slots) throw new RangeError(`${list.length} fields for ${slots} slots`);
-    list.forEach((q, k) => slotTable.set([q.fieldAt, q.targetAt], 2 * k));
+    for (let k = 0; k < list.length; k++) {
+      slotTable[2 * k] = list[k].fieldAt;
+      slotTable[2 * k + 1] = list[k].targetAt;
+    }
     for (const run of runs) {
       if (run.dense) {
         runSteps(
