@@ -113,7 +113,9 @@ function measurePeaks(round: number): void {
       [3, 0],
     ] as const)
       view.fill(v, at * words, (at + 1) * words);
-    for (const mix of ["mul", "add", "mul+add"] as PeakMix[]) {
+    const mixes: PeakMix[] = ["mul", "add", "mul+add"];
+    if (lanes === "f32x4" && peak!.madd) mixes.push("madd");
+    for (const mix of mixes) {
       let flop = 0;
       const { ms, repeats } = bestMs(() => {
         flop = peak!.run(lanes, mix, 2e6);
@@ -267,6 +269,7 @@ const summary = {
   kind: "peak-summary",
   f64x2MulAdd: peaks.get("f64x2 mul+add"),
   f32x4MulAdd: peaks.get("f32x4 mul+add"),
+  f32x4Madd: peaks.get("f32x4 madd") ?? null,
   clockGHz,
   avx512Fp64Peak: 32 * clockGHz,
   avx512Fp32Peak: 64 * clockGHz,

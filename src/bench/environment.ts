@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
+import { activeFma, fusedOnThisCpu } from "../core/fusedMultiplyAdd.js";
 
 /** Where a benchmark ran: recorded with every row so numbers are never read out of context. */
 export interface BenchEnvironment {
@@ -13,6 +14,12 @@ export interface BenchEnvironment {
   /** True when the working tree differs from the commit. */
   dirty: boolean;
   command: string;
+  /**
+   * Whether the float32 WebAssembly kernels use relaxed SIMD's multiply-add (CELLSPICE_FMA,
+   * src/core/fusedMultiplyAdd.ts), and whether it rounds once on this CPU (null: unavailable).
+   */
+  fma: boolean;
+  fmaFused: boolean | null;
 }
 
 /** The machine, Node version and git commit of this process (git missing: "unknown"). */
@@ -37,6 +44,8 @@ export function benchEnvironment(command: string): BenchEnvironment {
     commit,
     dirty: status !== undefined && status.length > 0,
     command,
+    fma: activeFma(),
+    fmaFused: fusedOnThisCpu(),
   };
 }
 

@@ -163,6 +163,11 @@ export const op = {
   /** i8x16.shuffle of the two vectors below it: byte m of the result is byte lanes[m] of a‖b. */
   i8x16Shuffle: (lanes: readonly number[]) => [0xfd, ...uleb(0x0d), ...lanes],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
+  /**
+   * f32x4.relaxed_madd (relaxed SIMD): a·b + c of the three vectors below it (a deepest), fused
+   * or not as the CPU has it (src/core/fusedMultiplyAdd.ts decides whether a module may use it).
+   */
+  f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
 } as const;
 
 export interface WasmFunction {

@@ -1,10 +1,15 @@
+import { fmaAvailable } from "../core/fusedMultiplyAdd.js";
 import { compileModule, op, V128, type WasmFunction, wasmModule } from "../core/wasmBinary.js";
 
 /** The lane types of the peak micro-benchmark: two float64 or four float32 per vector. */
 export type PeakLanes = "f64x2" | "f32x4";
 
-/** What one loop iteration of a peak function executes: multiplies, adds, or both at once. */
-export type PeakMix = "mul" | "add" | "mul+add";
+/**
+ * What one loop iteration of a peak function executes: multiplies, adds, both at once, or fused
+ * multiply-adds p ← p·m + d (relaxed SIMD's f32x4.relaxed_madd, two FLOP per lane; float32
+ * only, where src/core/fusedMultiplyAdd.ts finds it).
+ */
+export type PeakMix = "mul" | "add" | "mul+add" | "madd";
 
 /**
  * Independent dependency chains in every peak function: 12 of one kind, or 6 multiply and 6 add
@@ -22,8 +27,9 @@ const UNROLL = 4;
  * A WebAssembly SIMD micro-benchmark of the arithmetic the kernels are made of: independent
  * multiply chains p_i ← p_i · m and/or add chains s_i ← s_i + d (chainsOf), repeated
  * `iterations` × UNROLL times, with no loads or stores inside the loop. Independent chains hide
- * the latency, so the rate is that of the execution ports (WASM SIMD has no fused multiply-add:
- * a multiply and an add are two instructions). Reads m at byte 0, d at 16, the chains' start
+ * the latency, so the rate is that of the execution ports (core WASM SIMD has no fused
+ * multiply-add: a multiply and an add are two instructions; the `madd` mix measures relaxed
+ * SIMD's). Reads m at byte 0, d at 16, the chains' start
  * values at 32 (p) and 48 (s); writes the chains' final values from byte 64: p_0 … then s_0 …
  * (those the function has).
  */
@@ -49,6 +55,10 @@ function peakFunction(name: string, lanes: PeakLanes, mix: PeakMix): WasmFunctio
   emit(op.get(ITER), op.i32(1), op.i32LtS, op.brIf(1));
   for (let u = 0; u < UNROLL; u++)
     for (let i = 0; i < chains; i++) {
+      if (mix === "madd") {
+        emit(op.get(p(i)), op.get(M), op.get(D), op.f32x4RelaxedMadd, op.set(p(i)));
+        continue;
+      }
       if (mix !== "add") emit(op.get(p(i)), op.get(M), mul, op.set(p(i)));
       if (mix !== "mul") emit(op.get(s(i)), op.get(D), add, op.set(s(i)));
     }
@@ -57,7 +67,7 @@ function peakFunction(name: string, lanes: PeakLanes, mix: PeakMix): WasmFunctio
   for (let i = 0; i < chains; i++) {
     if (mix !== "add") emit(op.i32(0), op.get(p(i)), op.v128Store(64 + 16 * i));
     const sAt = mix === "add" ? 64 + 16 * i : 64 + 16 * (chains + i);
-    if (mix !== "mul") emit(op.i32(0), op.get(s(i)), op.v128Store(sAt));
+    if (mix !== "mul" && mix !== "madd") emit(op.i32(0), op.get(s(i)), op.v128Store(sAt));
   }
   return { name, params: 1, locals: [[2 + 2 * chains, V128]], body };
 }
@@ -65,18 +75,27 @@ function peakFunction(name: string, lanes: PeakLanes, mix: PeakMix): WasmFunctio
 const MIXES: readonly PeakMix[] = ["mul", "add", "mul+add"];
 const functionName = (lanes: PeakLanes, mix: PeakMix) => `${lanes}_${mix.replace("+", "_")}`;
 
-/** The module's bytes: one function per lane type and mix, `f64x2_mul` … `f32x4_mul_add`. */
+/**
+ * The module's bytes: one function per lane type and mix, `f64x2_mul` … `f32x4_mul_add`, and
+ * `f32x4_madd` where the engine has relaxed SIMD.
+ */
 export function peakSimdModule(): Uint8Array<ArrayBuffer> {
   const fns: WasmFunction[] = [];
   for (const lanes of ["f64x2", "f32x4"] as const)
     for (const mix of MIXES) fns.push(peakFunction(functionName(lanes, mix), lanes, mix));
+  if (fmaAvailable()) fns.push(peakFunction(functionName("f32x4", "madd"), "f32x4", "madd"));
   return wasmModule(fns, 1);
 }
 
 export interface PeakSimd {
   readonly memory: WebAssembly.Memory;
-  /** Runs `iterations` counted iterations; returns the FLOP executed (one per lane and operation). */
+  /**
+   * Runs `iterations` counted iterations; returns the FLOP executed (one per lane and operation,
+   * two per lane for a fused multiply-add). `madd` throws where the module has no such function.
+   */
   run(lanes: PeakLanes, mix: PeakMix, iterations: number): number;
+  /** Whether the `madd` mix is there (f32x4 only). */
+  readonly madd: boolean;
 }
 
 /** The compiled micro-benchmark, or null where this engine has no WebAssembly SIMD. */
@@ -87,10 +106,13 @@ export function peakSimd(): PeakSimd | null {
   const memory = exports.memory as WebAssembly.Memory;
   return {
     memory,
+    madd: exports.f32x4_madd !== undefined,
     run: (lanes, mix, iterations) => {
-      (exports[functionName(lanes, mix)] as (n: number) => void)(iterations);
+      const f = exports[functionName(lanes, mix)] as ((n: number) => void) | undefined;
+      if (f === undefined) throw new Error(`the peak module has no ${lanes} ${mix} function`);
+      f(iterations);
       const perVector = lanes === "f64x2" ? 2 : 4;
-      return iterations * UNROLL * PEAK_CHAINS * perVector;
+      return iterations * UNROLL * PEAK_CHAINS * perVector * (mix === "madd" ? 2 : 1);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { activeFma } from "../core/fusedMultiplyAdd.js";
 import { type StageSums, stageSumFunctions, stageSumsOf } from "../core/stageSums.js";
 import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "../core/wasmBinary.js";
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
@@ -14,8 +15,10 @@ import { type WinogradSimd, winogradFunctions } from "./winograd3x3F32.js";
  * for nb consecutive output channels sharing one input channel's window (nb = 1 or 4). Each
  * lane adds in exactly the order of the scalar kernels of src/cells/correlate.ts
  *   out + ((((a0·p00 + a1·p01) + a2·p02) + ((a3·p10 + a4·p11) + a5·p12)) + ((a6·p20 + a7·p21) + a8·p22))
- * with separate multiplies and adds (WASM SIMD has no fused multiply-add), so in float64 the
- * results are the same bits. A row's last columns that do not fill a vector are computed as one
+ * with separate multiplies and adds, so in float64 the results are the same bits. The float32
+ * module may instead be compiled `fused` (src/core/fusedMultiplyAdd.ts): each output then adds
+ * two chains of relaxed multiply-adds (fusedUpdates below), one rounding per tap instead of two,
+ * within the same float32 bound of the reference (test/kernels/taps3x3F32.test.ts). A row's last columns that do not fill a vector are computed as one
  * vector and only their lanes stored (lanes.tail); its loads read up to lanes − 1 values past
  * the row, so callers leave 16 bytes of slack after the input and the output regions
  * (kernelRegions does).
@@ -29,8 +32,8 @@ import { type WinogradSimd, winogradFunctions } from "./winograd3x3F32.js";
  *   5 plane   bytes from one output plane to the next
  *   6 rows, 7 cols
  */
-function tapsFunction(name: string, nb: number, lanes: SimdLanes): WasmFunction {
-  return threeByThreeFunction(name, nb, lanes, splatCoefficients(lanes));
+function tapsFunction(name: string, nb: number, lanes: SimdLanes, fused: boolean): WasmFunction {
+  return threeByThreeFunction(name, nb, lanes, splatCoefficients(lanes), fused);
 }
 
 /**
@@ -100,7 +103,10 @@ export function threeByThreeFunction(
   nb: number,
   lanes: SimdLanes,
   source: CoefficientSource,
+  fused = false,
 ): WasmFunction {
+  if (fused && lanes !== F32X4)
+    throw new Error("fused multiply-add is for the float32 kernels only");
   const [COEF, STRIDE, BASE, PC, OUT, PLANE, ROWS, COLS] = [0, 1, 2, 3, 4, 5, 6, 7];
   // J: byte offset of column j in its row; END: bytes per row of values.
   const P = source.params;
@@ -112,6 +118,9 @@ export function threeByThreeFunction(
   const firstV128 = firstI32 + sourceI32;
   const pLocal = (r: number, l: number) => firstV128 + sourceV128 + 3 * r + l;
   const tailLocals = { j: J, end: END, addr: ADDR, i32: P + 8, v128: firstV128 + sourceV128 + 9 };
+  // The fused form's two partial sums (after the tail's v128 locals).
+  const ACC = firstV128 + sourceV128 + 9 + tail.v128Locals;
+  const ACC2 = ACC + 1;
   const locals: SourceLocals = {
     coef: COEF,
     stride: STRIDE,
@@ -145,7 +154,30 @@ export function threeByThreeFunction(
   };
   const term = (x: number, m: number) =>
     emit(source.push(locals, x, m), op.get(pLocal((m / 3) | 0, m % 3)), lanes.mul);
-  const updates = (store: ReadonlyArray<number>) => {
+  // With fused multiply-add, two chains per output for the CPU to overlap:
+  //   (((((out + a0·p00) + a1·p01) + a2·p02) + a3·p10) + a4·p11)
+  //     + (((a5·p12 + a6·p20) + a7·p21) + a8·p22)
+  // each `+ a·p` one relaxed_madd: 8 of them, a multiply and an add, against 9 and 9.
+  const madd = (x: number, m: number, acc: number) =>
+    emit(source.push(locals, x, m), op.get(pLocal((m / 3) | 0, m % 3)), op.get(acc));
+  const fusedUpdates = (store: ReadonlyArray<number>) => {
+    for (let x = 0; x < nb; x++) {
+      emit(op.get(OROW), op.i32(x), op.get(PLANE), op.i32Mul, op.i32Add, op.get(J), op.i32Add);
+      emit(op.tee(ADDR), op.get(ADDR), op.v128Load(0), op.set(ACC));
+      for (let m = 0; m < 5; m++) {
+        madd(x, m, ACC);
+        emit(op.f32x4RelaxedMadd, op.set(ACC));
+      }
+      term(x, 5);
+      emit(op.set(ACC2));
+      for (let m = 6; m < 9; m++) {
+        madd(x, m, ACC2);
+        emit(op.f32x4RelaxedMadd, op.set(ACC2));
+      }
+      emit(op.get(ACC), op.get(ACC2), lanes.add, store);
+    }
+  };
+  const plainUpdates = (store: ReadonlyArray<number>) => {
     const add = lanes.add;
     for (let x = 0; x < nb; x++) {
       emit(op.get(OROW), op.i32(x), op.get(PLANE), op.i32Mul, op.i32Add, op.get(J), op.i32Add);
@@ -168,6 +200,7 @@ export function threeByThreeFunction(
       emit(add, store);
     }
   };
+  const updates = fused ? fusedUpdates : plainUpdates;
 
   emit(op.block, op.loop);
   emit(op.get(I), op.get(ROWS), op.i32GeS, op.brIf(1));
@@ -197,7 +230,7 @@ export function threeByThreeFunction(
     params: P,
     locals: [
       [8 + tail.i32Locals + sourceI32, I32],
-      [sourceV128 + 9 + tail.v128Locals, V128],
+      [sourceV128 + 9 + tail.v128Locals + (fused ? 2 : 0), V128],
     ],
     body,
   };
@@ -209,16 +242,16 @@ export function threeByThreeFunction(
  * smooth-v1 memristor pass (memristorSimd.ts) and the solvers' stage sums (stageSums.ts); the float32 module also Winograd's F(2×2, 3×3)
  * (winograd3x3F32.ts).
  */
-function tapsModule(lanes: SimdLanes): Uint8Array<ArrayBuffer> {
+function tapsModule(lanes: SimdLanes, fused = false): Uint8Array<ArrayBuffer> {
   return wasmModule(
     [
-      tapsFunction("taps1", 1, lanes),
-      tapsFunction("taps4", 4, lanes),
+      tapsFunction("taps1", 1, lanes, fused),
+      tapsFunction("taps4", 4, lanes, fused),
       ...cellStepFunctions(lanes),
       smoothV1Function(),
       smoothV1Function(true),
       ...stageSumFunctions(),
-      ...(lanes === F32X4 ? winogradFunctions() : []),
+      ...(lanes === F32X4 ? winogradFunctions(fused) : []),
     ],
     1,
   );
@@ -229,9 +262,12 @@ export function taps3x3SimdModule(): Uint8Array<ArrayBuffer> {
   return tapsModule(F64X2);
 }
 
-/** The float32 module's bytes (F32X4). */
-export function taps3x3F32Module(): Uint8Array<ArrayBuffer> {
-  return tapsModule(F32X4);
+/**
+ * The float32 module's bytes (F32X4); `fused`: its taps and Winograd's products in fused
+ * multiply-add (src/core/fusedMultiplyAdd.ts).
+ */
+export function taps3x3F32Module(fused = false): Uint8Array<ArrayBuffer> {
+  return tapsModule(F32X4, fused);
 }
 
 /** One kernel call: byte addresses and strides in the instance's memory (tapsFunction). */
@@ -264,15 +300,20 @@ export interface Taps3x3Simd {
 /** An instance of the float32 kernels (its operands are Float32Array views of its memory). */
 export type Taps3x3F32 = Taps3x3Simd;
 
-/** Each lane type's module, compiled once; null where this engine has no WebAssembly SIMD. */
-const compiled = new Map<SimdLanes, WebAssembly.Module | null>();
+/** Each module (lane type, fused or not), compiled once; null where this engine has no WebAssembly SIMD. */
+const compiled = new Map<string, WebAssembly.Module | null>();
 
-/** A new instance of one lane type's kernels with a memory of its own, or null without SIMD. */
+/**
+ * A new instance of one lane type's kernels with a memory of its own, or null without SIMD;
+ * the float32 ones fused as activeFma says when they are made.
+ */
 function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
-  let module = compiled.get(lanes);
+  const fused = lanes === F32X4 && activeFma();
+  const key = `${lanes.name}${fused ? " fused" : ""}`;
+  let module = compiled.get(key);
   if (module === undefined) {
-    module = compileModule(tapsModule(lanes));
-    compiled.set(lanes, module);
+    module = compileModule(tapsModule(lanes, fused));
+    compiled.set(key, module);
   }
   if (module === null) return null;
   const exports = new WebAssembly.Instance(module).exports;

@@ -1,3 +1,4 @@
+import { activeFma } from "../core/fusedMultiplyAdd.js";
 import { type StageSums, stageSumFunctions, stageSumsOf } from "../core/stageSums.js";
 import { compileModule, I32, op, type WasmFunction, wasmModule } from "../core/wasmBinary.js";
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
@@ -211,13 +212,13 @@ export function newVariant3x3Simd(): Variant3x3Simd | null {
  * derivative by addSums). The module also has the float32 output pass (cellStepFunctions(F32X4):
  * f(x) rounded to float32 into the field's interior) and the stage sums.
  */
-export function variant3x3F32Module(): Uint8Array<ArrayBuffer> {
+export function variant3x3F32Module(fused = false): Uint8Array<ArrayBuffer> {
   // Sixteen bytes per vector, loaded as they are: packedCoefficients(8)'s addressing.
   const f32 = packedCoefficients(8);
   return wasmModule(
     [
-      threeByThreeFunction("variant1", 1, F32X4, f32),
-      threeByThreeFunction("variant4", 4, F32X4, f32),
+      threeByThreeFunction("variant1", 1, F32X4, f32, fused),
+      threeByThreeFunction("variant4", 4, F32X4, f32, fused),
       ...cellStepFunctions(F32X4),
       ...stageSumFunctions(),
       stepsFunction([0, 1]),
@@ -237,13 +238,22 @@ export interface Variant3x3F32 {
   readonly sums: StageSums;
 }
 
-let compiledF32: WebAssembly.Module | null | undefined;
+/** The float32 module, plain and fused, each compiled once. */
+const compiledF32 = new Map<boolean, WebAssembly.Module | null>();
 
-/** A new float32 instance with a memory of its own, or null without WebAssembly SIMD. */
+/**
+ * A new float32 instance with a memory of its own, or null without WebAssembly SIMD; its taps
+ * fused as activeFma says when it is made (src/core/fusedMultiplyAdd.ts).
+ */
 export function newVariant3x3F32(): Variant3x3F32 | null {
-  if (compiledF32 === undefined) compiledF32 = compileModule(variant3x3F32Module());
-  if (compiledF32 === null) return null;
-  const exports = new WebAssembly.Instance(compiledF32).exports;
+  const fused = activeFma();
+  let module = compiledF32.get(fused);
+  if (module === undefined) {
+    module = compileModule(variant3x3F32Module(fused));
+    compiledF32.set(fused, module);
+  }
+  if (module === null) return null;
+  const exports = new WebAssembly.Instance(module).exports;
   return {
     memory: exports.memory as WebAssembly.Memory,
     variant1: exports.variant1 as Variant,

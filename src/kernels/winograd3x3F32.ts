@@ -137,8 +137,11 @@ function inputFunction(): WasmFunction {
   };
 }
 
-/** winogradGemm(U, V, M, xiU, xiV, xiM, inChannels, outChannels, tiles8). */
-function gemmFunction(): WasmFunction {
+/**
+ * winogradGemm(U, V, M, xiU, xiV, xiM, inChannels, outChannels, tiles8); `fused`: each
+ * acc + w·v one relaxed_madd (src/core/fusedMultiplyAdd.ts) instead of a multiply and an add.
+ */
+function gemmFunction(fused: boolean): WasmFunction {
   const [U, V, M, xiU, xiV, xiM, channels, outChannels, tiles8] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [xi, o, tb, c, pU, pV, pM, u, v, pMo, rowV, cU] = [
     9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
@@ -147,14 +150,16 @@ function gemmFunction(): WasmFunction {
   const [v0, v1, w] = [29, 30, 31];
   const acc = (x: number, y: number) => ACC + 2 * x + y;
   const zero = op.f64x2Const(0);
+  const product = (a: number, vy: number): Code =>
+    fused ? seq(g(w), g(vy), g(a), op.f32x4RelaxedMadd) : add(g(a), seq(g(w), g(vy), op.f32x4Mul));
   const inner = seq(
     assign(v0, seq(g(v), op.v128Load(0))),
     assign(v1, seq(g(v), op.v128Load(16))),
     ...[0, 1, 2, 3].map((x) =>
       seq(
         assign(w, seq(g(u), op.v128Load32Splat(4 * x))),
-        assign(acc(x, 0), add(g(acc(x, 0)), seq(g(w), g(v0), op.f32x4Mul))),
-        assign(acc(x, 1), add(g(acc(x, 1)), seq(g(w), g(v1), op.f32x4Mul))),
+        assign(acc(x, 0), product(acc(x, 0), v0)),
+        assign(acc(x, 1), product(acc(x, 1), v1)),
       ),
     ),
     addTo(u, g(cU)),
@@ -313,9 +318,9 @@ function outputFunction(add64 = false): WasmFunction {
   };
 }
 
-/** The three functions, for the float32 module. */
-export function winogradFunctions(): WasmFunction[] {
-  return [inputFunction(), gemmFunction(), outputFunction(), outputFunction(true)];
+/** The three functions, for the float32 module; `fused`: the GEMM's products in fused multiply-add. */
+export function winogradFunctions(fused = false): WasmFunction[] {
+  return [inputFunction(), gemmFunction(fused), outputFunction(), outputFunction(true)];
 }
 
 /** The functions of one float32 instance (byte addresses in its memory). */

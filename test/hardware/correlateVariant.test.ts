@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { correlateAdd3x3Scalar } from "../../src/cells/correlate.js";
 import type { Template } from "../../src/cells/template.js";
+import { fmaAvailable, useFma } from "../../src/core/fusedMultiplyAdd.js";
 import { seededRandom, uniformArray } from "../../src/core/random.js";
 import { correlateAddVariant3x3, variantCorrelator } from "../../src/hardware/correlateVariant.js";
 import { circuitEngine, idealProfile, mapLayer, withProfile } from "../../src/hardware/index.js";
@@ -175,36 +176,41 @@ describe("a mismatched fixture layer on the circuit engine", () => {
 
 describe("variantCorrelator, float32 (f32x4) against the float64 reference", () => {
   let seed = 200;
-  for (const [O, C, rows, cols] of SHAPES)
-    for (const density of [1, 0.05])
-      it(`${O}×${C} on ${rows}×${cols}, density ${density}: within float32 rounding of Σ|K·P|`, () => {
-        const k = randomCase(seed++, O, C, rows, cols, density, true);
-        const ref = Float64Array.from(k.out0);
-        correlateAddVariant3x3(k.programmed, k.coeffs, k.padded, 1, rows, cols, ref);
-        const v = variantCorrelator(k.programmed, k.coeffs, 1, rows, cols, undefined, "float32");
-        const got = Float64Array.from(k.out0);
-        v.correlateAdd(k.padded, got);
-        // The bound: Σ|K·P| per output (the field rounded to float32, 9·C float32 partial sums).
-        const magnitude = new Float64Array(k.out0.length);
-        const absCoeffs = k.coeffs.map(Math.abs);
-        correlateAddVariant3x3(
-          k.programmed,
-          absCoeffs,
-          k.padded.map(Math.abs),
-          1,
-          rows,
-          cols,
-          magnitude,
-        );
-        let worst = 0;
-        for (let m = 0; m < got.length; m++) {
-          const bound = (9 * C + 2) * 2 ** -24 * magnitude[m];
-          worst = Math.max(worst, Math.abs(got[m] - ref[m]) / (bound + 1e-300));
-        }
-        expect(worst).toBeLessThanOrEqual(1);
-        // float32 arithmetic, not the float64 bits (unless nothing was summed).
-        if (magnitude.some((x) => x > 0)) expect(sameBits64(got, ref)).toBe(false);
-      });
+  // Both forms of the float32 module: separate multiplies and adds, and fused multiply-add.
+  const forms = fmaAvailable() ? [false, true] : [false];
+  for (const fused of forms)
+    for (const [O, C, rows, cols] of SHAPES)
+      for (const density of [1, 0.05])
+        it(`${O}×${C} on ${rows}×${cols}, density ${density}${fused ? ", fused multiply-add" : ""}: within float32 rounding of Σ|K·P|`, () => {
+          const k = randomCase(seed++, O, C, rows, cols, density, true);
+          const ref = Float64Array.from(k.out0);
+          correlateAddVariant3x3(k.programmed, k.coeffs, k.padded, 1, rows, cols, ref);
+          useFma(fused);
+          const v = variantCorrelator(k.programmed, k.coeffs, 1, rows, cols, undefined, "float32");
+          useFma(undefined);
+          const got = Float64Array.from(k.out0);
+          v.correlateAdd(k.padded, got);
+          // The bound: Σ|K·P| per output (the field rounded to float32, 9·C float32 partial sums).
+          const magnitude = new Float64Array(k.out0.length);
+          const absCoeffs = k.coeffs.map(Math.abs);
+          correlateAddVariant3x3(
+            k.programmed,
+            absCoeffs,
+            k.padded.map(Math.abs),
+            1,
+            rows,
+            cols,
+            magnitude,
+          );
+          let worst = 0;
+          for (let m = 0; m < got.length; m++) {
+            const bound = (9 * C + 2) * 2 ** -24 * magnitude[m];
+            worst = Math.max(worst, Math.abs(got[m] - ref[m]) / (bound + 1e-300));
+          }
+          expect(worst).toBeLessThanOrEqual(1);
+          // float32 arithmetic, not the float64 bits (unless nothing was summed).
+          if (magnitude.some((x) => x > 0)) expect(sameBits64(got, ref)).toBe(false);
+        });
 
   it("refuses float32 under CELLSPICE_KERNEL=scalar, naming precision", () => {
     useKernel("scalar");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fusedOnThisCpu } from "../../src/core/fusedMultiplyAdd.js";
 import { PEAK_CHAINS, peakSimd } from "../../src/kernels/peakSimd.js";
 
 /**
@@ -43,4 +44,28 @@ describe("peakSimd", () => {
         expect(stored.slice(0, want.length)).toEqual(want);
         expect(flop).toBe(4 * iterations * PEAK_CHAINS * words);
       });
+
+  it("f32x4 madd: every chain is p ← p·m + d rounded once (where fused), two FLOP per lane", () => {
+    expect(peak).not.toBeNull();
+    if (!peak!.madd) return;
+    const view = new Float32Array(peak!.memory.buffer);
+    const [m, d, p0] = [1.25, 0.375, 1.5];
+    for (const [at, v] of [
+      [0, m],
+      [1, d],
+      [2, p0],
+    ] as const)
+      view.fill(v, at * 4, (at + 1) * 4);
+    const iterations = 7;
+    const flop = peak!.run("f32x4", "madd", iterations);
+    const fused = fusedOnThisCpu();
+    let p = p0;
+    // float32 products of float32 values are exact in float64; one rounding to float32 (fused),
+    // or the product rounded first.
+    for (let k = 0; k < 4 * iterations; k++)
+      p = fused ? Math.fround(p * m + d) : Math.fround(Math.fround(p * m) + d);
+    const stored = Array.from(view.subarray(16, 16 + 4 * PEAK_CHAINS));
+    expect(stored).toEqual(new Array(4 * PEAK_CHAINS).fill(p));
+    expect(flop).toBe(2 * 4 * iterations * PEAK_CHAINS * 4);
+  });
 });

@@ -4,15 +4,16 @@ import { seededRandom, uniformArray } from "../../src/core/random.js";
 import { correlateAdd3x3F32 } from "../../src/kernels/correlate3x3F32.js";
 import { newTaps3x3F32 } from "../../src/kernels/taps3x3Simd.js";
 import { kernelRegionsF32 } from "../../src/kernels/workspace.js";
+import { fmaVariants } from "./fmaVariants.js";
 
 /**
  * The float32 kernels (f32x4) against the scalar float64 reference run on the same
- * float32-rounded operands. Tolerance: the classic bound of a float32 sum of n products,
+ * float32-rounded operands, as compiled with separate multiplies and adds and with fused
+ * multiply-add. Tolerance: the classic bound of a float32 sum of n products,
  * |Δ| ≤ γ_n · (Σ|a·p| + |out₀|) with γ_n = n·u/(1 − n·u), u = 2⁻²⁴ and n = 9·C_in + 2 (products,
  * additions and the final rounding); values past each output row and plane must stay untouched.
  */
-describe("correlateAdd3x3F32", () => {
-  const simd = newTaps3x3F32();
+describe.each(fmaVariants(newTaps3x3F32))("correlateAdd3x3F32 (%s)", (_form, simd) => {
   const u = 2 ** -24;
 
   it("validates where Node has WebAssembly SIMD", () => {

@@ -11,6 +11,7 @@ import {
   winogradTiling,
 } from "../../src/kernels/winograd3x3F32.js";
 import { mixedRegions } from "../../src/kernels/workspace.js";
+import { fmaVariants } from "./fmaVariants.js";
 
 /**
  * Winograd's F(2×2, 3×3) in float32 (src/kernels/winograd3x3F32.ts) against the direct sums in
@@ -20,11 +21,12 @@ import { mixedRegions } from "../../src/kernels/workspace.js";
  * borders. The error is relative to the sums' magnitude scale
  * Σ|A|·|p| (what float32 rounding is proportional to); bound 2e-6 (≈ 17 float32 ulp: the
  * transforms add up to 16 rounded terms twice). The direct f32x4 taps are measured beside it: the
- * Winograd error must stay within a small factor of theirs. The accumulating variant
+ * Winograd error must stay within a small factor of theirs. Both forms of the float32 module:
+ * separate multiplies and adds, and fused multiply-add. The accumulating variant
  * (correlateAdd3x3Winograd, float64 field) must equal field + float64(sums) bit for bit.
  */
 
-const instance = newTaps3x3F32();
+const variants = fmaVariants(newTaps3x3F32);
 /** [C_out, C_in, rows, cols]: square templates (A) and rectangular ones (B: 1 → 16, 16 → 32). */
 const SHAPES: ReadonlyArray<[number, number, number, number]> = [
   [4, 4, 2, 2],
@@ -42,99 +44,107 @@ const SHAPES: ReadonlyArray<[number, number, number, number]> = [
   [8, 33, 4, 10],
 ];
 
-describe("Winograd F(2×2, 3×3) in float32: the direct sums within float32 rounding", () => {
-  for (const [C, Cin, rows, cols] of SHAPES)
-    it.skipIf(instance === null)(`${Cin} → ${C} channels, ${rows}×${cols}`, () => {
-      const simd = instance!;
-      const rand = seededRandom(C * 1000 + Cin * 77 + rows * 31 + cols);
-      const { tiles8 } = winogradTiling(rows, cols);
-      const pc = cols + 2;
-      const plane = (rows + 2) * pc;
-      const n = C * rows * cols;
-      const [coef, padded, sums, direct, U, V, M, field] = mixedRegions(simd.memory, [
-        { length: C * Cin * 9, float32: true },
-        { length: Cin * plane + winogradInputOverrun(cols), float32: true },
-        // one float past the sums: the output transform must not write it
-        { length: n + 1, float32: true },
-        { length: n, float32: true },
-        { length: 16 * C * Cin, float32: true },
-        { length: 16 * Cin * tiles8, float32: true },
-        { length: 16 * C * tiles8, float32: true },
-        // the float64 field of correlateAdd3x3Winograd, one value past it too
-        { length: n + 1 },
-      ]);
-      const A = Float64Array.from({ length: C * Cin * 9 }, () => (2 * rand() - 1) / Math.sqrt(Cin));
-      coef.set(A);
-      // The border is random for odd-numbered shapes (a periodic or fixed border), zero otherwise.
-      const randomBorder = (rows + cols) % 4 === 2;
-      for (let m = 0; m < Cin * plane; m++) padded[m] = randomBorder ? 2 * rand() - 1 : 0;
-      for (let c = 0; c < Cin; c++)
-        for (let i = 0; i < rows; i++)
-          for (let j = 0; j < cols; j++) padded[c * plane + (i + 1) * pc + j + 1] = 4 * rand() - 2;
-      // What lies past the field is read (the overrun) but must not reach a real output.
-      for (let m = Cin * plane; m < padded.length; m++) padded[m] = Number.NaN;
-
-      const want = new Float64Array(n);
-      const scale = new Float64Array(n);
-      for (let o = 0; o < C; o++)
+describe.each(variants)(
+  "Winograd F(2×2, 3×3) in float32 (%s): the direct sums within float32 rounding",
+  (_form, compiled) => {
+    for (const [C, Cin, rows, cols] of SHAPES)
+      it.skipIf(compiled === null)(`${Cin} → ${C} channels, ${rows}×${cols}`, () => {
+        const simd = compiled!;
+        const rand = seededRandom(C * 1000 + Cin * 77 + rows * 31 + cols);
+        const { tiles8 } = winogradTiling(rows, cols);
+        const pc = cols + 2;
+        const plane = (rows + 2) * pc;
+        const n = C * rows * cols;
+        const [coef, padded, sums, direct, U, V, M, field] = mixedRegions(simd.memory, [
+          { length: C * Cin * 9, float32: true },
+          { length: Cin * plane + winogradInputOverrun(cols), float32: true },
+          // one float past the sums: the output transform must not write it
+          { length: n + 1, float32: true },
+          { length: n, float32: true },
+          { length: 16 * C * Cin, float32: true },
+          { length: 16 * Cin * tiles8, float32: true },
+          { length: 16 * C * tiles8, float32: true },
+          // the float64 field of correlateAdd3x3Winograd, one value past it too
+          { length: n + 1 },
+        ]);
+        const A = Float64Array.from(
+          { length: C * Cin * 9 },
+          () => (2 * rand() - 1) / Math.sqrt(Cin),
+        );
+        coef.set(A);
+        // The border is random for odd-numbered shapes (a periodic or fixed border), zero otherwise.
+        const randomBorder = (rows + cols) % 4 === 2;
+        for (let m = 0; m < Cin * plane; m++) padded[m] = randomBorder ? 2 * rand() - 1 : 0;
         for (let c = 0; c < Cin; c++)
           for (let i = 0; i < rows; i++)
             for (let j = 0; j < cols; j++)
-              for (let k = 0; k < 3; k++)
-                for (let l = 0; l < 3; l++) {
-                  const term =
-                    coef[9 * (o * Cin + c) + 3 * k + l] * padded[c * plane + (i + k) * pc + j + l];
-                  want[(o * rows + i) * cols + j] += term;
-                  scale[(o * rows + i) * cols + j] += Math.abs(term);
-                }
+              padded[c * plane + (i + 1) * pc + j + 1] = 4 * rand() - 2;
+        // What lies past the field is read (the overrun) but must not reach a real output.
+        for (let m = Cin * plane; m < padded.length; m++) padded[m] = Number.NaN;
 
-      winogradFilter(coef, C, Cin, U);
-      sums.fill(Number.NaN);
-      const out = sums.subarray(0, n);
-      correlate3x3Winograd(simd.winograd!, C, Cin, { U, V, M }, padded, rows, cols, out);
-      direct.fill(0);
-      correlateAdd3x3F32(simd, C, Cin, coef, padded, rows, cols, direct);
-      let winogradError = 0;
-      let directError = 0;
-      for (let m = 0; m < n; m++) {
-        winogradError = Math.max(winogradError, Math.abs(sums[m] - want[m]) / scale[m]);
-        directError = Math.max(directError, Math.abs(direct[m] - want[m]) / scale[m]);
-      }
-      expect(winogradError).toBeLessThan(2e-6);
-      expect(winogradError).toBeLessThan(8 * directError + 1e-7);
-      expect(winogradError).toBeGreaterThan(0); // float32: not the float64 sums
-      expect(Number.isNaN(sums[n])).toBe(true);
+        const want = new Float64Array(n);
+        const scale = new Float64Array(n);
+        for (let o = 0; o < C; o++)
+          for (let c = 0; c < Cin; c++)
+            for (let i = 0; i < rows; i++)
+              for (let j = 0; j < cols; j++)
+                for (let k = 0; k < 3; k++)
+                  for (let l = 0; l < 3; l++) {
+                    const term =
+                      coef[9 * (o * Cin + c) + 3 * k + l] *
+                      padded[c * plane + (i + k) * pc + j + l];
+                    want[(o * rows + i) * cols + j] += term;
+                    scale[(o * rows + i) * cols + j] += Math.abs(term);
+                  }
 
-      // The accumulating output transform: out + float64(sums), the same bits, nothing past it.
-      const base = Float64Array.from({ length: n }, () => 8 * rand() - 4);
-      field.set(base);
-      field[n] = Number.NaN;
-      correlateAdd3x3Winograd(simd.winograd!, C, Cin, { U, V, M }, padded, rows, cols, field);
-      let first = -1;
-      for (let m = 0; m < n && first < 0; m++)
-        if (!Object.is(field[m], base[m] + sums[m])) first = m;
-      expect(first, `first differing output ${first}`).toBe(-1);
-      expect(Number.isNaN(field[n])).toBe(true);
+        winogradFilter(coef, C, Cin, U);
+        sums.fill(Number.NaN);
+        const out = sums.subarray(0, n);
+        correlate3x3Winograd(simd.winograd!, C, Cin, { U, V, M }, padded, rows, cols, out);
+        direct.fill(0);
+        correlateAdd3x3F32(simd, C, Cin, coef, padded, rows, cols, direct);
+        let winogradError = 0;
+        let directError = 0;
+        for (let m = 0; m < n; m++) {
+          winogradError = Math.max(winogradError, Math.abs(sums[m] - want[m]) / scale[m]);
+          directError = Math.max(directError, Math.abs(direct[m] - want[m]) / scale[m]);
+        }
+        expect(winogradError).toBeLessThan(2e-6);
+        expect(winogradError).toBeLessThan(8 * directError + 1e-7);
+        expect(winogradError).toBeGreaterThan(0); // float32: not the float64 sums
+        expect(Number.isNaN(sums[n])).toBe(true);
+
+        // The accumulating output transform: out + float64(sums), the same bits, nothing past it.
+        const base = Float64Array.from({ length: n }, () => 8 * rand() - 4);
+        field.set(base);
+        field[n] = Number.NaN;
+        correlateAdd3x3Winograd(simd.winograd!, C, Cin, { U, V, M }, padded, rows, cols, field);
+        let first = -1;
+        for (let m = 0; m < n && first < 0; m++)
+          if (!Object.is(field[m], base[m] + sums[m])) first = m;
+        expect(first, `first differing output ${first}`).toBe(-1);
+        expect(Number.isNaN(field[n])).toBe(true);
+      });
+
+    it("applies to even fields with channels in fours only", () => {
+      expect(winogradApplies(16, 28, 28)).toBe(true);
+      expect(winogradApplies(32, 14, 14)).toBe(true);
+      expect(winogradApplies(16, 7, 7)).toBe(false);
+      expect(winogradApplies(16, 14, 7)).toBe(false);
+      expect(winogradApplies(3, 14, 14)).toBe(false);
+      expect(winogradApplies(4, 0, 14)).toBe(false);
     });
 
-  it("applies to even fields with channels in fours only", () => {
-    expect(winogradApplies(16, 28, 28)).toBe(true);
-    expect(winogradApplies(32, 14, 14)).toBe(true);
-    expect(winogradApplies(16, 7, 7)).toBe(false);
-    expect(winogradApplies(16, 14, 7)).toBe(false);
-    expect(winogradApplies(3, 14, 14)).toBe(false);
-    expect(winogradApplies(4, 0, 14)).toBe(false);
-  });
-
-  it("U = G·g·Gᵀ: a template with one nonzero tap gives the closed-form rows", () => {
-    // g = centre tap 1 (k = l = 1): G·g is (0, ½, −½, 0) in its middle column and 0 elsewhere,
-    // so U[i][j] = Gc[i]·Gc[j] with Gc = (0, ½, −½, 0) (±0 alike).
-    const A = new Float64Array(9);
-    A[4] = 1;
-    const U = new Float32Array(16);
-    winogradFilter(A, 1, 1, U);
-    const Gc = [0, 0.5, -0.5, 0];
-    for (let i = 0; i < 4; i++)
-      for (let j = 0; j < 4; j++) expect(U[4 * i + j] === Gc[i] * Gc[j]).toBe(true);
-  });
-});
+    it("U = G·g·Gᵀ: a template with one nonzero tap gives the closed-form rows", () => {
+      // g = centre tap 1 (k = l = 1): G·g is (0, ½, −½, 0) in its middle column and 0 elsewhere,
+      // so U[i][j] = Gc[i]·Gc[j] with Gc = (0, ½, −½, 0) (±0 alike).
+      const A = new Float64Array(9);
+      A[4] = 1;
+      const U = new Float32Array(16);
+      winogradFilter(A, 1, 1, U);
+      const Gc = [0, 0.5, -0.5, 0];
+      for (let i = 0; i < 4; i++)
+        for (let j = 0; j < 4; j++) expect(U[4 * i + j] === Gc[i] * Gc[j]).toBe(true);
+    });
+  },
+);

@@ -31,6 +31,8 @@ const ENV = {
   commit: "0123456789abcdef",
   dirty: false,
   command: "bench",
+  fma: false,
+  fmaFused: null,
 };
 
 function row(p: Partial<BenchRow>): BenchRow {
