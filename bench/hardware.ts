@@ -23,7 +23,7 @@
  *       one M-CellNN UNet forward (golden input, batch 1) with every memristor its own device
  *       (G_m σ 10 %, all 7 layers, rtol 1e-5): a first and a second forward on one circuit engine
  *       → bench/results/hardware.jsonl
- *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts image [--rtol 1e-4]
+ *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts image [--rtol 1e-4] [--precision float32]
  *       one faithful image (DDIM 25, w = 2, 1 % mismatch on all 7 layers) and its ideal → bench/results/hardware.jsonl
  *   flock /tmp/cellspice-cpu.lock npx tsx bench/hardware.ts lockstep [--groups 1,2,4]
  *       two faithful images (4 inputs per forward) with the circuit engine's lockstep at each group
@@ -424,10 +424,16 @@ async function image(): Promise<void> {
     { rtol: 1e-4, precision: "float64" },
     { rtol: 1e-4, precision: "float32" },
   ] as const;
-  // image --rtol 1e-4: only the cases at that tolerance.
-  const only = rest[0] === "--rtol" ? Number(rest[1]) : null;
+  // image --rtol 1e-4 [--precision float32]: only the cases at that tolerance (and precision).
+  const option = (name: string) => {
+    const at = rest.indexOf(name);
+    return at >= 0 ? rest[at + 1] : undefined;
+  };
+  const only = option("--rtol") === undefined ? null : Number(option("--rtol"));
+  const onlyPrecision = option("--precision") ?? null;
   for (const { rtol, precision } of cases) {
     if (only !== null && rtol !== only) continue;
+    if (onlyPrecision !== null && precision !== onlyPrecision) continue;
     const atol = rtol / 100;
     const spec = oneImageSpec("test/fixtures/models/cellnn-mnist", { rtol, atol, precision });
     const [idealJob, job] = hardwareSampleKind.expand(spec);
@@ -676,7 +682,7 @@ else if (mode === "merge") merge();
 else if (mode === "variant-scaling") variantScaling();
 else {
   process.stderr.write(
-    "usage: bench/hardware.ts layers [--crop N] [--out FILE] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | variant-scaling | perf | image [--rtol R] | lockstep [--groups 1,2,4] | shared | devices\n",
+    "usage: bench/hardware.ts layers [--crop N] [--out FILE] | sweep SPEC OUT [--only AXES] [--shard I/N] | merge SPEC OUT IN… | variant-scaling | perf | image [--rtol R] [--precision P] | lockstep [--groups 1,2,4] | shared | devices\n",
   );
   process.exitCode = 2;
 }
