@@ -168,17 +168,18 @@ for (const C of list(o.channels))
       ]);
       coef32.set(t.data);
       for (let b = 0; b < B; b++) work32[b].set(padded[b]);
-      const { tiles8 } = winogradTiling(S, S);
+      const tiling = winogradTiling(S, S);
+      const { tiles8, positions } = tiling;
       const [U, V, M, ...workW] = mixedRegions(wino.memory, [
-        { length: 16 * C * C, float32: true },
-        { length: 16 * C * tiles8, float32: true },
-        { length: 16 * C * tiles8, float32: true },
+        { length: positions * C * C, float32: true },
+        { length: positions * C * tiles8, float32: true },
+        { length: positions * C * tiles8, float32: true },
         ...Array.from({ length: 2 * B }, (_, r) => ({
           length: r < B ? paddedLength + winogradInputOverrun(S) : outLength,
           float32: true as const,
         })),
       ]);
-      winogradFilter(t.data, C, C, U);
+      winogradFilter(t.data, C, C, U, tiling.m);
       for (let b = 0; b < B; b++) workW[b].set(padded[b]);
       const kernels: Record<string, () => Float64Array | Float32Array> = {
         scalar: () => {
@@ -203,7 +204,17 @@ for (const C of list(o.channels))
       if (winogradApplies(C, S, S))
         kernels["wasm-winograd"] = () => {
           for (let b = 0; b < B; b++)
-            correlate3x3Winograd(wino.winograd!, C, C, { U, V, M }, workW[b], S, S, workW[B + b]);
+            correlate3x3Winograd(
+              wino.winograd!,
+              C,
+              C,
+              { U, V, M },
+              workW[b],
+              S,
+              S,
+              workW[B + b],
+              tiling,
+            );
           return workW[2 * B - 1];
         };
       const results = new Map<string, Float64Array>();

@@ -239,7 +239,7 @@ export function threeByThreeFunction(
 /**
  * The module's bytes for one lane type: exports memory, taps1 and taps4, the element-wise
  * step functions whose padded field has that lane type (cellStepFunctions), the
- * smooth-v1 memristor pass (memristorSimd.ts) and the solvers' stage sums (stageSums.ts); the float32 module also Winograd's F(2×2, 3×3)
+ * smooth-v1 memristor pass (memristorSimd.ts) and the solvers' stage sums (stageSums.ts); the float32 module also Winograd's F(2×2, 3×3) and F(4×4, 3×3)
  * (winograd3x3F32.ts).
  */
 function tapsModule(lanes: SimdLanes, fused = false): Uint8Array<ArrayBuffer> {
@@ -337,6 +337,9 @@ function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
             gemm: exports.winogradGemm as WinogradSimd["gemm"],
             output: exports.winogradOutput as WinogradSimd["output"],
             outputAdd: exports.winogradOutputAdd as WinogradSimd["output"],
+            input4: exports.winograd4Input as WinogradSimd["input"],
+            output4: exports.winograd4Output as WinogradSimd["output"],
+            outputAdd4: exports.winograd4OutputAdd as WinogradSimd["output"],
           }
         : undefined,
   };

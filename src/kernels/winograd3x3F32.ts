@@ -1,5 +1,22 @@
+import { ValidationError } from "../core/errors.js";
 import { I32, op, V128, type WasmFunction } from "../core/wasmBinary.js";
 import { seq } from "./cellStepSimd.js";
+import { winograd4Filter, winograd4Functions } from "./winograd4x4F32.js";
+import {
+  add,
+  addTo,
+  assign,
+  bytes,
+  type Code,
+  countdown,
+  EVEN,
+  g,
+  INTERLEAVE_HIGH,
+  INTERLEAVE_LOW,
+  ODD,
+  sub,
+  times,
+} from "./winogradCode.js";
 
 /**
  * The multi-channel 3×3 correlation by Winograd's minimal filtering, F(2×2, 3×3) (Lavin & Gray,
@@ -34,32 +51,6 @@ import { seq } from "./cellStepSimd.js";
  *                   (C_out a multiple of 4, any C_in; tiles8 = tr·tc + tc4 − tc rounded up to 8)
  *   winogradOutput  sums[o][2p + a][2q + b] = Y (written, not added), only the tc real tiles
  */
-
-type Code = number[];
-const g = (local: number): Code => op.get(local);
-const assign = (local: number, value: Code): Code => seq(value, op.set(local));
-const addTo = (local: number, bytes: Code): Code => seq(g(local), bytes, op.i32Add, op.set(local));
-/** local·k as an i32 expression. */
-const times = (local: number, k: number): Code => seq(g(local), op.i32(k), op.i32Mul);
-const f4 = (code: readonly number[]) => (a: Code, b: Code) => seq(a, b, code);
-const add = f4(op.f32x4Add);
-const sub = f4(op.f32x4Sub);
-/** `count` iterations of body with `counter` counting down (count ≥ 1). */
-const countdown = (counter: number, count: Code, body: Code): Code =>
-  seq(
-    assign(counter, count),
-    op.loop,
-    body,
-    seq(g(counter), op.i32(1), op.i32Sub, op.tee(counter), op.brIf(0)),
-    op.end,
-  );
-const bytes = (...lanes: number[]): number[] =>
-  lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
-/** f32 lanes of a‖b (0–3 from a, 4–7 from b). */
-const EVEN = bytes(0, 2, 4, 6);
-const ODD = bytes(1, 3, 5, 7);
-const INTERLEAVE_LOW = bytes(0, 4, 1, 5);
-const INTERLEAVE_HIGH = bytes(2, 6, 3, 7);
 
 /** winogradInput(padded, pcB, planeB, V, xiB, cB, rowV, channels, tr, groups). */
 function inputFunction(): WasmFunction {
@@ -138,16 +129,19 @@ function inputFunction(): WasmFunction {
 }
 
 /**
- * winogradGemm(U, V, M, xiU, xiV, xiM, inChannels, outChannels, tiles8); `fused`: each
+ * winogradGemm(U, V, M, xiU, xiV, xiM, inChannels, outChannels, tiles8, positions) over
+ * `positions` ξ (16 for F(2×2, 3×3), 36 for F(4×4, 3×3), winograd4x4F32.ts); `fused`: each
  * acc + w·v one relaxed_madd (src/core/fusedMultiplyAdd.ts) instead of a multiply and an add.
  */
 function gemmFunction(fused: boolean): WasmFunction {
-  const [U, V, M, xiU, xiV, xiM, channels, outChannels, tiles8] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [xi, o, tb, c, pU, pV, pM, u, v, pMo, rowV, cU] = [
-    9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+  const [U, V, M, xiU, xiV, xiM, channels, outChannels, tiles8, positions] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
   ];
-  const ACC = 21; // acc[x][y]: 8 locals, output o + x, tiles t + 4y
-  const [v0, v1, w] = [29, 30, 31];
+  const [xi, o, tb, c, pU, pV, pM, u, v, pMo, rowV, cU] = [
+    10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+  ];
+  const ACC = 22; // acc[x][y]: 8 locals, output o + x, tiles t + 4y
+  const [v0, v1, w] = [30, 31, 32];
   const acc = (x: number, y: number) => ACC + 2 * x + y;
   const zero = op.f64x2Const(0);
   const product = (a: number, vy: number): Code =>
@@ -183,7 +177,7 @@ function gemmFunction(fused: boolean): WasmFunction {
     assign(cU, times(outChannels, 4)),
     countdown(
       xi,
-      op.i32(16),
+      g(positions),
       seq(
         assign(pU, g(U)),
         assign(pMo, g(M)),
@@ -206,7 +200,7 @@ function gemmFunction(fused: boolean): WasmFunction {
   );
   return {
     name: "winogradGemm",
-    params: 9,
+    params: 10,
     locals: [
       [12, I32],
       [11, V128],
@@ -318,9 +312,18 @@ function outputFunction(add64 = false): WasmFunction {
   };
 }
 
-/** The three functions, for the float32 module; `fused`: the GEMM's products in fused multiply-add. */
+/**
+ * The functions, for the float32 module: F(2×2, 3×3)'s three, the shared GEMM, and F(4×4, 3×3)'s
+ * transforms; `fused`: the GEMM's products in fused multiply-add.
+ */
 export function winogradFunctions(fused = false): WasmFunction[] {
-  return [inputFunction(), gemmFunction(fused), outputFunction(), outputFunction(true)];
+  return [
+    inputFunction(),
+    gemmFunction(fused),
+    outputFunction(),
+    outputFunction(true),
+    ...winograd4Functions(),
+  ];
 }
 
 /** The functions of one float32 instance (byte addresses in its memory). */
@@ -347,7 +350,12 @@ export interface WinogradSimd {
     inChannels: number,
     outChannels: number,
     tiles8: number,
+    positions: number,
   ) => void;
+  /** F(4×4, 3×3)'s transforms (winograd4x4F32.ts), with the F(2×2) ones' parameters. */
+  readonly input4: WinogradSimd["input"];
+  readonly output4: WinogradSimd["output"];
+  readonly outputAdd4: WinogradSimd["output"];
   /** winogradOutputAdd has output's parameters (sums then a float64 field, strides in its bytes). */
   readonly outputAdd: WinogradSimd["output"];
   readonly output: (
@@ -365,8 +373,15 @@ export interface WinogradSimd {
   ) => void;
 }
 
-/** The tiling of a rows × cols field (both even). */
+/**
+ * The tiling of a rows × cols field: m × m output tiles, m = 4 (F(4×4, 3×3)) where rows and
+ * cols are multiples of 4 and 4 is allowed, else m = 2 (both even).
+ */
 export interface WinogradTiling {
+  /** The output tile's side, 2 or 4. */
+  readonly m: 2 | 4;
+  /** The positions ξ per tile: (m + 2)², 16 or 36 (U's, V's and M's first dimension). */
+  readonly positions: 16 | 36;
   readonly tr: number;
   readonly tc: number;
   /** tc rounded up to 4: the tiles a row's vectors cover. */
@@ -375,11 +390,38 @@ export interface WinogradTiling {
   readonly tiles8: number;
 }
 
-export function winogradTiling(rows: number, cols: number): WinogradTiling {
-  const tr = rows / 2;
-  const tc = cols / 2;
+/**
+ * The largest Winograd tile by CELLSPICE_WINOGRAD_TILE: 4 (unset or "4": F(4×4, 3×3) where the
+ * field allows it) or 2 (F(2×2, 3×3) everywhere, as before 2026-12-08: to reproduce earlier
+ * rows, or for F(2×2)'s smaller rounding). Anything else names the variable and what is valid.
+ */
+export function winogradLargestTile(value = process.env.CELLSPICE_WINOGRAD_TILE): 2 | 4 {
+  if (value === undefined || value === "" || value === "4") return 4;
+  if (value === "2") return 2;
+  throw new ValidationError("CELLSPICE_WINOGRAD_TILE", `is "${value}"`, "4 | 2");
+}
+
+/**
+ * `largest`: the largest tile to use (4 by default; 2 keeps F(2×2, 3×3) everywhere, what every
+ * result before 2026-12-08 ran).
+ */
+export function winogradTiling(
+  rows: number,
+  cols: number,
+  largest: 2 | 4 = winogradLargestTile(),
+): WinogradTiling {
+  const m = largest === 4 && rows % 4 === 0 && cols % 4 === 0 ? 4 : 2;
+  const tr = rows / m;
+  const tc = cols / m;
   const tc4 = 4 * Math.ceil(tc / 4);
-  return { tr, tc, tc4, tiles8: 8 * Math.ceil((tr * tc + tc4 - tc) / 8) };
+  return {
+    m,
+    positions: m === 4 ? 36 : 16,
+    tr,
+    tc,
+    tc4,
+    tiles8: 8 * Math.ceil((tr * tc + tc4 - tc) / 8),
+  };
 }
 
 /** Whether a 3×3 correlation into `outChannels` planes of rows × cols can take this path. */
@@ -394,22 +436,32 @@ export function winogradApplies(outChannels: number, rows: number, cols: number)
   );
 }
 
-/** Floats the input transform may read past the padded field's end (the callers' slack). */
+/**
+ * Floats the input transform may read past the padded field's end (the callers' slack), for
+ * either tile size: a row's last vector of four tiles reads m·(tc4 − tc) + 2 floats past it.
+ */
 export function winogradInputOverrun(cols: number): number {
-  const { tc, tc4 } = winogradTiling(2, cols);
-  return 2 * (tc4 - tc) + 2;
+  const two = winogradTiling(2, cols, 2);
+  const four = winogradTiling(4, cols);
+  return Math.max(2 * (two.tc4 - two.tc), four.m * (four.tc4 - four.tc)) + 2;
 }
 
 /**
  * U[ξ][c][o] = (G·g·Gᵀ)_ξ for g = A[o][c] (C_out×C_in×3×3, row-major), computed in float64 and
- * rounded once to float32: 16·C_in·C_out values.
+ * rounded once to float32: positions·C_in·C_out values, for the tiling's m (F(2×2): 16 positions;
+ * F(4×4): 36, winograd4Filter).
  */
 export function winogradFilter(
   A: ArrayLike<number>,
   outChannels: number,
   inChannels: number,
   into: Float32Array,
+  m: 2 | 4 = 2,
 ): void {
+  if (m === 4) {
+    winograd4Filter(A, outChannels, inChannels, into);
+    return;
+  }
   const gg = new Float64Array(12);
   for (let o = 0; o < outChannels; o++)
     for (let c = 0; c < inChannels; c++) {
@@ -434,9 +486,9 @@ export function winogradFilter(
 
 /** The working set of one field's correlation, views of the float32 module's memory. */
 export interface WinogradOperands {
-  /** winogradFilter's U: 16·C_in·C_out. */
+  /** winogradFilter's U for the tiling's m: positions·C_in·C_out. */
   readonly U: Float32Array;
-  /** At least 16·C_in·tiles8 and 16·C_out·tiles8. */
+  /** At least positions·C_in·tiles8 and positions·C_out·tiles8. */
   readonly V: Float32Array;
   readonly M: Float32Array;
 }
@@ -455,8 +507,9 @@ export function correlate3x3Winograd(
   rows: number,
   cols: number,
   sums: Float32Array,
+  tiling: WinogradTiling = winogradTiling(rows, cols),
 ): void {
-  winograd(simd, outChannels, inChannels, operands, padded, rows, cols, sums);
+  winograd(simd, outChannels, inChannels, operands, padded, rows, cols, sums, tiling);
 }
 
 /**
@@ -473,8 +526,9 @@ export function correlateAdd3x3Winograd(
   rows: number,
   cols: number,
   out: Float64Array,
+  tiling: WinogradTiling = winogradTiling(rows, cols),
 ): void {
-  winograd(simd, outChannels, inChannels, operands, padded, rows, cols, out);
+  winograd(simd, outChannels, inChannels, operands, padded, rows, cols, out, tiling);
 }
 
 function winograd(
@@ -486,13 +540,16 @@ function winograd(
   rows: number,
   cols: number,
   target: Float32Array | Float64Array,
+  tiling: WinogradTiling,
 ): void {
-  const { tr, tc, tc4, tiles8 } = winogradTiling(rows, cols);
+  const { m, positions, tr, tc, tc4, tiles8 } = tiling;
+  if (tr * m !== rows || tc * m !== cols)
+    throw new Error(`a ${m}×${m} Winograd tiling does not fit a ${rows}×${cols} field`);
   const pc = cols + 2;
   const { U, V, M } = operands;
   const xiV = 4 * inChannels * tiles8;
   const xiM = 4 * outChannels * tiles8;
-  simd.input(
+  (m === 4 ? simd.input4 : simd.input)(
     padded.byteOffset,
     4 * pc,
     4 * pc * (rows + 2),
@@ -514,9 +571,12 @@ function winograd(
     inChannels,
     outChannels,
     tiles8,
+    positions,
   );
   const eb = target.BYTES_PER_ELEMENT;
-  (eb === 8 ? simd.outputAdd : simd.output)(
+  const output =
+    m === 4 ? (eb === 8 ? simd.outputAdd4 : simd.output4) : eb === 8 ? simd.outputAdd : simd.output;
+  output(
     M.byteOffset,
     target.byteOffset,
     xiM,

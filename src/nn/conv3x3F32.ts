@@ -15,8 +15,9 @@ let own: Taps3x3F32 | null | undefined;
 
 /**
  * conv2d with k = 3 computed in float32 (conv2d's `precision: "float32"`): x and the weights are
- * rounded to float32, each batch element's C_out planes are summed by Winograd's F(2×2, 3×3)
- * (src/kernels/winograd3x3F32.ts) where the output field is even and C_out a multiple of four,
+ * rounded to float32, each batch element's C_out planes are summed by Winograd's F(4×4, 3×3)
+ * (rows and cols multiples of 4) or F(2×2, 3×3) (src/kernels/winograd3x3F32.ts,
+ * winograd4x4F32.ts) where the output field is even and C_out a multiple of four,
  * by the f32x4 direct taps otherwise, and y = float64(sums) + bias: the bias in float64, after
  * the sums (Winograd's output transform adds the widened sums to bias-filled float64 planes).
  * Inputs and outputs are float64, as every op of src/nn.
@@ -46,17 +47,19 @@ export function conv3x3F32(
   const tiles8 = tiling?.tiles8 ?? 0;
   const [padded, coef, V, M, sums, field] = mixedRegions(simd.memory, [
     { length: s.cIn * planeIn + (wino ? winogradInputOverrun(cols) : 0), float32: true },
-    { length: wino ? 16 * s.cIn * s.cOut : 9 * s.cIn * s.cOut, float32: true },
-    { length: wino ? 16 * s.cIn * tiles8 : 0, float32: true },
-    { length: wino ? 16 * s.cOut * tiles8 : 0, float32: true },
+    { length: tiling ? tiling.positions * s.cIn * s.cOut : 9 * s.cIn * s.cOut, float32: true },
+    { length: tiling ? tiling.positions * s.cIn * tiles8 : 0, float32: true },
+    { length: tiling ? tiling.positions * s.cOut * tiles8 : 0, float32: true },
     { length: wino ? 0 : s.cOut * plane, float32: true },
     // Winograd's output transform adds the widened sums to bias-filled float64 planes here
     { length: wino ? s.cOut * plane : 0 },
   ] as const);
-  if (wino) winogradFilter(weight, s.cOut, s.cIn, coef);
+  if (tiling) winogradFilter(weight, s.cOut, s.cIn, coef, tiling.m);
   else coef.set(weight);
   // the slack after the planes (read by Winograd's input transform) stays zero
   padded.fill(0);
+  // V's padding tiles are read by the products, never written: zero, not stale memory
+  V.fill(0);
   for (let b = 0; b < s.n; b++) {
     padPlanes(x, b * s.cIn * s.h * s.w, s.cIn, s.h, s.w, s.p, padded);
     const at = b * s.cOut * plane;
@@ -72,6 +75,7 @@ export function conv3x3F32(
         rows,
         cols,
         field,
+        tiling,
       );
       y.set(field, at);
     } else {

@@ -17,6 +17,7 @@ import {
 import {
   correlateAdd3x3Winograd,
   type WinogradOperands,
+  type WinogradTiling,
   winogradApplies,
   winogradFilter,
   winogradInputOverrun,
@@ -194,8 +195,8 @@ export function fusedCell(
   const model = array.memristor?.model;
   // The smooth-v1 memristor (the trained M-CellNN layers') has a pass in the module.
   const memristorInModule = instance !== null && model !== undefined && passTakes(model);
-  // float32 on an even field with channels in fours: A ⋆ y by Winograd's F(2×2, 3×3), and a
-  // 3×3 B ⋆ u too (in float32, once per solve).
+  // float32 on an even field with channels in fours: A ⋆ y by Winograd (F(4×4, 3×3) where rows
+  // and cols are multiples of 4, else F(2×2, 3×3)), and a 3×3 B ⋆ u too (float32, once per solve).
   const winograd =
     precision === "float32" && winogradApplies(channels, rows, cols)
       ? winogradTiling(rows, cols)
@@ -217,6 +218,7 @@ export function fusedCell(
       // B's operands share U, V and M: the larger of the two correlations' sizes
       inChannels: inputWinograd ? Math.max(channels, cIn) : channels,
       tiles8: winograd.tiles8,
+      positions: winograd.positions,
       overrun: winogradInputOverrun(cols),
       paddedInputLength: inputWinograd ? cIn * plane : 0,
     },
@@ -238,7 +240,7 @@ export function fusedCell(
       pad,
       paddedInput as unknown as Float64Array,
     );
-    U.set(winogradFilterOf(array.B.data, channels, cIn, reuse));
+    U.set(winogradFilterOf(array.B.data, channels, cIn, reuse, winograd!));
     const cells = rows * cols;
     for (let c = 0; c < channels; c++) cI.fill(array.z[c], c * cells, (c + 1) * cells);
     correlateAdd3x3Winograd(
@@ -250,12 +252,18 @@ export function fusedCell(
       rows,
       cols,
       cI,
+      winograd!,
     );
   } else cI.set(system.constantInput);
   // Winograd reads U, not the coefficients
-  if (w.winograd) w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels, reuse));
+  if (w.winograd)
+    w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels, reuse, winograd!));
   else coef.set(array.A.data);
   paddedY.fill(0);
+  // V's tiles past the field's (tiles8's padding) are read by the products but never written:
+  // zero, not whatever this memory held before (subnormal float32 patterns there cost the
+  // multiply-adds a microcode assist each).
+  w.winograd?.V.fill(0);
   // system.initialState() without its allocation: x(0), then w(0) for an M-CellNN.
   y.set(array.x0);
   if (array.memristor) y.set(array.memristor.w0, n);
@@ -295,6 +303,7 @@ export function fusedCell(
         rows,
         cols,
         out,
+        winograd!,
       );
     } else if (sums) {
       sums.fill(0);
@@ -445,6 +454,8 @@ interface WorkspaceSizes {
     /** The most input channels a Winograd correlation here has (A's C, or B's C_in). */
     inChannels: number;
     tiles8: number;
+    /** The tiling's positions per tile (16 or 36, winogradTiling). */
+    positions: number;
     overrun: number;
     /** B ⋆ u's padded input (C_in planes), 0 where B ⋆ u is not by Winograd. */
     paddedInputLength: number;
@@ -455,20 +466,26 @@ interface WorkspaceSizes {
  * U of each template (one per layer, shared by its batch elements), computed on first use and
  * kept with a copy of the coefficients it came from: a template changed in place is recomputed.
  */
-const winogradFilters = new WeakMap<Float64Array, { from: Float64Array; U: Float32Array }>();
+const winogradFilters = new WeakMap<
+  Float64Array,
+  { from: Float64Array; m: 2 | 4; U: Float32Array }
+>();
 
 function winogradFilterOf(
   A: Float64Array,
   outChannels: number,
   inChannels: number,
   reuse: FusedReuse | undefined,
+  tiling: WinogradTiling,
 ): Float32Array {
   const held = reuse?.filters.get(A);
-  if (held !== undefined) return held;
+  if (held !== undefined && held.length === tiling.positions * outChannels * inChannels)
+    return held;
   let entry = winogradFilters.get(A);
-  if (entry === undefined || !sameValues(entry.from, A)) {
-    entry = { from: A.slice(), U: new Float32Array(16 * outChannels * inChannels) };
-    winogradFilter(A, outChannels, inChannels, entry.U);
+  if (entry === undefined || entry.m !== tiling.m || !sameValues(entry.from, A)) {
+    const U = new Float32Array(tiling.positions * outChannels * inChannels);
+    entry = { from: A.slice(), m: tiling.m, U };
+    winogradFilter(A, outChannels, inChannels, entry.U, tiling.m);
     winogradFilters.set(A, entry);
   }
   reuse?.filters.set(A, entry.U);
@@ -546,9 +563,9 @@ function workspace(instance: Taps3x3Simd | null, sizes: WorkspaceSizes): Workspa
     { length: 2 },
     { length: sizes.current ? n : 0 },
     { length: sizes.memristorConstants ? SMOOTH_V1_SIMD_SLOTS : 0 },
-    { length: 16 * (wg ? wg.channels * wg.inChannels : 0), float32: true },
-    { length: 16 * (wg ? wg.inChannels * wg.tiles8 : 0), float32: true },
-    { length: 16 * (wg ? wg.channels * wg.tiles8 : 0), float32: true },
+    { length: wg ? wg.positions * wg.channels * wg.inChannels : 0, float32: true },
+    { length: wg ? wg.positions * wg.inChannels * wg.tiles8 : 0, float32: true },
+    { length: wg ? wg.positions * wg.channels * wg.tiles8 : 0, float32: true },
     {
       length: wg && wg.paddedInputLength > 0 ? wg.paddedInputLength + wg.overrun : 0,
       float32: true,
