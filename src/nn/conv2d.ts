@@ -13,10 +13,11 @@ export interface Conv2dOptions {
   readonly padding?: number;
   /**
    * "float64" (default): float64 sums, the reference's bits. "float32": x and the weights rounded
-   * to float32 and summed in float32 — for k = 3 by Winograd's F(4×4, 3×3) or F(2×2, 3×3) or the f32x4 taps in
-   * WebAssembly (conv3x3F32.ts), for other k by the scalar kernel on float32 copies — the bias
-   * added to the widened sums. About 1e-7 relative of Σ|W||x| from float64; what PyTorch's CPU
-   * conv2d computes in.
+   * to float32 and summed in float32 — for k = 3 by Winograd (F(4×4, 3×3) or F(2×2, 3×3)) or
+   * the f32x4 taps in WebAssembly (conv3x3F32.ts), for other k by the scalar kernel on float32
+   * copies — the bias added to the widened sums. About 1e-7 relative of Σ|W||x| from float64
+   * (F(4×4): up to about 6e-6, test/kernels/winograd3x3F32.test.ts); what PyTorch's CPU conv2d
+   * computes in.
    */
   readonly precision?: "float64" | "float32";
 }
