@@ -8,6 +8,7 @@ import {
   wasmModule,
 } from "../core/wasmBinary.js";
 import { seq } from "./cellStepSimd.js";
+import { addTo, assign, type Code, countdown, g, times } from "./wasmCode.js";
 
 /**
  * The 2×2, stride-2 transposed convolution (the UNet's upsampling) in WebAssembly SIMD, f64x2:
@@ -29,19 +30,6 @@ import { seq } from "./cellStepSimd.js";
  *
  * and, for any other k (up0's H/4 × H/4 from a 1×1 map), rows4 below.
  */
-type Code = number[];
-const g = (local: number): Code => op.get(local);
-const assign = (local: number, value: Code): Code => seq(value, op.set(local));
-const addTo = (local: number, bytes: Code): Code => seq(g(local), bytes, op.i32Add, op.set(local));
-const times = (local: number, k: number): Code => seq(g(local), op.i32(k), op.i32Mul);
-const countdown = (counter: number, count: Code, body: Code): Code =>
-  seq(
-    assign(counter, count),
-    op.loop,
-    body,
-    seq(g(counter), op.i32(1), op.i32Sub, op.tee(counter), op.brIf(0)),
-    op.end,
-  );
 /** f64 lane 0 of a and of b, and lane 1 of a and of b (i8x16 shuffles). */
 const LOW = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
@@ -295,7 +283,10 @@ export function convTranspose2SimdModule(): Uint8Array<ArrayBuffer> {
 export function convTranspose2Simd(): ConvTranspose2Simd | null {
   if (shared !== undefined) return shared;
   compiled ??= compileModule(convTranspose2SimdModule());
-  if (compiled === null) return (shared = null);
+  if (compiled === null) {
+    shared = null;
+    return shared;
+  }
   const exports = new WebAssembly.Instance(compiled).exports;
   shared = {
     memory: exports.memory as WebAssembly.Memory,

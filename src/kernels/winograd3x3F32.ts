@@ -1,7 +1,6 @@
 import { ValidationError } from "../core/errors.js";
 import { I32, op, V128, type WasmFunction } from "../core/wasmBinary.js";
 import { seq } from "./cellStepSimd.js";
-import { winograd4Filter, winograd4Functions } from "./winograd4x4F32.js";
 import {
   add,
   addTo,
@@ -11,12 +10,15 @@ import {
   countdown,
   EVEN,
   g,
+  groupsThenRest,
   INTERLEAVE_HIGH,
   INTERLEAVE_LOW,
   ODD,
   sub,
+  tileLoops,
   times,
-} from "./winogradCode.js";
+} from "./wasmCode.js";
+import { winograd4Filter, winograd4Functions } from "./winograd4x4F32.js";
 
 /**
  * The multi-channel 3×3 correlation by Winograd's minimal filtering, F(2×2, 3×3) (Lavin & Gray,
@@ -96,26 +98,11 @@ function inputFunction(): WasmFunction {
     addTo(src, op.i32(32)),
     addTo(dst, op.i32(16)),
   );
-  const body = countdown(
-    c,
-    g(channels),
-    seq(
-      assign(pSrc, g(padded)),
-      assign(pDst, g(V)),
-      countdown(
-        p,
-        g(tr),
-        seq(
-          assign(src, g(pSrc)),
-          assign(dst, g(pDst)),
-          countdown(q, g(groups), group),
-          addTo(pSrc, times(pcB, 2)),
-          addTo(pDst, g(rowV)),
-        ),
-      ),
-      addTo(padded, g(planeB)),
-      addTo(V, g(cB)),
-    ),
+  const body = tileLoops(
+    { plane: c, row: p, srcPlane: padded, dstPlane: V, srcRow: pSrc, dstRow: pDst, src, dst },
+    { planes: g(channels), rows: g(tr) },
+    { srcPlane: g(planeB), dstPlane: g(cB), srcRow: times(pcB, 2), dstRow: g(rowV) },
+    countdown(q, g(groups), group),
   );
   return {
     name: "winogradInput",
@@ -276,30 +263,11 @@ function outputFunction(add64 = false): WasmFunction {
     pair(1, hi1, 0, 16),
     op.end,
   );
-  const tileRow = seq(
-    assign(src, g(pSrc)),
-    assign(dst, g(pDst)),
-    seq(g(full), op.if),
-    countdown(
-      q,
-      g(full),
-      seq(compute, storeFull, addTo(src, op.i32(16)), addTo(dst, op.i32(add64 ? 64 : 32))),
-    ),
-    op.end,
-    seq(g(rest), op.if, compute, storeRest, op.end),
-    addTo(pSrc, g(rowM)),
-    addTo(pDst, times(rowB, 2)),
-  );
-  const body = countdown(
-    o,
-    g(channels),
-    seq(
-      assign(pSrc, g(M)),
-      assign(pDst, g(sums)),
-      countdown(p, g(tr), tileRow),
-      addTo(M, g(oM)),
-      addTo(sums, g(planeB)),
-    ),
+  const body = tileLoops(
+    { plane: o, row: p, srcPlane: M, dstPlane: sums, srcRow: pSrc, dstRow: pDst, src, dst },
+    { planes: g(channels), rows: g(tr) },
+    { srcPlane: g(oM), dstPlane: g(planeB), srcRow: g(rowM), dstRow: times(rowB, 2) },
+    groupsThenRest({ q, full, rest, src, dst }, compute, storeFull, storeRest, 16, add64 ? 64 : 32),
   );
   return {
     name: add64 ? "winogradOutputAdd" : "winogradOutput",

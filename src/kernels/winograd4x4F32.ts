@@ -9,12 +9,14 @@ import {
   countdown,
   f32x4Const,
   g,
+  groupsThenRest,
   INTERLEAVE_HIGH,
   INTERLEAVE_LOW,
   mul,
   sub,
+  tileLoops,
   times,
-} from "./winogradCode.js";
+} from "./wasmCode.js";
 
 /**
  * Winograd's F(4×4, 3×3) (Lavin & Gray, CVPR 2016) in WebAssembly SIMD float32: the same
@@ -149,26 +151,11 @@ function input4Function(): WasmFunction {
       ...out.map((o, j) => store(6 * rho + j, o)),
     );
   const group = seq(...range(0, 6).map(rowOfV), addTo(src, op.i32(64)), addTo(dst, op.i32(16)));
-  const body = countdown(
-    c,
-    g(channels),
-    seq(
-      assign(pSrc, g(padded)),
-      assign(pDst, g(V)),
-      countdown(
-        p,
-        g(tr),
-        seq(
-          assign(src, g(pSrc)),
-          assign(dst, g(pDst)),
-          countdown(q, g(groups), group),
-          addTo(pSrc, times(pcB, 4)),
-          addTo(pDst, g(rowV)),
-        ),
-      ),
-      addTo(padded, g(planeB)),
-      addTo(V, g(cB)),
-    ),
+  const body = tileLoops(
+    { plane: c, row: p, srcPlane: padded, dstPlane: V, srcRow: pSrc, dstRow: pDst, src, dst },
+    { planes: g(channels), rows: g(tr) },
+    { srcPlane: g(planeB), dstPlane: g(cB), srcRow: times(pcB, 4), dstRow: g(rowV) },
+    countdown(q, g(groups), group),
   );
   return {
     name: "winograd4Input",
@@ -246,30 +233,11 @@ function output4Function(add64: boolean): WasmFunction {
       op.end,
     ]),
   );
-  const tileRow = seq(
-    assign(src, g(pSrc)),
-    assign(dst, g(pDst)),
-    seq(g(full), op.if),
-    countdown(
-      q,
-      g(full),
-      seq(storeFull, addTo(src, op.i32(16)), addTo(dst, op.i32(add64 ? 128 : 64))),
-    ),
-    op.end,
-    seq(g(rest), op.if, storeRest, op.end),
-    addTo(pSrc, g(rowM)),
-    addTo(pDst, times(rowB, 4)),
-  );
-  const body = countdown(
-    o,
-    g(channels),
-    seq(
-      assign(pSrc, g(M)),
-      assign(pDst, g(sums)),
-      countdown(p, g(tr), tileRow),
-      addTo(M, g(oM)),
-      addTo(sums, g(planeB)),
-    ),
+  const body = tileLoops(
+    { plane: o, row: p, srcPlane: M, dstPlane: sums, srcRow: pSrc, dstRow: pDst, src, dst },
+    { planes: g(channels), rows: g(tr) },
+    { srcPlane: g(oM), dstPlane: g(planeB), srcRow: g(rowM), dstRow: times(rowB, 4) },
+    groupsThenRest({ q, full, rest, src, dst }, [], storeFull, storeRest, 16, add64 ? 128 : 64),
   );
   return {
     name: add64 ? "winograd4OutputAdd" : "winograd4Output",

@@ -119,17 +119,8 @@ describe.each(variants)(
             winogradFilter(coef, C, Cin, U, tiling.m);
             sums.fill(Number.NaN);
             const out = sums.subarray(0, n);
-            correlate3x3Winograd(
-              simd.winograd!,
-              C,
-              Cin,
-              { U, V, M },
-              padded,
-              rows,
-              cols,
-              out,
-              tiling,
-            );
+            const operands = { U, V, M };
+            correlate3x3Winograd(simd.winograd!, C, Cin, operands, padded, rows, cols, out, tiling);
             direct.fill(0);
             correlateAdd3x3F32(simd, C, Cin, coef, padded, rows, cols, direct);
             let winogradError = 0;
@@ -147,17 +138,8 @@ describe.each(variants)(
             const base = Float64Array.from({ length: n }, () => 8 * rand() - 4);
             field.set(base);
             field[n] = Number.NaN;
-            correlateAdd3x3Winograd(
-              simd.winograd!,
-              C,
-              Cin,
-              { U, V, M },
-              padded,
-              rows,
-              cols,
-              field,
-              tiling,
-            );
+            const w = simd.winograd!;
+            correlateAdd3x3Winograd(w, C, Cin, operands, padded, rows, cols, field, tiling);
             let first = -1;
             for (let m = 0; m < n && first < 0; m++)
               if (!Object.is(field[m], base[m] + sums[m])) first = m;
