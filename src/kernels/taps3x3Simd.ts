@@ -18,8 +18,9 @@ import { type WinogradSimd, winogradFunctions } from "./winograd3x3F32.js";
  * with separate multiplies and adds, so in float64 the results are the same bits. The float32
  * module may instead be compiled `fused` (src/core/fusedMultiplyAdd.ts): each output then adds
  * two chains of relaxed multiply-adds (fusedUpdates below), one rounding per tap instead of two,
- * within the same float32 bound of the reference (test/kernels/taps3x3F32.test.ts). A row's last columns that do not fill a vector are computed as one
- * vector and only their lanes stored (lanes.tail); its loads read up to lanes − 1 values past
+ * within the same float32 bound of the reference (test/kernels/taps3x3F32.test.ts). A row's
+ * last columns that do not fill a vector are computed as one vector and only their lanes
+ * stored (lanes.tail); its loads read up to lanes − 1 values past
  * the row, so callers leave 16 bytes of slack after the input and the output regions
  * (kernelRegions does).
  *
@@ -239,8 +240,9 @@ export function threeByThreeFunction(
 /**
  * The module's bytes for one lane type: exports memory, taps1 and taps4, the element-wise
  * step functions whose padded field has that lane type (cellStepFunctions), the
- * smooth-v1 memristor pass (memristorSimd.ts) and the solvers' stage sums (stageSums.ts); the float32 module also Winograd's F(2×2, 3×3) and F(4×4, 3×3)
- * (winograd3x3F32.ts).
+ * smooth-v1 memristor pass (memristorSimd.ts) and the solvers' stage sums (stageSums.ts); the
+ * float32 module also Winograd's F(2×2, 3×3) and F(4×4, 3×3) (winograd3x3F32.ts,
+ * winograd4x4F32.ts).
  */
 function tapsModule(lanes: SimdLanes, fused = false): Uint8Array<ArrayBuffer> {
   return wasmModule(

@@ -41,6 +41,11 @@ import { winograd4Filter, winograd4Functions } from "./winograd4x4F32.js";
  * real arithmetic; in float32 its rounding differs from the direct sums (test/kernels/
  * winograd3x3F32.test.ts measures both against float64).
  *
+ * Fields whose rows and cols are multiples of 4 take F(4×4, 3×3) instead (winograd4x4F32.ts:
+ * its own input and output transforms, this GEMM over 36 positions; winogradTiling decides,
+ * CELLSPICE_WINOGRAD_TILE=2 keeps F(2×2)). The GEMM's products may be fused multiply-adds
+ * (src/core/fusedMultiplyAdd.ts).
+ *
  * Three functions, all operands in the float32 module's memory (byte addresses), the tiles of
  * each channel packed, t = p·tc + q (tc = cols/2, tr = rows/2), a row's tiles taken four at a time
  * (one vector), tc4 = tc rounded up to 4:
