@@ -32,7 +32,7 @@ import {
  * 36 multiplies per 16 outputs and template pair (2.25 per output) against F(2×2)'s 16 per 4
  * (4 per output) and the direct form's 9: 1.78× fewer than F(2×2) in the products, which dominate
  * at 16 channels and more. Its transforms have larger coefficients (up to 8 and 1/24), so its
- * float32 rounding is larger than F(2×2)'s (test/kernels/winograd4x4F32.test.ts bounds both).
+ * float32 rounding is larger than F(2×2)'s (test/kernels/winograd3x3F32.test.ts bounds both).
  * The products are winograd3x3F32.ts's GEMM with 36 positions.
  *
  * Layout as F(2×2)'s: tiles t = p·tc + q (tc = cols/4, tr = rows/4) of each channel packed, a
