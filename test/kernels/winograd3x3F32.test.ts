@@ -8,6 +8,7 @@ import {
   winogradApplies,
   winogradFilter,
   winogradInputOverrun,
+  winogradLargestTile,
   winogradTiling,
 } from "../../src/kernels/winograd3x3F32.js";
 import { mixedRegions } from "../../src/kernels/workspace.js";
@@ -148,6 +149,17 @@ describe.each(variants)(
           },
         );
       }
+
+    it("tiles 4×4 where rows and cols are multiples of 4, else 2×2; CELLSPICE_WINOGRAD_TILE=2 keeps 2×2", () => {
+      expect(winogradTiling(28, 28)).toMatchObject({ m: 4, positions: 36, tr: 7, tc: 7, tc4: 8 });
+      expect(winogradTiling(28, 28).tiles8).toBe(56);
+      expect(winogradTiling(14, 14)).toMatchObject({ m: 2, positions: 16, tr: 7, tc: 7 });
+      expect(winogradTiling(28, 28, 2)).toMatchObject({ m: 2, positions: 16, tiles8: 200 });
+      expect(winogradLargestTile(undefined)).toBe(4);
+      expect(winogradLargestTile("4")).toBe(4);
+      expect(winogradLargestTile("2")).toBe(2);
+      expect(() => winogradLargestTile("3")).toThrow(/CELLSPICE_WINOGRAD_TILE.*4 \| 2/);
+    });
 
     it("applies to even fields with channels in fours only", () => {
       expect(winogradApplies(16, 28, 28)).toBe(true);
