@@ -4,7 +4,7 @@ import { compileModule, I32, op, V128, type WasmFunction, wasmModule } from "../
 import { type CellStepSimd, cellStepFunctions } from "./cellStepSimd.js";
 import { type SmoothV1DevicesSimd, type SmoothV1Simd, smoothV1Function } from "./memristorSimd.js";
 import { F32X4, F64X2, type SimdLanes } from "./simdLanes.js";
-import { type WinogradSimd, winogradFunctions } from "./winograd3x3F32.js";
+import { type WinogradOutput4, type WinogradSimd, winogradFunctions } from "./winograd3x3F32.js";
 
 /**
  * 3×3 taps in WebAssembly SIMD, `lanes.lanes` adjacent output columns per vector (F64X2: two
@@ -340,8 +340,8 @@ function instantiate(lanes: SimdLanes): Taps3x3Simd | null {
             output: exports.winogradOutput as WinogradSimd["output"],
             outputAdd: exports.winogradOutputAdd as WinogradSimd["output"],
             input4: exports.winograd4Input as WinogradSimd["input"],
-            output4: exports.winograd4Output as WinogradSimd["output"],
-            outputAdd4: exports.winograd4OutputAdd as WinogradSimd["output"],
+            output4: exports.winograd4Output as WinogradOutput4,
+            outputAdd4: exports.winograd4OutputAdd as WinogradOutput4,
           }
         : undefined,
   };

@@ -325,10 +325,13 @@ export interface WinogradSimd {
     tiles8: number,
     positions: number,
   ) => void;
-  /** F(4×4, 3×3)'s transforms (winograd4x4F32.ts), with the F(2×2) ones' parameters. */
+  /**
+   * F(4×4, 3×3)'s transforms (winograd4x4F32.ts), with the F(2×2) ones' parameters, the output
+   * ones with lastCols and lastRows after them (a cropped field's last tile column and row).
+   */
   readonly input4: WinogradSimd["input"];
-  readonly output4: WinogradSimd["output"];
-  readonly outputAdd4: WinogradSimd["output"];
+  readonly output4: WinogradOutput4;
+  readonly outputAdd4: WinogradOutput4;
   /** winogradOutputAdd has output's parameters (sums then a float64 field, strides in its bytes). */
   readonly outputAdd: WinogradSimd["output"];
   readonly output: (
@@ -346,9 +349,15 @@ export interface WinogradSimd {
   ) => void;
 }
 
+/** winograd4Output's and winograd4OutputAdd's parameters (output's, then lastCols, lastRows). */
+export type WinogradOutput4 = (
+  ...args: [...Parameters<WinogradSimd["output"]>, lastCols: number, lastRows: number]
+) => void;
+
 /**
- * The tiling of a rows × cols field: m × m output tiles, m = 4 (F(4×4, 3×3)) where rows and
- * cols are multiples of 4 and 4 is allowed, else m = 2 (both even).
+ * The tiling of a rows × cols field (both even): m × m output tiles, m = 4 (F(4×4, 3×3)) where
+ * 4 is allowed and its products come to fewer, on whole tiles cropped to the field where rows
+ * or cols ≡ 2 mod 4 (14 × 14 as 16 × 16), else m = 2.
  */
 export interface WinogradTiling {
   /** The output tile's side, 2 or 4. */
@@ -361,6 +370,12 @@ export interface WinogradTiling {
   readonly tc4: number;
   /** tr·tc (the tiles) + tc4 − tc (the last row's spill), rounded up to 8: V's and M's tiles. */
   readonly tiles8: number;
+  /**
+   * The outputs kept of the last tile column and of the last tile row: m, or 2 where F(4×4)
+   * covers a field of cols (rows) ≡ 2 mod 4 with whole tiles and crops them.
+   */
+  readonly lastCols: 2 | 4;
+  readonly lastRows: 2 | 4;
 }
 
 /**
@@ -383,9 +398,16 @@ export function winogradTiling(
   cols: number,
   largest: 2 | 4 = winogradLargestTile(),
 ): WinogradTiling {
-  const m = largest === 4 && rows % 4 === 0 && cols % 4 === 0 ? 4 : 2;
-  const tr = rows / m;
-  const tc = cols / m;
+  // F(4×4) on whole tiles, cropped where rows or cols ≡ 2 mod 4, where its 36 products per tile
+  // come to less than 0.9 of F(2×2)'s 16 per 2×2 block (14 × 14: 576 against 784; not 6 × 6).
+  const [tr4, tc4x] = [Math.ceil(rows / 4), Math.ceil(cols / 4)];
+  const even = rows % 2 === 0 && cols % 2 === 0;
+  const m =
+    largest === 4 && even && 36 * tr4 * tc4x <= (rows % 4 || cols % 4 ? 0.9 : 1) * 4 * rows * cols
+      ? 4
+      : 2;
+  const tr = m === 4 ? tr4 : rows / 2;
+  const tc = m === 4 ? tc4x : cols / 2;
   const tc4 = 4 * Math.ceil(tc / 4);
   return {
     m,
@@ -394,6 +416,8 @@ export function winogradTiling(
     tc,
     tc4,
     tiles8: 8 * Math.ceil((tr * tc + tc4 - tc) / 8),
+    lastCols: m === 4 && cols % 4 === 2 ? 2 : m,
+    lastRows: m === 4 && rows % 4 === 2 ? 2 : m,
   };
 }
 
@@ -415,8 +439,10 @@ export function winogradApplies(outChannels: number, rows: number, cols: number)
  */
 export function winogradInputOverrun(cols: number): number {
   const two = winogradTiling(2, cols, 2);
-  const four = winogradTiling(4, cols);
-  return Math.max(2 * (two.tc4 - two.tc), four.m * (four.tc4 - four.tc)) + 2;
+  // F(4×4)'s last tile row reads up to two rows past a cropped field, its last vector of tiles
+  // up to 4·tc4 + 3 columns into the row: 4·tc4 + 4 floats past the last padded row's end.
+  const tc4 = 4 * Math.ceil(Math.ceil(cols / 4) / 4);
+  return Math.max(2 * (two.tc4 - two.tc) + 2, 4 * tc4 + 4);
 }
 
 /**
@@ -515,8 +541,8 @@ function winograd(
   target: Float32Array | Float64Array,
   tiling: WinogradTiling,
 ): void {
-  const { m, positions, tr, tc, tc4, tiles8 } = tiling;
-  if (tr * m !== rows || tc * m !== cols)
+  const { m, positions, tr, tc, tc4, tiles8, lastRows, lastCols } = tiling;
+  if (tr * m - (m - lastRows) !== rows || tc * m - (m - lastCols) !== cols)
     throw new Error(`a ${m}×${m} Winograd tiling does not fit a ${rows}×${cols} field`);
   const pc = cols + 2;
   const { U, V, M } = operands;
@@ -549,6 +575,8 @@ function winograd(
   const eb = target.BYTES_PER_ELEMENT;
   const output =
     m === 4 ? (eb === 8 ? simd.outputAdd4 : simd.output4) : eb === 8 ? simd.outputAdd : simd.output;
+  // A cropped last tile column is stored by the rest group: a whole last group becomes rest 4.
+  const restTiles = lastCols < m && tc % 4 === 0 ? 4 : tc % 4;
   output(
     M.byteOffset,
     target.byteOffset,
@@ -559,7 +587,9 @@ function winograd(
     eb * rows * cols,
     outChannels,
     tr,
-    Math.floor(tc / 4),
-    tc % 4,
+    (tc - restTiles) / 4,
+    restTiles,
+    lastCols,
+    lastRows,
   );
 }

@@ -169,38 +169,45 @@ function input4Function(): WasmFunction {
 }
 
 /**
- * winograd4Output(M, sums, xiM, oM, rowM, rowB, planeB, channels, tr, full, rest), or with
- * `add64` winograd4OutputAdd: winogradOutput's parameters and contract for 4×4 tiles. Per vector
- * of four tiles and output row a: Aᵀ's row a down M's rows for each of its six columns (loads:
- * t_j), Aᵀ across them (Y[a][0…3], lane k = tile k), and the transpose that makes each vector one
- * tile's four outputs of that row, stored.
+ * winograd4Output(M, sums, xiM, oM, rowM, rowB, planeB, channels, tr, full, rest, lastCols,
+ * lastRows), or with `add64` winograd4OutputAdd: winogradOutput's parameters and contract for
+ * 4×4 tiles, and two more for a field cropped from whole tiles (rows or cols ≡ 2 mod 4): the
+ * last tile of each tile row stores only its first `lastCols` (2 or 4) columns, the last tile row
+ * only its first `lastRows` (2 or 4) rows. That last tile must be in the `rest` group (rest = 1–4
+ * where lastCols is 2). Per vector of four tiles and output row a: Aᵀ's row a down M's rows for
+ * each of its six columns (loads: t_j), Aᵀ across them (Y[a][0…3], lane k = tile k), and the
+ * transpose that makes each vector one tile's four outputs of that row, stored.
  */
 function output4Function(add64: boolean): WasmFunction {
-  const [M, sums, xiM, oM, rowM, rowB, planeB, channels, tr, full, rest] = range(0, 11);
-  const [o, p, q, src, dst, pSrc, pDst] = range(11, 7);
-  const Tj = range(18, 6); // Aᵀ's row a down M's rows, for M's six columns
-  const Y = range(24, 4);
-  const T = range(28, 4);
-  const R = range(32, 4); // one output row's four tiles, four columns each
+  const [M, sums, xiM, oM, rowM, rowB, planeB, channels, tr, full, rest, lastCols, lastRows] =
+    range(0, 13);
+  const [o, p, q, src, dst, pSrc, pDst] = range(13, 7);
+  const Tj = range(20, 6); // Aᵀ's row a down M's rows, for M's six columns
+  const Y = range(26, 4);
+  const T = range(30, 4);
+  const R = range(34, 4); // one output row's four tiles, four columns each
   const mAt = (i: number, j: number): Code =>
     seq(g(src), 6 * i + j === 0 ? [] : seq(times(xiM, 6 * i + j), op.i32Add), op.v128Load(0));
   const rowAt = (a: number): Code => (a === 0 ? g(dst) : seq(g(dst), times(rowB, a), op.i32Add));
+  const pair = (a: number, lanes: Code, at: number) =>
+    seq(
+      rowAt(a),
+      rowAt(a),
+      op.v128Load(at),
+      lanes,
+      op.f64x2PromoteLowF32x4,
+      op.f64x2Add,
+      op.v128Store(at),
+    );
   /** Tile k's four outputs of row a (the f32x4 in local v) at its place. */
   const tile = (a: number, v: number, k: number): Code => {
     if (!add64) return seq(rowAt(a), g(v), op.v128Store(16 * k));
     const upper = seq(g(v), g(v), op.i8x16Shuffle(bytes(2, 3, 2, 3)));
-    const pair = (lanes: Code, at: number) =>
-      seq(
-        rowAt(a),
-        rowAt(a),
-        op.v128Load(at),
-        lanes,
-        op.f64x2PromoteLowF32x4,
-        op.f64x2Add,
-        op.v128Store(at),
-      );
-    return seq(pair(g(v), 32 * k), pair(upper, 32 * k + 16));
+    return seq(pair(a, g(v), 32 * k), pair(a, upper, 32 * k + 16));
   };
+  /** Its first two outputs only (a cropped field's last tile). */
+  const halfTile = (a: number, v: number, k: number): Code =>
+    add64 ? pair(a, g(v), 32 * k) : seq(rowAt(a), g(v), op.v128Store64Lane(16 * k, 0));
   const rowOfY = (a: number): Code =>
     seq(
       ...Tj.map((t, j) =>
@@ -217,21 +224,43 @@ function output4Function(add64: boolean): WasmFunction {
       ),
       transpose(Y, T, R),
     );
+  /** Rows 2 and 3 of a tile: skipped in the last tile row (p = 1) of a field cropped to 2 rows. */
+  const unlessCroppedRow = (a: number, code: Code): Code =>
+    a < 2
+      ? code
+      : seq(
+          seq(g(p), op.i32(1), op.i32Ne, g(lastRows), op.i32(4), op.i32Eq, op.i32Or, op.if),
+          code,
+          op.end,
+        );
   const storeFull = seq(
-    ...range(0, 4).flatMap((a) => [rowOfY(a), ...R.map((v, k) => tile(a, v, k))]),
+    ...range(0, 4).map((a) =>
+      unlessCroppedRow(a, seq(rowOfY(a), ...R.map((v, k) => tile(a, v, k)))),
+    ),
   );
-  // The last group's real tiles only (rest = 1–3).
+  // The last group's real tiles only (rest = 1–4), the last of them cropped to lastCols.
+  const restTile = (a: number, k: number): Code =>
+    seq(
+      seq(g(rest), op.i32(k + 1), op.i32Eq, g(lastCols), op.i32(2), op.i32Eq, op.i32And, op.if),
+      halfTile(a, R[k], k),
+      op.else,
+      tile(a, R[k], k),
+      op.end,
+    );
   const storeRest = seq(
-    ...range(0, 4).flatMap((a) => [
-      rowOfY(a),
-      tile(a, R[0], 0),
-      seq(g(rest), op.i32(2), op.i32GeS, op.if),
-      tile(a, R[1], 1),
-      op.end,
-      seq(g(rest), op.i32(3), op.i32GeS, op.if),
-      tile(a, R[2], 2),
-      op.end,
-    ]),
+    ...range(0, 4).map((a) =>
+      unlessCroppedRow(
+        a,
+        seq(
+          rowOfY(a),
+          ...range(0, 4).map((k) =>
+            k === 0
+              ? restTile(a, 0)
+              : seq(seq(g(rest), op.i32(k), op.i32GtS, op.if), restTile(a, k), op.end),
+          ),
+        ),
+      ),
+    ),
   );
   const body = tileLoops(
     { plane: o, row: p, srcPlane: M, dstPlane: sums, srcRow: pSrc, dstRow: pDst, src, dst },
@@ -241,10 +270,10 @@ function output4Function(add64: boolean): WasmFunction {
   );
   return {
     name: add64 ? "winograd4OutputAdd" : "winograd4Output",
-    params: 11,
+    params: 13,
     locals: [
       [7, I32],
-      [36 - 18, V128],
+      [38 - 20, V128],
     ],
     body,
   };

@@ -155,5 +155,5 @@ describe("cosimLayer(array, { typescript: { precision: 'float32' } }) on the sam
     expect(apart).toBeGreaterThan(0);
     expect(apart).toBeLessThan(1e-5);
     expect(Math.abs(f32.overall.maxAbs - f64.overall.maxAbs)).toBeLessThanOrEqual(apart);
-  }, 120_000);
+  }, 300_000);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/core/errors.js";
 import { seededRandom, uniformArray } from "../../src/core/random.js";
+import { winogradLargestTile } from "../../src/kernels/winograd3x3F32.js";
 import { loadUnet, trainedEngine, unetForward } from "../../src/unet/index.js";
 import { maxAbsDiff } from "../support/assert.js";
 
@@ -119,14 +120,18 @@ describe("float32 trained engine on random layers", () => {
         expect(rel, what).toBeLessThan(1e-5);
   });
 
-  it("even fields with channels 4, 16, 32 (the Winograd path), every boundary, batch 1 and 5: within 1e-5", () => {
+  // F(4×4, 3×3) (on these fields cropped from whole tiles) rounds about ten times F(2×2)'s:
+  // measured 1.2e-6 to 1.5e-5 here (16 ch 14×14 periodic batch 5 the largest), F(2×2)
+  // (CELLSPICE_WINOGRAD_TILE=2) 1.8e-7 to 1.6e-6.
+  const winogradBound = winogradLargestTile() === 4 ? 5e-5 : 1e-5;
+  it(`even fields with channels 4, 16, 32 (the Winograd path), every boundary, batch 1 and 5: within ${winogradBound}`, () => {
     for (const [k, [channels, rows, cols]] of [
       [4, 6, 8],
       [16, 14, 14],
       [32, 8, 6],
     ].entries())
       for (const { what, rel } of relativeErrors(90 + 6 * k, channels, 3, rows, cols)) {
-        expect(rel, what).toBeLessThan(1e-5);
+        expect(rel, what).toBeLessThan(winogradBound);
         expect(rel, what).toBeGreaterThan(0);
       }
   });

@@ -240,6 +240,9 @@ export function fusedCell(
       pad,
       paddedInput as unknown as Float64Array,
     );
+    // The slack after the planes is read by the input transform (a cropped F(4×4) field mixes
+    // it into its last tile row's outputs through rounding): zeros, not stale memory.
+    paddedInput.fill(0, cIn * plane);
     U.set(winogradFilterOf(array.B.data, channels, cIn, reuse, winograd!));
     const cells = rows * cols;
     for (let c = 0; c < channels; c++) cI.fill(array.z[c], c * cells, (c + 1) * cells);
