@@ -180,7 +180,8 @@ for (const C of list(o.channels))
         })),
       ]);
       winogradFilter(t.data, C, C, U, tiling.m);
-      for (let b = 0; b < B; b++) workW[b].set(padded[b]);
+      // the slack after each field stays zero (a cropped F(4×4) tile mixes it in by rounding)
+      for (let b = 0; b < B; b++) workW[b].fill(0).set(padded[b]);
       const kernels: Record<string, () => Float64Array | Float32Array> = {
         scalar: () => {
           for (let b = 0; b < B; b++) correlateAdd3x3Scalar(t, padded[b], 1, S, S, outs[b].fill(0));
