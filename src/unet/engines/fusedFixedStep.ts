@@ -225,6 +225,10 @@ export function fusedCell(
   });
   const { coef, paddedY, sums, cI, k, yStage, result, current, memristorConstants } = w;
   const { y } = w;
+  // V's tiles past the field's (tiles8's padding) are read by the products but never written:
+  // zero, not whatever this memory held before (subnormal float32 patterns there cost the
+  // multiply-adds a microcode assist each). Before B ⋆ u, the first correlation.
+  w.winograd?.V.fill(0);
   if (inputWinograd) {
     // cI = z + B ⋆ u: u padded by the boundary's rule (as createCellSystem pads it), rounded
     // to float32, correlated by Winograd, the sums widened and added to z by its output transform.
@@ -263,10 +267,6 @@ export function fusedCell(
     w.winograd.U.set(winogradFilterOf(array.A.data, channels, channels, reuse, winograd!));
   else coef.set(array.A.data);
   paddedY.fill(0);
-  // V's tiles past the field's (tiles8's padding) are read by the products but never written:
-  // zero, not whatever this memory held before (subnormal float32 patterns there cost the
-  // multiply-adds a microcode assist each).
-  w.winograd?.V.fill(0);
   // system.initialState() without its allocation: x(0), then w(0) for an M-CellNN.
   y.set(array.x0);
   if (array.memristor) y.set(array.memristor.w0, n);
